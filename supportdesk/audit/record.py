@@ -1,0 +1,29 @@
+"""Writing audit events; called only from actions, inside their transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import models
+
+from supportdesk.audit.models import AuditEvent
+
+
+def record(
+    *,
+    at: datetime,
+    actor: AbstractBaseUser | None,
+    action: str,
+    subject: models.Model,
+    data: dict[str, Any] | None = None,
+) -> AuditEvent:
+    return AuditEvent.objects.create(
+        at=at,
+        actor=actor if actor is not None and actor.pk else None,
+        action=action,
+        subject_type=subject._meta.label_lower,
+        subject_id=str(subject.pk),
+        data=data or {},
+    )
