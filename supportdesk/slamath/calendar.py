@@ -31,8 +31,11 @@ class NoWorkingTime(ArithmeticError):
     """The calendar has no working time where the answer would have to be."""
 
 
+_ZERO = timedelta(0)
+
+
 def _aware_timestamp(instant: datetime) -> float:
-    if instant.tzinfo is None or instant.utcoffset() is None:
+    if instant.tzinfo is None:
         raise ValueError(f"naive datetime {instant.isoformat()}: give a time zone or offset")
     return instant.timestamp()
 
@@ -88,16 +91,52 @@ class WorkCalendar:
 
         A deadline that falls exactly at closing time stays at closing time.
         """
+        # The common case is inlined (one lookup each way); this is the hottest call.
+        if start.tzinfo is None:
+            _aware_timestamp(start)
         seconds = duration.total_seconds()
-        if seconds < 0:
-            raise ValueError("a duration of working time cannot be negative")
-        moment = _aware_timestamp(start)
-        if seconds == 0:
+        if seconds <= 0:
+            if seconds < 0:
+                raise ValueError("a duration of working time cannot be negative")
             return start.astimezone(self.zone)
+        moment = start.timestamp()
+        line = self._timeline
+        if not line.valid_from <= moment < line.valid_until:
+            line = self._covering(moment, moment)
+        starts = line.starts
+        index = bisect_right(starts, moment) - 1
+        worked = 0.0
+        if index >= 0:
+            end = line.ends[index]
+            worked = line.worked_before[index] + (moment if moment < end else end) - starts[index]
+        goal = worked + seconds
+        found = bisect_left(line.worked_through, goal)
+        if found < len(starts):
+            return datetime.fromtimestamp(
+                starts[found] + goal - line.worked_before[found], self.zone
+            )
         return self.local(self.add_at(moment, seconds))
 
     def working_time(self, start: datetime, end: datetime) -> timedelta:
-        return timedelta(seconds=self.working_seconds(_aware_timestamp(start), _aware_timestamp(end)))
+        if start.tzinfo is None or end.tzinfo is None:
+            _aware_timestamp(start if start.tzinfo is None else end)
+        begin, finish = start.timestamp(), end.timestamp()
+        if finish <= begin:
+            return _ZERO
+        line = self._timeline
+        if not (line.valid_from <= begin and finish < line.valid_until):
+            line = self._covering(begin, finish)
+        starts, ends, before = line.starts, line.ends, line.worked_before
+        first = bisect_right(starts, begin) - 1
+        last = bisect_right(starts, finish) - 1
+        worked = 0.0
+        if last >= 0:
+            stop = ends[last]
+            worked = before[last] + (finish if finish < stop else stop) - starts[last]
+        if first >= 0:
+            stop = ends[first]
+            worked -= before[first] + (begin if begin < stop else stop) - starts[first]
+        return timedelta(seconds=worked)
 
     def working_days(self, start: datetime, end: datetime) -> int:
         """How many dates have some of their working time inside ``[start, end)``."""
