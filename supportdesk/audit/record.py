@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import models
 
 from supportdesk.audit.models import AuditEvent
@@ -14,7 +14,7 @@ from supportdesk.audit.models import AuditEvent
 def record(
     *,
     at: datetime,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     action: str,
     subject: models.Model,
     data: dict[str, Any] | None = None,

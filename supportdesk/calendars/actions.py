@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F
 
@@ -22,17 +22,28 @@ from supportdesk.slamath.russia import YearData
 
 
 def _business_calendar_changed(
-    calendar: BusinessCalendar, *, actor: AbstractBaseUser | None, now: datetime, what: str, data: dict[str, object]
+    calendar: BusinessCalendar,
+    *,
+    actor: User | None,
+    now: datetime,
+    what: str,
+    data: dict[str, object],
 ) -> int:
     BusinessCalendar.objects.filter(pk=calendar.pk).update(revision=F("revision") + 1)
     calendar.refresh_from_db(fields=["revision"])
     recomputed = recompute_open_clocks(calendar_ids=[calendar.pk], now=now)
-    record(at=now, actor=actor, action=what, subject=calendar, data={**data, "clocks_recomputed": recomputed})
+    record(
+        at=now,
+        actor=actor,
+        action=what,
+        subject=calendar,
+        data={**data, "clocks_recomputed": recomputed},
+    )
     return recomputed
 
 
 def calendar_edited(
-    *, calendar: BusinessCalendar, actor: AbstractBaseUser | None, now: datetime, changed: list[str]
+    *, calendar: BusinessCalendar, actor: User | None, now: datetime, changed: list[str]
 ) -> int:
     """After an admin saved a calendar (its hours or its exceptions)."""
     with transaction.atomic():
@@ -48,7 +59,7 @@ def set_calendar_exception(
     kind: DayKind,
     hours: str = "",
     note: str = "",
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     now: datetime,
 ) -> CalendarException:
     if hours:
@@ -68,46 +79,69 @@ def set_calendar_exception(
 
 
 def remove_calendar_exception(
-    *, calendar: BusinessCalendar, day: date, actor: AbstractBaseUser | None, now: datetime
+    *, calendar: BusinessCalendar, day: date, actor: User | None, now: datetime
 ) -> bool:
     with transaction.atomic():
         deleted, _ = CalendarException.objects.filter(calendar=calendar, day=day).delete()
         if deleted:
             _business_calendar_changed(
-                calendar, actor=actor, now=now, what="calendar.exception_removed", data={"day": day.isoformat()}
+                calendar,
+                actor=actor,
+                now=now,
+                what="calendar.exception_removed",
+                data={"day": day.isoformat()},
             )
         return bool(deleted)
 
 
 def _production_calendar_changed(
-    production: ProductionCalendar, *, actor: AbstractBaseUser | None, now: datetime, what: str, data: dict[str, object]
+    production: ProductionCalendar,
+    *,
+    actor: User | None,
+    now: datetime,
+    what: str,
+    data: dict[str, object],
 ) -> int:
     ProductionCalendar.objects.filter(pk=production.pk).update(revision=F("revision") + 1)
     production.refresh_from_db(fields=["revision"])
     users = list(production.business_calendars.values_list("pk", flat=True))
     recomputed = recompute_open_clocks(calendar_ids=users, now=now)
-    record(at=now, actor=actor, action=what, subject=production, data={**data, "clocks_recomputed": recomputed})
+    record(
+        at=now,
+        actor=actor,
+        action=what,
+        subject=production,
+        data={**data, "clocks_recomputed": recomputed},
+    )
     return recomputed
 
 
 def production_calendar_edited(
-    *, production: ProductionCalendar, actor: AbstractBaseUser | None, now: datetime
+    *, production: ProductionCalendar, actor: User | None, now: datetime
 ) -> int:
     """After an admin changed a production calendar's days."""
     with transaction.atomic():
-        return _production_calendar_changed(production, actor=actor, now=now, what="production.edited", data={})
+        return _production_calendar_changed(
+            production, actor=actor, now=now, what="production.edited", data={}
+        )
 
 
 def load_production_year(
-    *, production: ProductionCalendar, year: YearData, actor: AbstractBaseUser | None, now: datetime
+    *, production: ProductionCalendar, year: YearData, actor: User | None, now: datetime
 ) -> int:
     """Replace one year's day types (an admin adds a newly published year)."""
     with transaction.atomic():
         production.days.filter(day__year=year.year).delete()
         ProductionDay.objects.bulk_create(
-            ProductionDay(production_calendar=production, day=day, kind=kind.value, note=year.act[:200])
+            ProductionDay(
+                production_calendar=production, day=day, kind=kind.value, note=year.act[:200]
+            )
             for day, kind in sorted(year.day_types().items())
         )
         return _production_calendar_changed(
-            production, actor=actor, now=now, what="production.year_loaded", data={"year": year.year}
+            production,
+            actor=actor,
+            now=now,
+            what="production.year_loaded",
+            data={"year": year.year},
         )

@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.forms import BaseFormSet, ModelForm
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from supportdesk.calendars import actions
 from supportdesk.calendars.models import (
@@ -17,6 +18,7 @@ from supportdesk.calendars.models import (
     ProductionCalendar,
     ProductionDay,
 )
+from supportdesk.core.auth import acting_user
 
 
 class CalendarExceptionInline(admin.TabularInline[CalendarException, BusinessCalendar]):
@@ -27,17 +29,29 @@ class CalendarExceptionInline(admin.TabularInline[CalendarException, BusinessCal
 
 @admin.register(BusinessCalendar)
 class BusinessCalendarAdmin(admin.ModelAdmin[BusinessCalendar]):
-    list_display = ("name", "title", "time_zone", "monday", "saturday", "production_calendar", "revision")
+    list_display = (
+        "name",
+        "title",
+        "time_zone",
+        "monday",
+        "saturday",
+        "production_calendar",
+        "revision",
+    )
     search_fields = ("name", "title")
     inlines = (CalendarExceptionInline,)
     fieldsets = (
         (None, {"fields": ("name", "title", "time_zone")}),
-        ("Hours", {"fields": BusinessCalendar.WEEKDAY_FIELDS + ("standard_hours",)}),
-        ("Days", {"fields": ("production_calendar", "shortened_by_minutes")}),
+        (_("Hours"), {"fields": (*BusinessCalendar.WEEKDAY_FIELDS, "standard_hours")}),
+        (_("Days"), {"fields": ("production_calendar", "shortened_by_minutes")}),
     )
 
     def save_related(
-        self, request: HttpRequest, form: ModelForm[BusinessCalendar], formsets: list[BaseFormSet[Any]], change: bool
+        self,
+        request: HttpRequest,
+        form: ModelForm[BusinessCalendar],
+        formsets: list[BaseFormSet[Any]],
+        change: bool,
     ) -> None:
         super().save_related(request, form, formsets, change)
         changed = list(form.changed_data) + [
@@ -45,7 +59,10 @@ class BusinessCalendarAdmin(admin.ModelAdmin[BusinessCalendar]):
         ]
         if changed:
             actions.calendar_edited(
-                calendar=form.instance, actor=request.user, now=timezone.now(), changed=changed
+                calendar=form.instance,
+                actor=acting_user(request),
+                now=timezone.now(),
+                changed=changed,
             )
 
 
@@ -61,10 +78,14 @@ class ProductionCalendarAdmin(admin.ModelAdmin[ProductionCalendar]):
     inlines = (ProductionDayInline,)
 
     def save_related(
-        self, request: HttpRequest, form: ModelForm[ProductionCalendar], formsets: list[BaseFormSet[Any]], change: bool
+        self,
+        request: HttpRequest,
+        form: ModelForm[ProductionCalendar],
+        formsets: list[BaseFormSet[Any]],
+        change: bool,
     ) -> None:
         super().save_related(request, form, formsets, change)
         if any(formset.has_changed() for formset in formsets):
             actions.production_calendar_edited(
-                production=form.instance, actor=request.user, now=timezone.now()
+                production=form.instance, actor=acting_user(request), now=timezone.now()
             )

@@ -76,18 +76,38 @@ class ProductionDay(models.Model):
 class BusinessCalendar(models.Model):
     """Working hours in one time zone, optionally on a production calendar's day types."""
 
-    name = models.SlugField(_("name"), unique=True, help_text=_("Used by SLA policies and the CLI."))
+    name = models.SlugField(
+        _("name"), unique=True, help_text=_("Used by SLA policies and the CLI.")
+    )
     title = models.CharField(_("title"), max_length=200)
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="Europe/Moscow", validators=[validate_time_zone]
     )
-    monday = models.CharField(_("Monday"), max_length=200, blank=True, validators=[validate_hours_text], help_text=HOURS_HELP)  # noqa: E501
-    tuesday = models.CharField(_("Tuesday"), max_length=200, blank=True, validators=[validate_hours_text])  # noqa: E501
-    wednesday = models.CharField(_("Wednesday"), max_length=200, blank=True, validators=[validate_hours_text])  # noqa: E501
-    thursday = models.CharField(_("Thursday"), max_length=200, blank=True, validators=[validate_hours_text])  # noqa: E501
-    friday = models.CharField(_("Friday"), max_length=200, blank=True, validators=[validate_hours_text])  # noqa: E501
-    saturday = models.CharField(_("Saturday"), max_length=200, blank=True, validators=[validate_hours_text])  # noqa: E501
-    sunday = models.CharField(_("Sunday"), max_length=200, blank=True, validators=[validate_hours_text])  # noqa: E501
+    monday = models.CharField(
+        _("Monday"),
+        max_length=200,
+        blank=True,
+        validators=[validate_hours_text],
+        help_text=HOURS_HELP,
+    )
+    tuesday = models.CharField(
+        _("Tuesday"), max_length=200, blank=True, validators=[validate_hours_text]
+    )
+    wednesday = models.CharField(
+        _("Wednesday"), max_length=200, blank=True, validators=[validate_hours_text]
+    )
+    thursday = models.CharField(
+        _("Thursday"), max_length=200, blank=True, validators=[validate_hours_text]
+    )
+    friday = models.CharField(
+        _("Friday"), max_length=200, blank=True, validators=[validate_hours_text]
+    )
+    saturday = models.CharField(
+        _("Saturday"), max_length=200, blank=True, validators=[validate_hours_text]
+    )
+    sunday = models.CharField(
+        _("Sunday"), max_length=200, blank=True, validators=[validate_hours_text]
+    )
     production_calendar = models.ForeignKey(
         ProductionCalendar,
         verbose_name=_("production calendar"),

@@ -73,7 +73,9 @@ class _Calendars:
         return self.engines[name]
 
 
-def _refresh(clock: SlaClock, events: Iterable[SlaClockEvent], now: datetime, calendars: _Calendars) -> ClockState:
+def _refresh(
+    clock: SlaClock, events: Iterable[SlaClockEvent], now: datetime, calendars: _Calendars
+) -> ClockState:
     pure = [_to_pure(event, calendars.names) for event in events]
     state = evaluate(pure, now, calendars)
     _apply_state(clock, state, now, calendars.ids)

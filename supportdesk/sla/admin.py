@@ -12,12 +12,15 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from supportdesk.core.auth import acting_user
 from supportdesk.sla import policy_actions
 from supportdesk.sla.models import Plan, PolicyTarget, PolicyVersion, SlaClock, SlaClockEvent
 
 
 def _in_force(version: PolicyVersion | None) -> bool:
-    return version is not None and version.pk is not None and version.effective_from <= timezone.now()
+    return (
+        version is not None and version.pk is not None and version.effective_from <= timezone.now()
+    )
 
 
 class PolicyTargetInline(admin.TabularInline[PolicyTarget, PolicyVersion]):
@@ -55,9 +58,11 @@ class PolicyVersionAdmin(admin.ModelAdmin[PolicyVersion]):
     def draft_next_version(self, request: HttpRequest, queryset: QuerySet[PolicyVersion]) -> None:
         for version in queryset:
             draft = policy_actions.draft_policy_version(
-                source=version, actor=request.user, now=timezone.now()
+                source=version, actor=acting_user(request), now=timezone.now()
             )
-            self.message_user(request, _("Drafted %(version)s") % {"version": draft}, messages.SUCCESS)
+            self.message_user(
+                request, _("Drafted %(version)s") % {"version": draft}, messages.SUCCESS
+            )
 
 
 @admin.register(Plan)

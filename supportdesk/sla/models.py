@@ -69,13 +69,20 @@ class PolicyVersion(models.Model):
 
 class PolicyTarget(models.Model):
     version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="targets")
-    request_type = models.CharField(_("request type"), max_length=16, choices=RequestTypeChoices.choices)  # noqa: E501
+    request_type = models.CharField(
+        _("request type"), max_length=16, choices=RequestTypeChoices.choices
+    )
     priority = models.CharField(_("priority"), max_length=2, choices=PriorityChoices.choices)
     reaction_minutes = models.PositiveIntegerField(_("reaction target (minutes)"))
     reaction_calendar = models.ForeignKey(
-        BusinessCalendar, verbose_name=_("reaction calendar"), on_delete=models.PROTECT, related_name="+"
+        BusinessCalendar,
+        verbose_name=_("reaction calendar"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    resolution_minutes = models.PositiveIntegerField(_("resolution target (minutes)"), null=True, blank=True)  # noqa: E501
+    resolution_minutes = models.PositiveIntegerField(
+        _("resolution target (minutes)"), null=True, blank=True
+    )
     resolution_calendar = models.ForeignKey(
         BusinessCalendar,
         verbose_name=_("resolution calendar"),
@@ -94,11 +101,15 @@ class PolicyTarget(models.Model):
                 fields=("version", "request_type", "priority"), name="one_target_per_cell"
             ),
             models.CheckConstraint(
-                condition=models.Q(resolution_minutes__isnull=True, resolution_calendar__isnull=True)
+                condition=models.Q(
+                    resolution_minutes__isnull=True, resolution_calendar__isnull=True
+                )
                 | models.Q(resolution_minutes__gt=0, resolution_calendar__isnull=False),
                 name="resolution_target_complete",
             ),
-            models.CheckConstraint(condition=models.Q(reaction_minutes__gt=0), name="reaction_target_positive"),  # noqa: E501
+            models.CheckConstraint(
+                condition=models.Q(reaction_minutes__gt=0), name="reaction_target_positive"
+            ),
         )
 
     def __str__(self) -> str:
@@ -129,7 +140,10 @@ class SlaClock(models.Model):
         PolicyVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     status = models.CharField(
-        _("status"), max_length=16, choices=ClockStatusChoices.choices, default=ClockStatus.NOT_STARTED
+        _("status"),
+        max_length=16,
+        choices=ClockStatusChoices.choices,
+        default=ClockStatus.NOT_STARTED,
     )
     calendar = models.ForeignKey(
         BusinessCalendar, on_delete=models.PROTECT, null=True, blank=True, related_name="clocks"
@@ -158,7 +172,9 @@ class SlaClock(models.Model):
                 condition=models.Q(next_alert_at__isnull=False),
             ),
             models.Index(
-                fields=("due_at",), name="sla_clock_running_due", condition=models.Q(status="running")
+                fields=("due_at",),
+                name="sla_clock_running_due",
+                condition=models.Q(status="running"),
             ),
             models.Index(
                 fields=("calendar", "status"),

@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from supportdesk.sla.models import PolicyVersion
-from supportdesk.slamath.policy import PlanPolicy, PolicyError, PolicyRule, Priority, RequestType, Target
+from supportdesk.slamath.policy import (
+    PlanPolicy,
+    PolicyError,
+    PolicyRule,
+    Priority,
+    RequestType,
+    Target,
+)
 
 
 def version_in_force(plan_code: str, at: datetime) -> PolicyVersion:
@@ -25,7 +32,9 @@ def as_policy(version: PolicyVersion) -> PlanPolicy:
     for row in version.targets.select_related("reaction_calendar", "resolution_calendar"):
         resolution = None
         if row.resolution_minutes is not None and row.resolution_calendar is not None:
-            resolution = Target(timedelta(minutes=row.resolution_minutes), row.resolution_calendar.name)
+            resolution = Target(
+                timedelta(minutes=row.resolution_minutes), row.resolution_calendar.name
+            )
         rules[RequestType(row.request_type), Priority(row.priority)] = PolicyRule(
             Target(timedelta(minutes=row.reaction_minutes), row.reaction_calendar.name), resolution
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Max
 
@@ -15,7 +15,7 @@ DRAFT_LEAD = timedelta(days=7)
 
 
 def draft_policy_version(
-    *, source: PolicyVersion, actor: AbstractBaseUser | None, now: datetime
+    *, source: PolicyVersion, actor: User | None, now: datetime
 ) -> PolicyVersion:
     """A copy of ``source`` as the plan's next version, in force a week from now unless edited."""
     with transaction.atomic():
@@ -39,5 +39,11 @@ def draft_policy_version(
             )
             for target in source.targets.all()
         )
-        record(at=now, actor=actor, action="policy.drafted", subject=draft, data={"from": source.number})
+        record(
+            at=now,
+            actor=actor,
+            action="policy.drafted",
+            subject=draft,
+            data={"from": source.number},
+        )
         return draft

@@ -17,6 +17,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from itertools import pairwise
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from supportdesk.slamath.hours import DAY, CalendarDataError, HoursRules
@@ -262,7 +263,9 @@ class WorkCalendar:
         for ordinal in range(first_day, last_day + 1):
             wall_midnight = (ordinal - _EPOCH_ORDINAL) * DAY
             for start, end in self.rules.hours_on(date.fromordinal(ordinal)):
-                for piece_start, piece_end in offsets.to_utc(wall_midnight + start, wall_midnight + end):
+                for piece_start, piece_end in offsets.to_utc(
+                    wall_midnight + start, wall_midnight + end
+                ):
                     pieces.append((piece_start, piece_end, ordinal))
         return self._assemble(first_year, last_year, valid_from, valid_until, pieces)
 
@@ -304,7 +307,7 @@ class WorkCalendar:
                 distinct += 1
                 previous_day = day
             day_count_before.append(distinct)
-        ascending = all(a <= b for a, b in zip(days, days[1:], strict=False))
+        ascending = all(a <= b for a, b in pairwise(days))
         return _Timeline(
             first_year, last_year, valid_from, valid_until, starts, ends,
             worked_before, worked_through, days, day_count_before, ascending,

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from itertools import pairwise
 
 DAY = 86_400
 
@@ -79,7 +80,9 @@ def parse_hours(text: str) -> DayHours:
 
 
 def format_hours(hours: DayHours) -> str:
-    return ", ".join(f"{format_clock(s)}-{format_clock(e % DAY if e > DAY else e)}" for s, e in hours)
+    return ", ".join(
+        f"{format_clock(s)}-{format_clock(e % DAY if e > DAY else e)}" for s, e in hours
+    )
 
 
 def validate_hours(hours: DayHours) -> DayHours:
@@ -87,7 +90,7 @@ def validate_hours(hours: DayHours) -> DayHours:
     for start, end in ordered:
         if not (0 <= start < DAY and start < end <= start + DAY):
             raise CalendarDataError(f"bad interval {format_clock(start)}-{format_clock(end)}")
-    for (_, previous_end), (start, _) in zip(ordered, ordered[1:], strict=False):
+    for (_, previous_end), (start, _) in pairwise(ordered):
         if start < previous_end:
             raise CalendarDataError("intervals of one day overlap")
     return ordered

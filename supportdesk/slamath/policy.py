@@ -75,7 +75,9 @@ def parse_plan(code: str, raw: Mapping[str, Any]) -> PlanPolicy:
                 rule = PolicyRule(Target(reaction, calendar), None)
             else:
                 minutes, calendar = value
-                rule = PolicyRule(Target(reaction, calendar), Target(timedelta(minutes=minutes), calendar))
+                rule = PolicyRule(
+                    Target(reaction, calendar), Target(timedelta(minutes=minutes), calendar)
+                )
             rules[RequestType(type_code), Priority(priority_code)] = rule
     missing = {(t, p) for t in RequestType for p in Priority} - rules.keys()
     if missing:

@@ -9,7 +9,14 @@ from hypothesis import strategies as st
 
 from supportdesk.slamath.hours import DAY, DayException, DayHours, DayKind, HoursRules
 
-ZONES = ("Europe/Berlin", "America/New_York", "Europe/Moscow", "UTC", "Asia/Kolkata", "Australia/Lord_Howe")
+ZONES = (
+    "Europe/Berlin",
+    "America/New_York",
+    "Europe/Moscow",
+    "UTC",
+    "Asia/Kolkata",
+    "Australia/Lord_Howe",
+)
 
 # Local DST changes in 2026 (and ordinary days) to start the windows near.
 ANCHORS = (
@@ -28,7 +35,9 @@ QUARTER = 15 * 60
 @st.composite
 def day_hours(draw: st.DrawFn, night_shift: bool = True) -> DayHours:
     count = draw(st.integers(0, 3))
-    points = sorted(draw(st.sets(st.integers(0, DAY // QUARTER - 1), min_size=2 * count, max_size=2 * count)))
+    points = sorted(
+        draw(st.sets(st.integers(0, DAY // QUARTER - 1), min_size=2 * count, max_size=2 * count))
+    )
     intervals = [(points[i] * QUARTER, points[i + 1] * QUARTER) for i in range(0, len(points), 2)]
     if intervals and night_shift and draw(st.booleans()):
         start, _ = intervals[-1]

@@ -44,7 +44,9 @@ def test_working_time_and_days_match_reference(
     zone, rules, start = case
     calendar, reference = both(zone, rules)
     end = start + timedelta(minutes=minutes)
-    assert calendar.working_time(start, end) == timedelta(minutes=reference.working_minutes(start, end))
+    assert calendar.working_time(start, end) == timedelta(
+        minutes=reference.working_minutes(start, end)
+    )
     assert calendar.working_days(start, end) == reference.working_days(start, end)
 
 
@@ -72,7 +74,9 @@ def test_next_open_matches_reference(case: tuple[str, HoursRules, datetime]) -> 
 
 @given(
     calendar_case(),
-    st.lists(st.tuples(st.integers(0, WINDOW // 4), st.integers(0, WINDOW // 4)), min_size=1, max_size=4),
+    st.lists(
+        st.tuples(st.integers(0, WINDOW // 4), st.integers(0, WINDOW // 4)), min_size=1, max_size=4
+    ),
     st.integers(0, 2000),
 )
 def test_paused_clock_segments_match_reference(
@@ -118,7 +122,9 @@ def test_add_and_working_time_are_inverse_to_the_microsecond(
 
 
 @given(calendar_case(), st.integers(0, 10**6), st.integers(0, 10**6))
-def test_working_time_is_additive(case: tuple[str, HoursRules, datetime], one: int, two: int) -> None:
+def test_working_time_is_additive(
+    case: tuple[str, HoursRules, datetime], one: int, two: int
+) -> None:
     zone, rules, start = case
     calendar = WorkCalendar("case", zone, rules)
     middle = start + timedelta(seconds=one)

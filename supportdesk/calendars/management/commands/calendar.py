@@ -61,9 +61,7 @@ class Command(ScriptCommand):
         except (CalendarDataError, NoWorkingTime) as error:
             raise CommandError(str(error)) from None
         except DatabaseError as error:
-            raise CommandError(
-                f"database not ready ({error}); run: supportdesk migrate"
-            ) from None
+            raise CommandError(f"database not ready ({error}); run: supportdesk migrate") from None
 
     def handle_list(self, options: dict[str, Any]) -> None:
         rows = BusinessCalendar.objects.select_related("production_calendar")
@@ -73,7 +71,9 @@ class Command(ScriptCommand):
                 "title": row.title,
                 "time_zone": row.time_zone,
                 "weekly": dict(zip(row.WEEKDAY_FIELDS, row.weekly_hours(), strict=True)),
-                "production_calendar": row.production_calendar.code if row.production_calendar else None,
+                "production_calendar": row.production_calendar.code
+                if row.production_calendar
+                else None,
                 "shortened_by_minutes": row.shortened_by_minutes,
             }
             for row in rows
@@ -90,7 +90,9 @@ class Command(ScriptCommand):
         seconds = round(calendar.working_time(start, end).total_seconds())
         days = calendar.working_days(start, end)
         text = f"{seconds} working seconds ({seconds / 3600:g} h) on {days} working days"
-        self.emit({"working_seconds": seconds, "working_days": days}, as_json=options["json"], text=text)
+        self.emit(
+            {"working_seconds": seconds, "working_days": days}, as_json=options["json"], text=text
+        )
 
     def handle_add(self, options: dict[str, Any]) -> None:
         start = parse_instant(options["start"], option="--start")

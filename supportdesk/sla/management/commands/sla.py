@@ -39,12 +39,16 @@ class Command(ScriptCommand):
         start = parse_instant(options["start"], option="--start")
         policy = as_policy(version_in_force(options["plan"], start))
         rule = policy.rule(RequestType(options["type"]), Priority(options["priority"]))
-        names = {rule.reaction.calendar} | ({rule.resolution.calendar} if rule.resolution else set())
+        names = {rule.reaction.calendar} | (
+            {rule.resolution.calendar} if rule.resolution else set()
+        )
         calendars = load_calendars(names)
         reaction_due = calendars[rule.reaction.calendar].add(start, rule.reaction.duration)
         resolution_due = None
         if rule.resolution:
-            resolution_due = calendars[rule.resolution.calendar].add(start, rule.resolution.duration)
+            resolution_due = calendars[rule.resolution.calendar].add(
+                start, rule.resolution.duration
+            )
         payload = {
             "reaction_due": reaction_due.isoformat(),
             "resolution_due": resolution_due.isoformat() if resolution_due else None,

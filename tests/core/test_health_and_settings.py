@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.test import Client
+
+from supportdesk.env import database_from_url, env_bool, env_int
+
+
+@pytest.mark.django_db
+def test_health_reports_the_database() -> None:
+    response = Client().get("/health")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_typed_settings_fail_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SD_FLAG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="SD_FLAG"):
+        env_bool("SD_FLAG", False)
+    monkeypatch.setenv("SD_COUNT", "ten")
+    with pytest.raises(ImproperlyConfigured, match="SD_COUNT"):
+        env_int("SD_COUNT", 1)
+    with pytest.raises(ImproperlyConfigured, match="only sqlite"):
+        database_from_url("mysql://x/y")
+
+
+def test_database_urls() -> None:
+    assert database_from_url("postgres://postgres:p%40ss@127.0.0.1:5432/desk") == {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": "desk",
+        "USER": "postgres",
+        "PASSWORD": "p@ss",
+        "HOST": "127.0.0.1",
+        "PORT": "5432",
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
+    }
+    assert database_from_url("sqlite:///var/db.sqlite3")["NAME"] == "var/db.sqlite3"
+    assert database_from_url("sqlite:////abs/db.sqlite3")["NAME"] == "/abs/db.sqlite3"
