@@ -277,7 +277,9 @@ class WorkCalendar:
         valid_until: float,
         pieces: list[tuple[float, float, int]],
     ) -> _Timeline:
-        pieces.sort()
+        # By start, then date: where two dates' hours overlap, the earlier date keeps the
+        # time (ties happen where a DST change cuts both at the same instant).
+        pieces.sort(key=lambda piece: (piece[0], piece[2]))
         starts: list[float] = []
         ends: list[float] = []
         days: list[int] = []

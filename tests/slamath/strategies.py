@@ -3,7 +3,8 @@ shortened days and holidays, in zones with DST, and instants around their DST ch
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from hypothesis import strategies as st
 
@@ -71,9 +72,19 @@ def hours_rules(draw: st.DrawFn, around: date) -> HoursRules:
 
 @st.composite
 def calendar_case(draw: st.DrawFn) -> tuple[str, HoursRules, datetime]:
-    """A zone, rules and a start instant (whole minute, UTC) near a DST change."""
+    """A zone, rules and a start instant (whole minute, UTC) near a DST change.
+
+    Half of the starts sit exactly on an opening or closing of a nearby day, or a
+    minute either side of it, where off-by-one mistakes live.
+    """
     zone = draw(st.sampled_from(ZONES))
     anchor = draw(st.sampled_from(ANCHORS))
     start = anchor + timedelta(minutes=draw(st.integers(-3 * 24 * 60, 3 * 24 * 60)))
     rules = draw(hours_rules(around=anchor.date()))
+    day = anchor.date() + timedelta(days=draw(st.integers(-2, 2)))
+    bounds = [bound for interval in rules.hours_on(day) for bound in interval]
+    if bounds and draw(st.booleans()):
+        wall = datetime.combine(day, time()) + timedelta(seconds=draw(st.sampled_from(bounds)))
+        nudge = timedelta(minutes=draw(st.sampled_from([-1, 0, 0, 1])))
+        start = wall.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC) + nudge
     return zone, rules, start
