@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from importlib import resources
+from importlib.metadata import version
 from typing import Any
 
 from supportdesk.slamath.hours import CalendarDataError, DayKind
@@ -77,3 +78,29 @@ def shipped_day_types() -> dict[date, DayKind]:
     for data in shipped_years().values():
         types.update(data.day_types())
     return types
+
+
+def draft_year_from_holidays(year: int) -> dict[str, Any]:
+    """A new year's entry drafted from the `holidays` package, for an admin to complete.
+
+    `holidays` knows public holidays, transferred days off and transferred working days,
+    but not the shortened pre-holiday days: those are decree data and stay empty here.
+    """
+    import holidays
+
+    russia = holidays.country_holidays("RU", years=year)
+    return {
+        "source": f"drafted from the holidays package {version('holidays')}",
+        "years": {
+            str(year): {
+                "act": "",
+                "non_working": sorted(day.isoformat() for day in russia if day.weekday() < 5),
+                "working": sorted(
+                    day.isoformat() for day in russia.weekend_workdays if day.year == year
+                ),
+                "shortened": [],
+                "todo": "add the shortened pre-holiday days and the act from the official "
+                "production calendar before loading",
+            }
+        },
+    }

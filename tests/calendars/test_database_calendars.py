@@ -13,12 +13,13 @@ from django.test import Client
 from supportdesk.audit.models import AuditEvent
 from supportdesk.calendars import actions
 from supportdesk.calendars.engine import get_calendar
-from supportdesk.calendars.models import BusinessCalendar
+from supportdesk.calendars.models import BusinessCalendar, ProductionCalendar
 from supportdesk.sla.actions import pause_clock, start_clock
 from supportdesk.sla.models import ClockKind, SlaClock
 from supportdesk.slamath.catalog import SHIPPED
 from supportdesk.slamath.hours import DayKind
 from supportdesk.slamath.policy import Target
+from supportdesk.slamath.russia import parse_year
 
 pytestmark = pytest.mark.django_db
 MOSCOW = ZoneInfo("Europe/Moscow")
@@ -138,3 +139,17 @@ def test_bad_hours_in_the_admin_are_refused_and_nothing_changes() -> None:
     calendar.refresh_from_db()
     assert calendar.monday == "10:00-19:00"
     assert not AuditEvent.objects.exists()
+
+
+def test_loading_a_year_replaces_its_days_and_recomputes_clocks() -> None:
+    (clock,) = clocks_on_ru_support(1)
+    production = ProductionCalendar.objects.get(code="ru")
+    year = parse_year(2026, {"non_working": ["2026-11-24"], "working": [], "shortened": []})
+    recomputed = actions.load_production_year(
+        production=production, year=year, actor=None, now=monday(12)
+    )
+    assert recomputed == 1
+    assert production.days.filter(day__year=2026).count() == 1
+    clock.refresh_from_db()
+    assert clock.due_at == datetime(2026, 11, 25, 17, tzinfo=MOSCOW)
+    assert production.days.filter(day__year=2025).exists()

@@ -83,7 +83,8 @@ def calendar_case(draw: st.DrawFn) -> tuple[str, HoursRules, datetime]:
     rules = draw(hours_rules(around=anchor.date()))
     day = anchor.date() + timedelta(days=draw(st.integers(-2, 2)))
     bounds = [bound for interval in rules.hours_on(day) for bound in interval]
-    if bounds and draw(st.booleans()):
+    on_a_bound = draw(st.booleans())
+    if bounds and on_a_bound:
         wall = datetime.combine(day, time()) + timedelta(seconds=draw(st.sampled_from(bounds)))
         nudge = timedelta(minutes=draw(st.sampled_from([-1, 0, 0, 1])))
         start = wall.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC) + nudge

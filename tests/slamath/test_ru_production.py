@@ -10,7 +10,11 @@ import holidays
 import pytest
 
 from supportdesk.slamath.catalog import RU_PRODUCTION, RU_SUPPORT
-from supportdesk.slamath.russia import shipped_years
+from supportdesk.slamath.russia import (
+    draft_year_from_holidays,
+    parse_production_calendar,
+    shipped_years,
+)
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 YEARS_WITH_NORMS = sorted(year for year, data in shipped_years().items() if data.norm_days)
@@ -116,3 +120,10 @@ def test_new_year_holidays_are_closed_and_deadlines_jump_over_them() -> None:
     assert support.add(
         datetime(2025, 12, 30, 18, 0, tzinfo=MOSCOW), timedelta(hours=2)
     ) == datetime(2026, 1, 12, 11, 0, tzinfo=MOSCOW)
+
+
+def test_a_drafted_year_has_the_transfers_but_leaves_shortened_days_to_the_admin() -> None:
+    draft = parse_production_calendar(draft_year_from_holidays(2026))[2026]
+    shipped = shipped_years()[2026]
+    assert (draft.non_working, draft.working) == (shipped.non_working, shipped.working)
+    assert draft.shortened == frozenset()

@@ -19,7 +19,7 @@ from supportdesk.calendars.models import BusinessCalendar, ProductionCalendar
 from supportdesk.core.commands import ScriptCommand, parse_instant
 from supportdesk.slamath.calendar import NoWorkingTime
 from supportdesk.slamath.hours import CalendarDataError
-from supportdesk.slamath.russia import parse_production_calendar
+from supportdesk.slamath.russia import draft_year_from_holidays, parse_production_calendar
 
 
 def parse_hours_amount(text: str) -> timedelta:
@@ -52,6 +52,10 @@ class Command(ScriptCommand):
         )
         load.add_argument("--file", required=True, type=Path)
         load.add_argument("--code", default="ru")
+        draft = commands.add_parser(
+            "draft-year", help="print a year's JSON drafted from the holidays package"
+        )
+        draft.add_argument("--year", required=True, type=int)
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -99,6 +103,9 @@ class Command(ScriptCommand):
         duration = parse_hours_amount(options["hours"])
         due = get_calendar(options["calendar"]).add(start, duration).isoformat()
         self.emit({"due": due}, as_json=options["json"], text=due)
+
+    def handle_draft_year(self, options: dict[str, Any]) -> None:
+        self.stdout.write(json.dumps(draft_year_from_holidays(options["year"]), indent=2))
 
     def handle_load_production(self, options: dict[str, Any]) -> None:
         try:
