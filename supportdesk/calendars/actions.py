@@ -21,6 +21,30 @@ from supportdesk.slamath.hours import DayKind, parse_hours
 from supportdesk.slamath.russia import YearData
 
 
+def _revised(
+    row: BusinessCalendar | ProductionCalendar,
+    calendar_ids: list[int],
+    *,
+    actor: User | None,
+    now: datetime,
+    what: str,
+    data: dict[str, object],
+) -> int:
+    """Bump the row's revision (readers recompile), recompute the open clocks on the
+    affected calendars and audit the change with how many clocks moved."""
+    type(row).objects.filter(pk=row.pk).update(revision=F("revision") + 1)
+    row.refresh_from_db(fields=["revision"])
+    recomputed = recompute_open_clocks(calendar_ids=calendar_ids, now=now)
+    record(
+        at=now,
+        actor=actor,
+        action=what,
+        subject=row,
+        data={**data, "clocks_recomputed": recomputed},
+    )
+    return recomputed
+
+
 def _business_calendar_changed(
     calendar: BusinessCalendar,
     *,
@@ -29,17 +53,7 @@ def _business_calendar_changed(
     what: str,
     data: dict[str, object],
 ) -> int:
-    BusinessCalendar.objects.filter(pk=calendar.pk).update(revision=F("revision") + 1)
-    calendar.refresh_from_db(fields=["revision"])
-    recomputed = recompute_open_clocks(calendar_ids=[calendar.pk], now=now)
-    record(
-        at=now,
-        actor=actor,
-        action=what,
-        subject=calendar,
-        data={**data, "clocks_recomputed": recomputed},
-    )
-    return recomputed
+    return _revised(calendar, [calendar.pk], actor=actor, now=now, what=what, data=data)
 
 
 def calendar_edited(
@@ -102,18 +116,8 @@ def _production_calendar_changed(
     what: str,
     data: dict[str, object],
 ) -> int:
-    ProductionCalendar.objects.filter(pk=production.pk).update(revision=F("revision") + 1)
-    production.refresh_from_db(fields=["revision"])
     users = list(production.business_calendars.values_list("pk", flat=True))
-    recomputed = recompute_open_clocks(calendar_ids=users, now=now)
-    record(
-        at=now,
-        actor=actor,
-        action=what,
-        subject=production,
-        data={**data, "clocks_recomputed": recomputed},
-    )
-    return recomputed
+    return _revised(production, users, actor=actor, now=now, what=what, data=data)
 
 
 def production_calendar_edited(
