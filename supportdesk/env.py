@@ -73,3 +73,20 @@ def database_from_url(url: str, *, name: str = "DATABASE_URL") -> dict[str, obje
             "CONN_HEALTH_CHECKS": True,
         }
     raise ImproperlyConfigured(f"{name}={url!r}: only sqlite:// and postgres:// are supported")
+
+
+def jobs_from_url(url: str, *, immediate: bool, workers: int) -> dict[str, object]:
+    """Huey settings: ``sqlite:///path`` (no extra server) or ``redis://host:port/db``."""
+    parts = urlsplit(url)
+    common: dict[str, object] = {
+        "name": "supportdesk",
+        "immediate": immediate,
+        "utc": True,
+        "consumer": {"workers": workers, "worker_type": "thread", "periodic": True},
+    }
+    if parts.scheme == "sqlite":
+        path = parts.path[1:] if parts.path.startswith("/") else parts.path
+        return {**common, "huey_class": "huey.SqliteHuey", "filename": path}
+    if parts.scheme in {"redis", "rediss"}:
+        return {**common, "huey_class": "huey.PriorityRedisHuey", "connection": {"url": url}}
+    raise ImproperlyConfigured(f"SUPPORTDESK_JOBS_URL={url!r}: use sqlite:///path or redis://")

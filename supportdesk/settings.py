@@ -6,7 +6,7 @@ from pathlib import Path
 
 import django_stubs_ext
 
-from supportdesk.env import database_from_url, env_bool, env_list, env_str
+from supportdesk.env import database_from_url, env_bool, env_int, env_list, env_str, jobs_from_url
 
 django_stubs_ext.monkeypatch()  # lets admin classes be written ModelAdmin[Model]
 
@@ -31,6 +31,12 @@ INSTALLED_APPS = [
     "supportdesk.audit",
     "supportdesk.calendars",
     "supportdesk.sla",
+    "supportdesk.customers",
+    "supportdesk.staff",
+    "supportdesk.contracts",
+    "supportdesk.tickets",
+    "supportdesk.notifications",
+    "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
@@ -116,3 +122,35 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("SUPPORTDESK_LOG_LEVEL", "INFO")},
 }
+
+# -- the offer's rules: configuration, not code ---------------------------------------
+BUSINESS_CALENDAR = env_str("SUPPORTDESK_BUSINESS_CALENDAR", "ru-support")
+DETAIL_MIN_DESCRIPTION_LENGTH = env_int("SUPPORTDESK_DETAIL_MIN_LENGTH", 50)
+AUTO_CLOSE_BUSINESS_DAYS = env_int("SUPPORTDESK_AUTO_CLOSE_BUSINESS_DAYS", 5)
+SITE_URL = env_str("SUPPORTDESK_SITE_URL", "http://127.0.0.1:8000")
+DOWNGRADE_LINK_MAX_AGE_DAYS = env_int("SUPPORTDESK_DOWNGRADE_LINK_DAYS", 7)
+
+# -- jobs: Huey on SQLite by default, Redis in production --------------------------------
+HUEY = jobs_from_url(
+    env_str("SUPPORTDESK_JOBS_URL", f"sqlite:///{VAR_DIR / 'jobs.sqlite3'}"),
+    immediate=env_bool("SUPPORTDESK_JOBS_IMMEDIATE", False),
+    workers=env_int("SUPPORTDESK_JOB_WORKERS", 2),
+)
+
+# -- e-mail ----------------------------------------------------------------------------
+MAILERS = {
+    "default": {
+        "BACKEND": env_str(
+            "SUPPORTDESK_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+        ),
+        "OPTIONS": {
+            "host": env_str("SUPPORTDESK_SMTP_HOST", "127.0.0.1"),
+            "port": env_int("SUPPORTDESK_SMTP_PORT", 1025),
+            "username": env_str("SUPPORTDESK_SMTP_USER", ""),
+            "password": env_str("SUPPORTDESK_SMTP_PASSWORD", ""),
+            "use_tls": env_bool("SUPPORTDESK_SMTP_STARTTLS", False),
+            "timeout": 10,
+        },
+    }
+}
+DEFAULT_FROM_EMAIL = env_str("SUPPORTDESK_MAIL_FROM", "support@supportdesk.invalid")

@@ -1,0 +1,83 @@
+"""Who may see and do what. Read helpers return only what the user may see and raise
+NotFound otherwise, so one customer can never tell another's request exists."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import User
+from django.db.models import QuerySet
+
+from supportdesk.customers.models import Contact
+from supportdesk.staff.models import StaffMember, StaffRole
+from supportdesk.tickets.models import Request
+
+
+class NotFound(LookupError):
+    pass
+
+
+class ActionDenied(PermissionError):
+    pass
+
+
+def staff_member(user: User) -> StaffMember | None:
+    try:
+        return user.staff
+    except StaffMember.DoesNotExist:
+        return None
+
+
+def is_staff(user: User) -> bool:
+    return user.is_active and staff_member(user) is not None
+
+
+def is_lead(user: User) -> bool:
+    member = staff_member(user)
+    return user.is_active and member is not None and member.role == StaffRole.LEAD
+
+
+def contact_of(user: User) -> Contact | None:
+    try:
+        contact = user.contact
+    except Contact.DoesNotExist:
+        return None
+    return contact if contact.is_active and user.is_active else None
+
+
+def visible_requests(user: User) -> QuerySet[Request]:
+    """Staff see every request; a customer admin their organization's; a contact their own."""
+    requests = Request.objects.all()
+    if is_staff(user):
+        return requests
+    contact = contact_of(user)
+    if contact is None:
+        return requests.none()
+    if contact.is_customer_admin:
+        return requests.filter(organization_id=contact.organization_id)
+    return requests.filter(contact=contact)
+
+
+def get_request(user: User, request_id: int) -> Request:
+    request = (
+        visible_requests(user)
+        .select_related("organization", "contract", "contact", "policy_version__plan")
+        .filter(pk=request_id)
+        .first()
+    )
+    if request is None:
+        raise NotFound(f"no request {request_id}")
+    return request
+
+
+def require_staff(user: User) -> None:
+    if not is_staff(user):
+        raise ActionDenied("only support staff may do this")
+
+
+def require_customer_of(user: User, request: Request) -> Contact:
+    """The acting contact, who must belong to the request's organization and see it."""
+    contact = contact_of(user)
+    if contact is None or contact.organization_id != request.organization_id:
+        raise ActionDenied("only the customer may do this")
+    if not contact.is_customer_admin and contact.pk != request.contact_id:
+        raise ActionDenied("only the requester or a customer admin may do this")
+    return contact

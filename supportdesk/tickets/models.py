@@ -1,0 +1,244 @@
+"""Requests and everything that happens to them. Only ``tickets.actions`` writes these."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from supportdesk.contracts.models import Contract
+from supportdesk.customers.models import Contact, Organization
+from supportdesk.sla.models import PolicyVersion, PriorityChoices, RequestTypeChoices, SlaClock
+from supportdesk.staff.models import Team
+
+
+class Component(models.Model):
+    """The product component a request is about (SPEC 5); editable catalogue."""
+
+    code = models.SlugField(_("code"), unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("component")
+        verbose_name_plural = _("components")
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Environment(models.TextChoices):
+    PRODUCTION = "production", _("production")
+    TEST = "test", _("test")
+    DEVELOPMENT = "development", _("development")
+
+
+class Channel(models.TextChoices):
+    PORTAL = "portal", _("web portal")
+    EMAIL = "email", _("e-mail")
+    CHAT = "chat", _("web chat")
+    EXPRESS = "express", _("eXpress bot")
+    PHONE = "phone", _("phone")
+    API = "api", _("API")
+    MONITORING = "monitoring", _("monitoring alert")
+
+
+class Scope(models.TextChoices):
+    MASS = "mass", _("many users")
+    INDIVIDUAL = "individual", _("individual users")
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("new")
+    OPEN = "open", _("open")
+    IN_PROGRESS = "in_progress", _("in progress")
+    WAITING = "waiting", _("waiting for customer")
+    RESOLVED = "resolved", _("resolved")
+    CLOSED = "closed", _("closed")
+
+
+OPEN_STATUSES = (Status.NEW, Status.OPEN, Status.IN_PROGRESS, Status.WAITING)
+
+
+class Request(models.Model):
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="requests"
+    )
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="requests")
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="requests")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    request_type = models.CharField(_("type"), max_length=16, choices=RequestTypeChoices.choices)
+    component = models.ForeignKey(
+        Component, on_delete=models.PROTECT, null=True, blank=True, related_name="requests"
+    )
+    environment = models.CharField(
+        _("environment"), max_length=16, choices=Environment.choices, default=Environment.PRODUCTION
+    )
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    scope = models.CharField(_("scope"), max_length=16, choices=Scope.choices, blank=True)
+    subject = models.CharField(_("subject"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    is_detailed = models.BooleanField(_("detailed description"), default=False)
+    requested_priority = models.CharField(
+        _("requested priority"), max_length=2, choices=PriorityChoices.choices
+    )
+    priority = models.CharField(_("priority"), max_length=2, choices=PriorityChoices.choices)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.NEW
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_requests",
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="requests"
+    )
+    policy_version = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, related_name="+")
+    reaction_clock = models.OneToOneField(
+        SlaClock, on_delete=models.PROTECT, related_name="reaction_of"
+    )
+    resolution_clock = models.OneToOneField(
+        SlaClock, on_delete=models.PROTECT, null=True, blank=True, related_name="resolution_of"
+    )
+    registered_at = models.DateTimeField(_("registered at"))
+    first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"))
+
+    class Meta:
+        verbose_name = _("request")
+        verbose_name_plural = _("requests")
+        ordering = ("-registered_at",)
+        indexes = (
+            models.Index(fields=("organization", "-registered_at")),
+            models.Index(fields=("team", "status")),
+            models.Index(fields=("assignee", "status")),
+            models.Index(fields=("status", "resolved_at")),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.subject}"
+
+    @property
+    def reference(self) -> str:
+        return f"SD-{self.pk}"
+
+
+class MessageKind(models.TextChoices):
+    PUBLIC = "public", _("public reply")
+    INTERNAL = "internal", _("internal note")
+
+
+class Message(models.Model):
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(_("kind"), max_length=16, choices=MessageKind.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    from_vendor = models.BooleanField(_("from the vendor"))
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    body = models.TextField(_("text"))
+    created_at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ("created_at", "id")
+        indexes = (models.Index(fields=("request", "created_at")),)
+
+    def __str__(self) -> str:
+        return f"{self.kind} on {self.request_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Attachment(models.Model):
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="attachments/%Y/%m/")
+    name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size"))
+    content_type = models.CharField(_("type"), max_length=100)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PriorityChangeKind(models.TextChoices):
+    INTAKE = "intake", _("set at registration")
+    RAISE = "raise", _("raised")
+    CORRECT = "correct", _("corrected")
+    DOWNGRADE = "downgrade", _("lowered with the customer's agreement")
+
+
+class PriorityChange(models.Model):
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="priority_changes")
+    kind = models.CharField(_("kind"), max_length=16, choices=PriorityChangeKind.choices)
+    from_priority = models.CharField(max_length=2, choices=PriorityChoices.choices, blank=True)
+    to_priority = models.CharField(max_length=2, choices=PriorityChoices.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reason = models.TextField(_("reason"))
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("priority change")
+        verbose_name_plural = _("priority changes")
+        ordering = ("at", "id")
+
+    def __str__(self) -> str:
+        return f"{self.from_priority or '-'} -> {self.to_priority}"
+
+
+class ProposalState(models.TextChoices):
+    PENDING = "pending", _("waiting for the customer")
+    ACCEPTED = "accepted", _("accepted")
+    DECLINED = "declined", _("declined")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+class DowngradeProposal(models.Model):
+    """SPEC 6 rule 4: lowering after partial restoration needs the customer's agreement."""
+
+    request = models.ForeignKey(
+        Request, on_delete=models.CASCADE, related_name="downgrade_proposals"
+    )
+    from_priority = models.CharField(max_length=2, choices=PriorityChoices.choices)
+    to_priority = models.CharField(max_length=2, choices=PriorityChoices.choices)
+    reason = models.TextField(_("reason"))
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    proposed_at = models.DateTimeField()
+    state = models.CharField(
+        max_length=16, choices=ProposalState.choices, default=ProposalState.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("downgrade proposal")
+        verbose_name_plural = _("downgrade proposals")
+        ordering = ("-proposed_at",)
+        constraints = (
+            models.UniqueConstraint(
+                fields=("request",),
+                condition=models.Q(state="pending"),
+                name="one_pending_downgrade_per_request",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.from_priority} -> {self.to_priority} ({self.state})"
