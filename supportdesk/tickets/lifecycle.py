@@ -51,7 +51,7 @@ def _clock_status(clock: SlaClock | None) -> ClockStatus | None:
 def change_status(request: Request, to: Status, *, now: datetime, reason: str = "") -> None:
     """Move the request and keep its resolution clock in step: waiting for the customer
     pauses it, leaving that state resumes it, resolving stops it, reopening resumes it."""
-    current = Status(request.status)
+    current, to = Status(request.status), Status(to)
     if to == current:
         return
     if to not in TRANSITIONS[current]:
