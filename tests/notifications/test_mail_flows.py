@@ -1,0 +1,103 @@
+"""Each notification travels over SMTP to a real server on loopback."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import time_machine
+from django.test import Client
+
+from supportdesk.slamath.policy import Priority, RequestType
+from supportdesk.tickets import actions
+from supportdesk.tickets.models import Channel, Request, Scope
+from supportdesk.tickets.sweeper import sweep_sla
+from tests.notifications.conftest import Inbox
+from tests.tickets.conftest import DETAILED, Desk, at
+
+
+def body(message) -> str:  # type: ignore[no-untyped-def]
+    return str(message.get_content())
+
+
+def open_request(desk: Desk, run, **changes) -> Request:  # type: ignore[no-untyped-def]
+    fields: dict[str, Any] = {
+        "actor": desk.anna, "contact": desk.contact(desk.anna),
+        "request_type": RequestType.INCIDENT, "subject": "Calls drop",
+        "description": DETAILED, "requested_priority": Priority.P1, "channel": Channel.PORTAL,
+        "component": desk.messaging, "scope": Scope.MASS, "now": at(27, 20),
+    }  # fmt: skip
+    fields.update(changes)
+    with run(execute=True):
+        return actions.open_request(**fields)
+
+
+def test_acknowledgement_tells_an_out_of_hours_8x5_customer_when_the_clock_starts(
+    desk: Desk, smtp: Inbox, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    request = open_request(desk, django_capture_on_commit_callbacks)
+    (ack,) = smtp.messages
+    assert ack["To"] == desk.anna.email
+    assert f"[{request.reference}]" in ack["Subject"]
+    text = body(ack)
+    assert "30.11.2026 10:00" in text  # Friday 20:00 -> counted from Monday's opening
+    assert "30.11.2026 11:00" in text  # and due an hour later
+
+
+def test_a_request_without_details_is_told_it_is_low_priority(
+    desk: Desk, smtp: Inbox, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    open_request(desk, django_capture_on_commit_callbacks, component=None, now=at(23, 11))
+    assert "P4" in body(smtp.messages[0])
+
+
+def test_correction_downgrade_link_resolution_and_sla_mail(
+    desk: Desk, smtp: Inbox, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    run = django_capture_on_commit_callbacks
+    request = open_request(desk, run, now=at(23, 10))
+    with run(execute=True):
+        actions.correct_priority(
+            actor=desk.engineer,
+            request=request,
+            to=Priority.P2,
+            reason="one region only",
+            now=at(23, 10, 5),
+        )
+    (corrected,) = [m for m in smtp.messages if "one region only" in body(m)]
+    assert "P1" in body(corrected)
+    assert "P2" in body(corrected)
+
+    with run(execute=True):
+        actions.propose_downgrade(
+            actor=desk.engineer,
+            request=request,
+            to=Priority.P3,
+            reason="workaround given",
+            now=at(23, 11),
+        )
+    proposal_mail = next(m for m in smtp.messages if "workaround given" in body(m))
+    accept_url = re.search(r"Accept: (\S+)", body(proposal_mail))
+    assert accept_url is not None
+    path = accept_url.group(1).split("127.0.0.1:8000", 1)[1]
+
+    browser = Client()
+    with time_machine.travel(at(23, 11, 30), tick=False):
+        assert browser.get(path).status_code == 200  # showing the page changes nothing
+        assert Request.objects.get(pk=request.pk).priority == "P2"
+        assert browser.post(path).status_code == 200
+        assert Request.objects.get(pk=request.pk).priority == "P3"
+        assert browser.post(path).status_code == 409  # a link decides once
+        assert Client().get(path[:-3] + "abc").status_code == 400  # tampered
+
+    with run(execute=True):
+        sweep_sla(now=at(23, 10, 50))  # reaction at 75 %+ (due 11:00)
+    warnings = smtp.about("SLA warning")
+    assert len(warnings) == 1
+    assert desk.engineer.email in warnings[0]["X-Envelope-To"]
+
+    with run(execute=True):
+        actions.resolve(actor=desk.engineer, request=request, summary="Fixed", now=at(23, 12))
+    assert (
+        len([m for m in smtp.messages if m["To"] == desk.anna.email and "resolved" in body(m)]) == 1
+    )
