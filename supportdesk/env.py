@@ -90,3 +90,23 @@ def jobs_from_url(url: str, *, immediate: bool, workers: int) -> dict[str, objec
     if parts.scheme in {"redis", "rediss"}:
         return {**common, "huey_class": "huey.PriorityRedisHuey", "connection": {"url": url}}
     raise ImproperlyConfigured(f"SUPPORTDESK_JOBS_URL={url!r}: use sqlite:///path or redis://")
+
+
+def mailer_from_env(
+    kind: str, *, host: str, port: int, username: str, password: str, use_tls: bool
+) -> dict[str, object]:
+    """A MAILERS entry: ``smtp`` (production), ``console``, or ``file:<folder>``."""
+    if kind == "smtp":
+        options = {"host": host, "port": port, "username": username, "password": password}
+        return {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {**options, "use_tls": use_tls, "timeout": 10},
+        }
+    if kind == "console":
+        return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if kind.startswith("file:") and kind[5:]:
+        return {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": kind[5:]},
+        }
+    raise ImproperlyConfigured(f"SUPPORTDESK_MAIL={kind!r}: use smtp, console or file:<folder>")

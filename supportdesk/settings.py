@@ -6,7 +6,15 @@ from pathlib import Path
 
 import django_stubs_ext
 
-from supportdesk.env import database_from_url, env_bool, env_int, env_list, env_str, jobs_from_url
+from supportdesk.env import (
+    database_from_url,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    jobs_from_url,
+    mailer_from_env,
+)
 
 django_stubs_ext.monkeypatch()  # lets admin classes be written ModelAdmin[Model]
 
@@ -138,19 +146,15 @@ HUEY = jobs_from_url(
 )
 
 # -- e-mail ----------------------------------------------------------------------------
+# SUPPORTDESK_MAIL: "smtp" (the SMTP_* variables), "console", or "file:<folder>" (demo).
 MAILERS = {
-    "default": {
-        "BACKEND": env_str(
-            "SUPPORTDESK_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
-        ),
-        "OPTIONS": {
-            "host": env_str("SUPPORTDESK_SMTP_HOST", "127.0.0.1"),
-            "port": env_int("SUPPORTDESK_SMTP_PORT", 1025),
-            "username": env_str("SUPPORTDESK_SMTP_USER", ""),
-            "password": env_str("SUPPORTDESK_SMTP_PASSWORD", ""),
-            "use_tls": env_bool("SUPPORTDESK_SMTP_STARTTLS", False),
-            "timeout": 10,
-        },
-    }
+    "default": mailer_from_env(
+        env_str("SUPPORTDESK_MAIL", "smtp"),
+        host=env_str("SUPPORTDESK_SMTP_HOST", "127.0.0.1"),
+        port=env_int("SUPPORTDESK_SMTP_PORT", 25),
+        username=env_str("SUPPORTDESK_SMTP_USER", ""),
+        password=env_str("SUPPORTDESK_SMTP_PASSWORD", ""),
+        use_tls=env_bool("SUPPORTDESK_SMTP_STARTTLS", False),
+    )
 }
 DEFAULT_FROM_EMAIL = env_str("SUPPORTDESK_MAIL_FROM", "support@supportdesk.invalid")

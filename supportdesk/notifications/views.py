@@ -31,8 +31,12 @@ def downgrade_link(request: HttpRequest, token: str) -> HttpResponse:
     context = {"proposal": proposal, "accept": accept, "done": False}
     if request.method == "POST":
         try:
-            actions.decide_downgrade(by=contact, proposal=proposal, accept=accept, now=timezone.now())
+            actions.decide_downgrade(
+                by=contact, proposal=proposal, accept=accept, now=timezone.now()
+            )
         except (ActionError, ActionDenied) as error:
-            return render(request, "notifications/link_error.html", {"message": str(error)}, status=409)
+            return render(
+                request, "notifications/link_error.html", {"message": str(error)}, status=409
+            )
         context["done"] = True
     return render(request, "notifications/downgrade.html", context)

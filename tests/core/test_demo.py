@@ -1,24 +1,23 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
-from django.contrib.auth.models import User
 
 from supportdesk.core.demo import load_demo
-from supportdesk.sla.models import SlaClock
+from supportdesk.tickets.models import Request
 
 pytestmark = pytest.mark.django_db
-NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
 
-def test_demo_loads_once_with_clocks_in_every_state() -> None:
-    assert len(load_demo(now=NOW, password="pw-for-tests-1")) == 5
-    assert load_demo(now=NOW, password="pw-for-tests-1") == []
-    assert User.objects.get(username="admin").is_superuser
-    assert sorted(SlaClock.objects.values_list("status", flat=True)) == [
-        "paused",
-        "running",
-        "running",
-        "stopped",
-    ]
+@pytest.mark.parametrize("hour", [3, 12, 22])
+def test_demo_loads_once_with_requests_in_every_state(hour: int) -> None:
+    now = datetime(2026, 11, 25, hour, 0, tzinfo=ZoneInfo("Europe/Moscow"))
+    created = load_demo(now=now, password="pw-for-tests-1")
+    assert any(line.startswith("request") for line in created)
+    assert load_demo(now=now, password="pw-for-tests-1") == []
+    statuses = set(Request.objects.values_list("status", flat=True))
+    assert statuses == {"new", "open", "in_progress", "waiting", "resolved", "closed"}
+    assert Request.objects.filter(organization__slug="beta", priority="P1").exists()
+    assert Request.objects.filter(downgrade_proposals__state="pending").exists()

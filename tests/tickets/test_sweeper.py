@@ -4,6 +4,7 @@ workers race (on PostgreSQL: SELECT ... FOR UPDATE SKIP LOCKED)."""
 from __future__ import annotations
 
 import threading
+
 import pytest
 from django.core import mail
 from django.db import connection
@@ -30,7 +31,7 @@ def open_p2(desk: Desk, now=None) -> Request:  # type: ignore[no-untyped-def]
 
 
 def subjects() -> list[str]:
-    return sorted(message.subject for message in mail.outbox if "SLA" in message.subject)
+    return sorted(str(message.subject) for message in mail.outbox if "SLA" in message.subject)
 
 
 def test_warnings_then_breach_each_once(desk: Desk, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]

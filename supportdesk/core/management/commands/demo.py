@@ -16,4 +16,7 @@ class Command(BaseCommand):
         password = env_str("SUPPORTDESK_DEMO_PASSWORD", "supportdesk-demo")
         for line in load_demo(now=timezone.now(), password=password):
             self.stdout.write(f"demo: created {line}")
-        self.stdout.write(f"demo: sign in at /admin/ as {DEMO_LEAD} / {password}")
+        self.stdout.write(
+            f"demo: sign in at /admin/ as {DEMO_LEAD} (support lead); agent, engineer, manager "
+            f"(staff); alfa, alfa-admin, beta (customers); password {password}"
+        )
