@@ -295,10 +295,13 @@ def set_status(
 
 
 def resolve(*, actor: User, request: Request, summary: str, now: datetime) -> Request:
-    """Restoration: the summary goes to the customer and the resolution clock stops."""
+    """Restoration: the summary goes to the customer and the resolution clock stops, both
+    or neither."""
     require_staff(actor)
-    reply(actor=actor, request=request, body=summary, now=now)
     with transaction.atomic():
+        if _lock(request).status in (Status.RESOLVED, Status.CLOSED):
+            raise ActionError("the request is already resolved")
+        reply(actor=actor, request=request, body=summary, now=now)
         request = _lock(request)
         change_status(request, Status.RESOLVED, now=now, reason="resolved")
         record(at=now, actor=actor, action="request.resolved", subject=request, data={})

@@ -121,3 +121,10 @@ def test_auto_close_after_business_days(desk: Desk, request_: Request) -> None:
     assert actions.auto_close_resolved(now=at(30, 12, 30)) == 1  # 5 business days later
     assert fresh(request_).status == Status.CLOSED
     assert actions.auto_close_resolved(now=at(30, 13)) == 0
+
+
+def test_resolving_twice_posts_nothing_the_second_time(desk: Desk, request_: Request) -> None:
+    actions.resolve(actor=desk.engineer, request=request_, summary="Fixed.", now=at(23, 12))
+    with pytest.raises(ActionError, match="already resolved"):
+        actions.resolve(actor=desk.engineer, request=request_, summary="Again.", now=at(23, 13))
+    assert fresh(request_).messages.count() == 1
