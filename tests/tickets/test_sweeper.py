@@ -35,13 +35,13 @@ def subjects() -> list[str]:
 
 
 def test_warnings_then_breach_each_once(desk: Desk, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
-    open_p2(desk)  # reaction due 11:00 (75 % at 10:45), resolution due 18:00 (75 % at 16:00)
+    ref = open_p2(desk).reference  # reaction due 11:00 (75 % at 10:45), resolution at 18:00
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         assert sweep_sla(now=at(23, 10, 44)) == 0
         assert sweep_sla(now=at(23, 10, 46)) == 1
         assert sweep_sla(now=at(23, 10, 47)) == 0
-    assert subjects() == ["SLA warning 75%: reaction of SD-1"]
+    assert subjects() == [f"SLA warning 75%: reaction of {ref}"]
     warning = mail.outbox[-1]
     assert sorted(warning.to) == sorted([desk.agent.email, desk.engineer.email, desk.manager.email])
 
@@ -49,7 +49,7 @@ def test_warnings_then_breach_each_once(desk: Desk, django_capture_on_commit_cal
     with django_capture_on_commit_callbacks(execute=True):
         # A sweep missed for a while: only the highest threshold passed is sent.
         assert sweep_sla(now=at(23, 11, 30)) == 1
-    assert subjects() == ["SLA breached: reaction of SD-1"]
+    assert subjects() == [f"SLA breached: reaction of {ref}"]
     breach = mail.outbox[-1]
     assert desk.lead.email in breach.to  # a breach escalates to the support leads
     assert AuditEvent.objects.filter(action="sla.breached").count() == 1
