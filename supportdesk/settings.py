@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "supportdesk.contracts",
     "supportdesk.tickets",
     "supportdesk.notifications",
+    "supportdesk.api",
     "huey.contrib.djhuey",
 ]
 
@@ -105,6 +106,11 @@ LOCALE_PATHS = [BASE_DIR / "supportdesk" / "locale"]
 USE_I18N = True
 TIME_ZONE = "Europe/Moscow"  # display default only; storage is UTC
 USE_TZ = True
+
+MEDIA_ROOT = Path(env_str("SUPPORTDESK_MEDIA_DIR", str(VAR_DIR / "media")))
+MEDIA_URL = "media/"  # never served directly: downloads go through a permission check
+ATTACHMENT_MAX_BYTES = env_int("SUPPORTDESK_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import path
 from django.views.generic import RedirectView
 
+from supportdesk.api.api import api
 from supportdesk.core.views import health
 from supportdesk.notifications.views import downgrade_link
 
@@ -10,4 +11,5 @@ urlpatterns = [
     path("health", health, name="health"),
     path("links/downgrade/<str:token>", downgrade_link, name="downgrade-link"),
     path("admin/", admin.site.urls),
+    path("api/", api.urls),
 ]

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import transaction
 
 from supportdesk.calendars.engine import load_calendars
 from supportdesk.calendars.models import BusinessCalendar
 from supportdesk.sla.models import ClockKind, PolicyVersion, SlaClock, SlaClockEvent
+from supportdesk.sla.reads import to_clock_event
 from supportdesk.slamath.calendar import WorkCalendar
 from supportdesk.slamath.clock import (
     ClockError,
-    ClockEvent,
     ClockState,
     ClockStatus,
     EventKind,
@@ -24,16 +24,6 @@ from supportdesk.slamath.clock import (
 from supportdesk.slamath.policy import Target
 
 RECOMPUTE_BATCH = 1000
-
-
-def _to_pure(event: SlaClockEvent, calendar_names: dict[int, str]) -> ClockEvent:
-    return ClockEvent(
-        kind=EventKind(event.kind),
-        at=event.at,
-        target=timedelta(seconds=event.target_seconds) if event.target_seconds else None,
-        calendar=calendar_names[event.calendar_id] if event.calendar_id else None,
-        reason=event.reason,
-    )
 
 
 def _apply_state(
@@ -76,7 +66,7 @@ class _Calendars:
 def _refresh(
     clock: SlaClock, events: Iterable[SlaClockEvent], now: datetime, calendars: _Calendars
 ) -> ClockState:
-    pure = [_to_pure(event, calendars.names) for event in events]
+    pure = [to_clock_event(event, calendars.names) for event in events]
     state = evaluate(pure, now, calendars)
     _apply_state(clock, state, now, calendars.ids)
     return state

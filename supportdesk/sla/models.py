@@ -203,7 +203,7 @@ class SlaClockEvent(models.Model):
     calendar = models.ForeignKey(
         BusinessCalendar, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
 
     class Meta:
         verbose_name = _("SLA clock event")

@@ -61,6 +61,8 @@ from supportdesk.tickets.models import (
 )
 
 SYSTEM = None  # the actor of jobs: no person
+# Only staff register phone calls; monitoring alerts arrive through their own channel.
+STAFF_CHANNELS = (Channel.PHONE, Channel.MONITORING)
 
 
 def detail_rule() -> DetailRule:
@@ -115,6 +117,8 @@ def open_request(
         if own.pk != contact.pk and not own.is_customer_admin:
             raise ActionDenied("only a customer admin registers requests for a colleague")
         registered_at = None  # customers cannot backdate
+        if channel in STAFF_CHANNELS:
+            raise ActionDenied(f"the {channel.label} channel is for support staff")
     registered = registered_at or now
     if registered > now:
         raise ActionError("a request cannot be registered in the future")

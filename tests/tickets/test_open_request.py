@@ -118,3 +118,10 @@ def test_no_valid_contract_no_request(desk: Desk) -> None:
 def test_feature_requests_have_a_reaction_clock_only(desk: Desk) -> None:
     request = open_for(desk, desk.anna, request_type=RequestType.FEATURE)
     assert request.resolution_clock is None
+
+
+def test_customers_cannot_register_as_a_phone_call_or_an_alert(desk: Desk) -> None:
+    for channel in (Channel.PHONE, Channel.MONITORING):
+        with pytest.raises(ActionDenied, match="support staff"):
+            open_for(desk, desk.anna, channel=channel)
+    assert not Request.objects.exists()

@@ -1,0 +1,56 @@
+"""A request's messages and their attachments: read, upload, download."""
+
+from __future__ import annotations
+
+from django.http import FileResponse, HttpRequest
+from django.utils import timezone
+from ninja import File, Router, Status
+from ninja.files import UploadedFile
+
+from supportdesk.api import actions as api_actions
+from supportdesk.api import reads, render
+from supportdesk.api.auth import acting_user
+from supportdesk.api.schemas import ERRORS, UPLOAD_ERRORS, AttachmentOut, Id, MessageOut
+from supportdesk.tickets.access import NotFound, get_request
+
+router = Router(tags=["messages"])
+
+
+@router.get("/requests/{request_id}/messages", response={200: list[MessageOut], **ERRORS})
+def list_messages(request: HttpRequest, request_id: Id) -> list[MessageOut]:
+    """The conversation, oldest first; customers never see internal notes."""
+    user = acting_user(request)
+    ticket = get_request(user, request_id)
+    return [render.message(row) for row in reads.visible_messages(user, ticket)]
+
+
+@router.post(
+    "/requests/{request_id}/messages/{message_id}/attachments",
+    response={201: AttachmentOut, **UPLOAD_ERRORS},
+)
+def upload_attachment(
+    request: HttpRequest, request_id: Id, message_id: Id, file: File[UploadedFile]
+) -> Status[AttachmentOut]:
+    """Multipart upload (field ``file``); the size limit and the allowed types apply."""
+    user, now = acting_user(request), timezone.now()
+    ticket = get_request(user, request_id)
+    message = reads.get_message(user, ticket, message_id)
+    attachment = api_actions.add_attachment(actor=user, message=message, upload=file, now=now)
+    return Status(201, render.attachment(attachment))
+
+
+@router.get(
+    "/attachments/{attachment_id}",
+    response={200: None, **ERRORS},
+    url_name="attachment-download",
+    openapi_extra={"responses": {200: {"description": "the file"}}},
+)
+def download_attachment(request: HttpRequest, attachment_id: Id) -> FileResponse:
+    attachment = reads.get_attachment(acting_user(request), attachment_id)
+    try:
+        handle = attachment.file.open("rb")
+    except OSError:
+        raise NotFound(f"the file of attachment {attachment_id} is missing") from None
+    return FileResponse(
+        handle, as_attachment=True, filename=attachment.name, content_type=attachment.content_type
+    )

@@ -1,0 +1,166 @@
+"""Requests: list, register (optionally idempotent), read, and the SLA state.
+
+Every endpoint is thin: the schema parses, ``tickets.access`` fetches what the caller may
+see (NotFound -> 404), ``tickets.actions`` changes it with ``now`` read once, render shows.
+The actions on a registered request are in ``request_actions``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from django.contrib.auth.models import User
+from django.db.models import F, OrderBy, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Query, Router, Status
+from ninja.errors import HttpError
+from ninja.params import HeaderEx, P
+
+from supportdesk.api import actions as api_actions
+from supportdesk.api import reads, render
+from supportdesk.api.auth import acting_user
+from supportdesk.api.schemas import (
+    ERRORS,
+    Id,
+    RequestIn,
+    RequestOut,
+    RequestPage,
+    RequestQuery,
+    SlaOut,
+)
+from supportdesk.api.sla import request_clocks
+from supportdesk.customers.models import Contact
+from supportdesk.tickets import actions
+from supportdesk.tickets.access import (
+    ActionDenied,
+    contact_of,
+    get_request,
+    is_staff,
+    visible_requests,
+)
+from supportdesk.tickets.models import Request
+
+router = Router(tags=["requests"])
+
+ORDERINGS: dict[str, tuple[OrderBy, ...]] = {
+    "-registered_at": (F("registered_at").desc(), F("id").desc()),
+    "registered_at": (F("registered_at").asc(), F("id").asc()),
+    "reaction_due": (
+        F("reaction_clock__due_at").asc(nulls_last=True),
+        F("registered_at").desc(),
+        F("id").desc(),
+    ),
+    "resolution_due": (
+        F("resolution_clock__due_at").asc(nulls_last=True),
+        F("registered_at").desc(),
+        F("id").desc(),
+    ),
+}
+
+
+def listed(user: User) -> QuerySet[Request]:
+    """Visible requests with what ``render.request`` reads."""
+    return visible_requests(user).select_related("component", "reaction_clock", "resolution_clock")
+
+
+def _filtered(user: User, query: RequestQuery) -> QuerySet[Request]:
+    requests = listed(user)
+    if query.status:
+        requests = requests.filter(status__in=[status.value for status in query.status])
+    if query.priority:
+        requests = requests.filter(priority=query.priority.value)
+    if query.type:
+        requests = requests.filter(request_type=query.type.value)
+    if query.organization:
+        requests = requests.filter(organization_id=query.organization)
+    if query.team:
+        requests = requests.filter(team_id=query.team)
+    if query.assignee:
+        requests = requests.filter(
+            assignee_id=user.pk if query.assignee == "me" else int(query.assignee)
+        )
+    if query.component:
+        requests = requests.filter(component__code=query.component)
+    return requests.order_by(*ORDERINGS[query.ordering])
+
+
+@router.get("/requests", response={200: RequestPage, **ERRORS})
+def list_requests(request: HttpRequest, filters: Query[RequestQuery]) -> RequestPage:
+    requests = _filtered(acting_user(request), filters)
+    page = requests[filters.offset : filters.offset + filters.limit]
+    return RequestPage(
+        count=requests.count(),
+        limit=filters.limit,
+        offset=filters.offset,
+        items=[render.request(row) for row in page],
+    )
+
+
+def _contact_for(user: User, data: RequestIn) -> Contact:
+    if data.contact_id is not None:
+        return reads.get_contact(user, data.contact_id)
+    own = contact_of(user)
+    if own is not None:
+        return own
+    if is_staff(user):
+        raise HttpError(422, "staff register requests for a contact: pass contact_id")
+    raise ActionDenied("only support staff and customers register requests")
+
+
+def _fingerprint(data: RequestIn) -> str:
+    canonical = json.dumps(data.model_dump(mode="json"), sort_keys=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+IdempotencyKeyHeader = HeaderEx[
+    str | None,
+    P(
+        alias="Idempotency-Key",
+        pattern=r"^[\x21-\x7e]{1,255}$",
+        description="a retry with the same key returns the same request",
+    ),
+]
+
+
+@router.post("/requests", response={200: RequestOut, 201: RequestOut, **ERRORS})
+def create_request(
+    request: HttpRequest, data: RequestIn, idempotency_key: IdempotencyKeyHeader = None
+) -> Status[RequestOut]:
+    user = acting_user(request)
+    now = timezone.now()
+    contact = _contact_for(user, data)
+    component = reads.get_component(data.component) if data.component else None
+
+    def register() -> Request:
+        return actions.open_request(
+            actor=user, contact=contact, request_type=data.request_type, subject=data.subject,
+            description=data.description, requested_priority=data.requested_priority,
+            channel=data.channel, component=component, scope=data.scope,
+            environment=data.environment, registered_at=data.registered_at, now=now,
+        )  # fmt: skip
+
+    if idempotency_key is None:
+        created, is_new = register(), True
+    else:
+        created, is_new = api_actions.open_request_once(
+            actor=user, key=idempotency_key, fingerprint=_fingerprint(data),
+            register=register, now=now,
+        )  # fmt: skip
+    return Status(201 if is_new else 200, render.request(listed(user).get(pk=created.pk)))
+
+
+@router.get("/requests/{request_id}", response={200: RequestOut, **ERRORS})
+def get_one(request: HttpRequest, request_id: Id) -> RequestOut:
+    user = acting_user(request)
+    get_request(user, request_id)
+    return render.request(listed(user).get(pk=request_id))
+
+
+@router.get("/requests/{request_id}/sla", response={200: SlaOut, **ERRORS})
+def sla(request: HttpRequest, request_id: Id) -> SlaOut:
+    now = timezone.now()
+    ticket = get_request(acting_user(request), request_id)
+    clocks = request_clocks(ticket, now=now)
+    return SlaOut(request_id=ticket.pk, evaluated_at=now, clocks=[render.clock(c) for c in clocks])
