@@ -69,8 +69,10 @@ def database_from_url(url: str, *, name: str = "DATABASE_URL") -> dict[str, obje
             "PASSWORD": unquote(parts.password or ""),
             "HOST": parts.hostname or "",
             "PORT": str(parts.port or ""),
-            "CONN_MAX_AGE": 60,
-            "CONN_HEALTH_CHECKS": True,
+            # Under ASGI every request's sync code runs in a fresh thread, so a persistent
+            # connection is never reused and piles up until PostgreSQL refuses clients
+            # (bench/desk_bench.py saw it): connect per request.
+            "CONN_MAX_AGE": 0,
         }
     raise ImproperlyConfigured(f"{name}={url!r}: only sqlite:// and postgres:// are supported")
 
