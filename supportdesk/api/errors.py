@@ -22,11 +22,12 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from supportdesk.api.actions import IdempotencyMismatch, UploadRejected
+from supportdesk.api.actions import IdempotencyMismatch
 from supportdesk.calendars.engine import UnknownCalendar
 from supportdesk.slamath.clock import ClockError
 from supportdesk.slamath.policy import PolicyError
 from supportdesk.tickets.access import ActionDenied, NotFound
+from supportdesk.tickets.attachments import UploadRejected
 from supportdesk.tickets.lifecycle import ActionError
 
 logger = logging.getLogger(__name__)

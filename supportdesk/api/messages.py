@@ -7,11 +7,11 @@ from django.utils import timezone
 from ninja import File, Router, Status
 from ninja.files import UploadedFile
 
-from supportdesk.api import actions as api_actions
 from supportdesk.api import reads, render
 from supportdesk.api.auth import acting_user
 from supportdesk.api.schemas import ERRORS, UPLOAD_ERRORS, AttachmentOut, Id, MessageOut
 from supportdesk.tickets.access import NotFound, get_request
+from supportdesk.tickets.attachments import add_attachment
 
 router = Router(tags=["messages"])
 
@@ -35,7 +35,7 @@ def upload_attachment(
     user, now = acting_user(request), timezone.now()
     ticket = get_request(user, request_id)
     message = reads.get_message(user, ticket, message_id)
-    attachment = api_actions.add_attachment(actor=user, message=message, upload=file, now=now)
+    attachment = add_attachment(actor=user, message=message, upload=file, now=now)
     return Status(201, render.attachment(attachment))
 
 

@@ -11,10 +11,11 @@ from django.db import IntegrityError
 from ninja.errors import HttpError
 
 from supportdesk.api import errors
-from supportdesk.api.actions import IdempotencyMismatch, UploadRejected
+from supportdesk.api.actions import IdempotencyMismatch
 from supportdesk.slamath.clock import ClockError
 from supportdesk.slamath.policy import PolicyError
 from supportdesk.tickets.access import ActionDenied, NotFound
+from supportdesk.tickets.attachments import UploadRejected
 from supportdesk.tickets.lifecycle import ActionError
 from supportdesk.tickets.models import Request
 from tests.api.helpers import Api, snapshot

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.core.files.uploadedfile import SimpleUploadedFile
 from pytest_django.fixtures import Settings
 
-from supportdesk.api.actions import ALLOWED_CONTENT_TYPES
 from supportdesk.audit.models import AuditEvent
 from supportdesk.tickets import actions
+from supportdesk.tickets.attachments import ALLOWED_CONTENT_TYPES
 from supportdesk.tickets.models import Attachment, Message, Request
 from tests.api.helpers import NOW, Api, open_request, snapshot
 from tests.tickets.conftest import Desk

@@ -1,0 +1,97 @@
+"""Files attached to messages: the one place they are accepted and stored. The API (and
+later e-mail ingestion) call ``add_attachment``."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from pathlib import PurePath
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from supportdesk.audit.record import record
+from supportdesk.tickets.access import NotFound, get_request, is_staff
+from supportdesk.tickets.models import Attachment, Message, MessageKind
+
+ALLOWED_CONTENT_TYPES = frozenset(
+    {
+        "image/png",
+        "image/jpeg",
+        "image/gif",
+        "image/webp",
+        "application/pdf",
+        "text/plain",
+        "text/csv",
+        "text/x-log",
+        "application/zip",
+        "application/x-zip-compressed",
+        "application/gzip",
+        "application/x-gzip",
+    }
+)
+
+
+class UploadRejected(ValueError):
+    """An upload the desk does not store; ``status_code`` is the HTTP answer (413, 415, 422)."""
+
+    def __init__(self, message: str, *, status_code: int) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+
+
+def _clean_name(name: str) -> str:
+    base = PurePath(name.replace("\\", "/")).name
+    cleaned = "".join(char for char in base if char.isprintable()).strip()
+    return cleaned[:255] or "attachment"
+
+
+def _check_upload(upload: UploadedFile[bytes]) -> str:
+    size = upload.size or 0
+    if size > settings.ATTACHMENT_MAX_BYTES:
+        raise UploadRejected(
+            f"the file is larger than {settings.ATTACHMENT_MAX_BYTES} bytes", status_code=413
+        )
+    if size == 0:
+        raise UploadRejected("the file is empty", status_code=422)
+    content_type = (upload.content_type or "").split(";")[0].strip().lower()
+    if content_type not in ALLOWED_CONTENT_TYPES:
+        raise UploadRejected(
+            f"files of type {content_type or 'unknown'!r} are not accepted; allowed: "
+            + ", ".join(sorted(ALLOWED_CONTENT_TYPES)),
+            status_code=415,
+        )
+    return content_type
+
+
+def add_attachment(
+    *, actor: User, message: Message, upload: UploadedFile[bytes], now: datetime
+) -> Attachment:
+    """Attach a file to a message of a request the actor sees; a customer only to a
+    public message. The file is stored under a random name; its own name is kept."""
+    request = get_request(actor, message.request_id)
+    if message.kind != MessageKind.PUBLIC and not is_staff(actor):
+        raise NotFound(f"no message {message.pk}")
+    content_type = _check_upload(upload)
+    name = _clean_name(upload.name or "")
+    suffix = "".join(PurePath(name).suffixes[-1:])[:10]
+    attachment = Attachment(
+        message=message, name=name, size=upload.size or 0, content_type=content_type
+    )
+    attachment.file.save(f"{uuid.uuid4().hex}{suffix}", upload, save=False)
+    try:
+        with transaction.atomic():
+            attachment.save()
+            record(
+                at=now,
+                actor=actor,
+                action="request.attachment_added",
+                subject=request,
+                data={"message": message.pk, "attachment": attachment.pk, "name": name},
+            )
+    except BaseException:
+        attachment.file.delete(save=False)
+        raise
+    return attachment
