@@ -112,3 +112,12 @@ def mailer_from_env(
             "OPTIONS": {"file_path": kind[5:]},
         }
     raise ImproperlyConfigured(f"SUPPORTDESK_MAIL={kind!r}: use smtp, console or file:<folder>")
+
+
+def cache_from_url(url: str) -> dict[str, object]:
+    """``locmem://`` (one process) or ``redis://host:6379/1`` (shared by all workers)."""
+    if url == "locmem://":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if url.startswith(("redis://", "rediss://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    raise ImproperlyConfigured(f"SUPPORTDESK_CACHE_URL={url!r}: use locmem:// or redis://")

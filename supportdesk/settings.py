@@ -7,6 +7,7 @@ from pathlib import Path
 import django_stubs_ext
 
 from supportdesk.env import (
+    cache_from_url,
     database_from_url,
     env_bool,
     env_int,
@@ -45,11 +46,15 @@ INSTALLED_APPS = [
     "supportdesk.tickets",
     "supportdesk.notifications",
     "supportdesk.api",
+    "supportdesk.web",
+    "supportdesk.portal",
+    "supportdesk.workspace",
     "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -72,6 +77,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
@@ -128,6 +134,23 @@ SESSION_COOKIE_SECURE = env_bool("SUPPORTDESK_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Pages load only their own scripts and styles: no inline script, no eval.
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "base-uri": ["'none'"],
+    "object-src": ["'none'"],
+}
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/login/"
+LOGIN_FAILURE_LIMIT = env_int("SUPPORTDESK_LOGIN_FAILURE_LIMIT", 5)
+LOGIN_FAILURE_WINDOW_SECONDS = env_int("SUPPORTDESK_LOGIN_FAILURE_WINDOW", 15 * 60)
+CACHES = {"default": cache_from_url(env_str("SUPPORTDESK_CACHE_URL", "locmem://"))}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
 LOGGING = {

@@ -1,13 +1,19 @@
 from django.contrib import admin
-from django.urls import path
-from django.views.generic import RedirectView
+from django.contrib.auth.views import LogoutView
+from django.urls import include, path
 
 from supportdesk.api.api import api
 from supportdesk.core.views import health
 from supportdesk.notifications.views import downgrade_link
+from supportdesk.web.views import SignInView, home
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("", home, name="home"),
+    path("login/", SignInView.as_view(), name="login"),
+    path("logout/", LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("portal/", include("supportdesk.portal.urls")),
+    path("desk/", include("supportdesk.workspace.urls")),
     path("health", health, name="health"),
     path("links/downgrade/<str:token>", downgrade_link, name="downgrade-link"),
     path("admin/", admin.site.urls),

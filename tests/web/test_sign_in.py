@@ -1,0 +1,62 @@
+"""Sign-in with throttling, the front door, CSP and the language switch."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.cache import cache
+from django.test import Client
+
+from tests.tickets.conftest import Desk
+from tests.tickets.conftest import desk as desk
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle() -> None:
+    cache.clear()
+
+
+def test_sign_in_sends_staff_to_the_desk_and_customers_to_the_portal(desk: Desk) -> None:
+    for user, place in ((desk.agent, "/desk/"), (desk.anna, "/portal/")):
+        browser = Client()
+        response = browser.post(
+            "/login/", {"username": user.username, "password": "a-long-password-1"}
+        )
+        assert response.status_code == 302
+        assert browser.get("/").headers["Location"] == place
+
+
+def test_failed_sign_ins_are_throttled_even_with_the_right_password(desk: Desk) -> None:
+    browser = Client()
+    for _ in range(5):
+        response = browser.post("/login/", {"username": "anna", "password": "wrong"})
+        assert response.status_code == 200
+    response = browser.post("/login/", {"username": "anna", "password": "a-long-password-1"})
+    assert response.status_code == 429
+    assert "_auth_user_id" not in browser.session
+
+
+def test_pages_carry_a_content_security_policy() -> None:
+    response = Client().get("/login/")
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+
+
+def test_forms_need_the_csrf_token() -> None:
+    browser = Client(enforce_csrf_checks=True)
+    assert browser.post("/login/", {"username": "x", "password": "y"}).status_code == 403
+
+
+def test_russian_by_default_and_english_on_request() -> None:
+    browser = Client()
+    assert 'lang="ru"' in browser.get("/login/").text
+    browser.post("/i18n/setlang/", {"language": "en", "next": "/login/"})
+    assert 'lang="en"' in browser.get("/login/").text
+
+
+def test_anonymous_visitors_are_sent_to_sign_in() -> None:
+    assert Client().get("/").headers["Location"] == "/login/"
+    assert User.objects.count() == 0
