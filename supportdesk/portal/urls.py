@@ -3,4 +3,17 @@ from django.urls import path
 from supportdesk.portal import views
 
 app_name = "portal"
-urlpatterns = [path("", views.index, name="index")]
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("new/", views.new_request, name="new"),
+    path("contract/", views.contract, name="contract"),
+    path("requests/<int:request_id>/", views.request_detail, name="request"),
+    path("requests/<int:request_id>/reply/", views.reply, name="reply"),
+    path("requests/<int:request_id>/confirm/", views.confirm, name="confirm"),
+    path("requests/<int:request_id>/reopen/", views.reopen, name="reopen"),
+    path(
+        "requests/<int:request_id>/downgrade/<int:proposal_id>/",
+        views.downgrade,
+        name="downgrade",
+    ),
+]

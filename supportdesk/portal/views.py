@@ -1,8 +1,479 @@
+"""The customer portal: thin views over ``tickets.access`` (reads) and ``tickets.actions``
+(every change). Time is read once per request and passed down. Every form works as a
+plain POST followed by a redirect; nothing needs JavaScript.
+
+Attachments on a new request: ``open_request`` keeps the description on the request
+itself, not on a message, so files sent with a new request are attached to a first
+customer reply ("Attached files") posted right after the request is registered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from functools import wraps
+from typing import Concatenate
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import UploadedFile
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from supportdesk.calendars.engine import get_calendar
+from supportdesk.contracts.models import AddOn, Contract
+from supportdesk.customers.models import Contact, Organization
+from supportdesk.portal.forms import NewRequestForm, ReopenForm, ReplyForm
+from supportdesk.sla.models import PriorityChoices, SlaClock
+from supportdesk.sla.policies import as_policy
+from supportdesk.sla.reads import clock_state
+from supportdesk.slamath.clock import ClockStatus
+from supportdesk.slamath.policy import Priority, RequestType, Target
+from supportdesk.tickets import actions
+from supportdesk.tickets.access import (
+    ActionDenied,
+    NotFound,
+    contact_of,
+    get_request,
+    is_staff,
+    require_customer_of,
+    visible_requests,
+)
+from supportdesk.tickets.attachments import UploadRejected, add_attachment
+from supportdesk.tickets.lifecycle import ActionError
+from supportdesk.tickets.models import (
+    Channel,
+    Component,
+    Environment,
+    Message,
+    MessageKind,
+    ProposalState,
+    Request,
+    Scope,
+    Status,
+)
+
+PAGE_SIZE = 25
+ROUND_THE_CLOCK = "24x7"
+
+# SPEC 5: the offer's definitions and examples, shown next to the choice.
+PRIORITY_HELP = {
+    Priority.P1: gettext_lazy(
+        "The system does not work for any user, there is no workaround, and you cannot "
+        "restore it even partially."
+    ),
+    Priority.P2: gettext_lazy(
+        "Significantly degraded: some functions are unavailable with no workaround, but "
+        "the system works overall. Examples: mass failure of messaging (messages delayed "
+        "or lost), of calls (one-way audio, drops), of a SmartApp or chatbot; DLPS not "
+        "working; push notifications not working; file transfer not working."
+    ),
+    Priority.P3: gettext_lazy(
+        "Slightly degraded: an inconvenience, or a workaround is needed. Examples: metrics "
+        "collection, the administrator console, routing rendering or e-mail notifications "
+        "not working; other problems that are not of high priority."
+    ),
+    Priority.P4: gettext_lazy(
+        "Operation is not affected: a minor inconvenience, a documentation error; the "
+        "client app fails for individual users (not for many)."
+    ),
+}
+
+type View[**P] = Callable[Concatenate[HttpRequest, P], HttpResponse]
 
 
-@login_required
+def portal_view[**P](view: View[P]) -> View[P]:
+    """Signed-in customers only: anonymous visitors sign in, staff go to the desk."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        if is_staff(_user(request)):
+            return HttpResponseRedirect("/desk/")
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapper)
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User):  # login_required runs first
+        raise Http404
+    return user
+
+
+def _contact(request: HttpRequest) -> Contact | None:
+    return contact_of(_user(request))
+
+
+def _zone(organization: Organization) -> ZoneInfo:
+    return ZoneInfo(organization.time_zone)
+
+
+def _fetch(request: HttpRequest, request_id: int) -> Request:
+    """The request if the user may see it; a 404 otherwise, so existence never leaks."""
+    try:
+        return get_request(_user(request), request_id)
+    except NotFound:
+        raise Http404 from None
+
+
+def _current_contract(organization_id: int, day: date) -> Contract | None:
+    contracts = Contract.objects.filter(organization_id=organization_id).select_related(
+        "policy_version__plan__intake_calendar", "dedicated_engineer", "personal_manager"
+    )
+    valid = contracts.filter(valid_from__lte=day, valid_until__gte=day)
+    return valid.order_by("-valid_from").first() or contracts.order_by("-valid_until").first()
+
+
+def _back(ticket: Request) -> HttpResponse:
+    return redirect("portal:request", request_id=ticket.pk)
+
+
+def _refused(request: HttpRequest, error: Exception) -> None:
+    messages.error(request, _("This could not be done: %(reason)s") % {"reason": error})
+
+
+def _attach(
+    request: HttpRequest, message: Message, files: list[UploadedFile[bytes]], now: datetime
+) -> None:
+    for upload in files:
+        try:
+            add_attachment(actor=_user(request), message=message, upload=upload, now=now)
+        except UploadRejected as error:
+            messages.error(
+                request,
+                _("The file %(name)s was not attached: %(reason)s")
+                % {"name": upload.name, "reason": error},
+            )
+
+
+# -- list -------------------------------------------------------------------------------
+
+
+@require_GET
+@portal_view
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/index.html")
+    contact = _contact(request)
+    if contact is None:
+        return render(request, "portal/no_contact.html", status=403)
+    organization_wide = contact.is_customer_admin and request.GET.get("scope") == "org"
+    rows = visible_requests(_user(request)).select_related("resolution_clock", "contact")
+    if not organization_wide:
+        rows = rows.filter(contact=contact)
+    page = Paginator(rows.order_by("-registered_at", "-pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "portal/index.html",
+        {
+            "contact": contact,
+            "organization_wide": organization_wide,
+            "page": page,
+            "zone": _zone(contact.organization),
+        },
+    )
+
+
+# -- new request ------------------------------------------------------------------------
+
+
+def _intake_notice(contact: Contact, now: datetime) -> datetime | None:
+    """The next opening of the plan's intake hours when they are closed now, else None."""
+    contract = _current_contract(contact.organization_id, now.date())
+    if contract is None:
+        return None
+    calendar = get_calendar(contract.policy_version.plan.intake_calendar.name)
+    if calendar.is_open(now):
+        return None
+    return calendar.next_open(now)
+
+
+def _missing_details(component: Component | None, scope: str, description: str) -> list[str]:
+    rule = actions.detail_rule()
+    gaps = []
+    if rule.needs_component and component is None:
+        gaps.append(_("the component"))
+    if rule.needs_scope and not scope:
+        gaps.append(_("who is affected (many or individual users)"))
+    if len(description.strip()) < rule.min_description_length:
+        gaps.append(
+            _("a description of at least %(count)d characters")
+            % {"count": rule.min_description_length}
+        )
+    return gaps
+
+
+@require_http_methods(["GET", "POST"])
+@portal_view
+def new_request(request: HttpRequest) -> HttpResponse:
+    contact = _contact(request)
+    if contact is None:
+        return render(request, "portal/no_contact.html", status=403)
+    now = timezone.now()
+    form = NewRequestForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        component: Component | None = data["component"]
+        scope: str = data["scope"]
+        try:
+            ticket = actions.open_request(
+                actor=_user(request),
+                contact=contact,
+                request_type=RequestType(data["request_type"]),
+                subject=data["subject"],
+                description=data["description"],
+                requested_priority=Priority(data["requested_priority"]),
+                channel=Channel.PORTAL,
+                component=component,
+                scope=Scope(scope) if scope else None,
+                environment=Environment(data["environment"]),
+                now=now,
+            )
+        except (ActionError, ActionDenied) as error:
+            _refused(request, error)
+        else:
+            if data["attachments"]:
+                message = actions.reply(
+                    actor=_user(request), request=ticket, body=_("Attached files"), now=now
+                )
+                _attach(request, message, data["attachments"], now)
+            label = PriorityChoices(ticket.priority).label
+            if ticket.is_detailed:
+                messages.success(
+                    request,
+                    _("Request %(ref)s is registered with priority %(priority)s.")
+                    % {"ref": ticket.reference, "priority": label},
+                )
+            else:
+                gaps = _missing_details(component, scope, data["description"])
+                messages.warning(
+                    request,
+                    _(
+                        "Request %(ref)s is registered with priority %(priority)s because "
+                        "the description is not detailed (missing: %(missing)s). Add the "
+                        "details in a reply and support can raise the priority."
+                    )
+                    % {"ref": ticket.reference, "priority": label, "missing": ", ".join(gaps)},
+                )
+            if (opening := _intake_notice(contact, now)) is not None:
+                when = timezone.localtime(opening, _zone(contact.organization))
+                messages.info(
+                    request,
+                    _("Support is closed now; the SLA clock starts at %(when)s (%(tz)s).")
+                    % {
+                        "when": when.strftime("%d.%m.%Y %H:%M"),
+                        "tz": contact.organization.time_zone,
+                    },
+                )
+            return _back(ticket)
+    priorities = [
+        (choice, PRIORITY_HELP[Priority(choice.data["value"])])
+        for choice in form["requested_priority"]
+    ]
+    next_open = _intake_notice(contact, now)
+    return render(
+        request,
+        "portal/new.html",
+        {
+            "form": form,
+            "priorities": priorities,
+            "min_length": actions.detail_rule().min_description_length,
+            "next_open": next_open,
+            "zone": _zone(contact.organization),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# -- one request ------------------------------------------------------------------------
+
+
+def _clock_view(clock: SlaClock | None, now: datetime) -> dict[str, object] | None:
+    if clock is None:
+        return None
+    state, _events = clock_state(clock, now=now)
+    return {"status": state.status.value, "due_at": state.due_at, "breached": state.breached}
+
+
+@require_GET
+@portal_view
+def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
+    ticket = _fetch(request, request_id)
+    now = timezone.now()
+    conversation = (
+        ticket.messages.filter(kind=MessageKind.PUBLIC)
+        .select_related("author")
+        .prefetch_related("attachments")
+    )
+    proposal = ticket.downgrade_proposals.filter(state=ProposalState.PENDING).first()
+    return render(
+        request,
+        "portal/request.html",
+        {
+            "ticket": ticket,
+            "conversation": conversation,
+            "proposal": proposal,
+            "reaction": _clock_view(ticket.reaction_clock, now),
+            "resolution": _clock_view(ticket.resolution_clock, now),
+            "zone": _zone(ticket.organization),
+            "reply_form": ReplyForm(),
+            "reopen_form": ReopenForm(),
+            "can_reply": ticket.status != Status.CLOSED,
+            "is_resolved": ticket.status == Status.RESOLVED,
+            "paused": ClockStatus.PAUSED.value,
+            "stopped": ClockStatus.STOPPED.value,
+            "running": ClockStatus.RUNNING.value,
+        },
+    )
+
+
+@require_POST
+@portal_view
+def reply(request: HttpRequest, request_id: int) -> HttpResponse:
+    ticket = _fetch(request, request_id)
+    form = ReplyForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return _back(ticket)
+    now = timezone.now()
+    try:
+        message = actions.reply(
+            actor=_user(request), request=ticket, body=form.cleaned_data["body"], now=now
+        )
+    except (ActionError, ActionDenied) as error:
+        _refused(request, error)
+    else:
+        _attach(request, message, form.cleaned_data["attachments"], now)
+        messages.success(request, _("Your reply is sent."))
+    return _back(ticket)
+
+
+@require_POST
+@portal_view
+def confirm(request: HttpRequest, request_id: int) -> HttpResponse:
+    ticket = _fetch(request, request_id)
+    try:
+        actions.confirm_resolution(actor=_user(request), request=ticket, now=timezone.now())
+    except (ActionError, ActionDenied) as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("Thank you: the request is closed."))
+    return _back(ticket)
+
+
+@require_POST
+@portal_view
+def reopen(request: HttpRequest, request_id: int) -> HttpResponse:
+    ticket = _fetch(request, request_id)
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the problem is not solved."))
+        return _back(ticket)
+    try:
+        actions.reopen(
+            actor=_user(request),
+            request=ticket,
+            reason=form.cleaned_data["reason"],
+            now=timezone.now(),
+        )
+    except (ActionError, ActionDenied) as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("The request is reopened."))
+    return _back(ticket)
+
+
+@require_POST
+@portal_view
+def downgrade(request: HttpRequest, request_id: int, proposal_id: int) -> HttpResponse:
+    ticket = _fetch(request, request_id)
+    proposal = ticket.downgrade_proposals.filter(pk=proposal_id).first()
+    if proposal is None:
+        raise Http404
+    decision = request.POST.get("decision")
+    if decision not in ("accept", "decline"):
+        messages.error(request, _("Choose to accept or decline the proposal."))
+        return _back(ticket)
+    try:
+        contact = require_customer_of(_user(request), ticket)
+        proposal.request = ticket
+        actions.decide_downgrade(
+            by=contact, proposal=proposal, accept=decision == "accept", now=timezone.now()
+        )
+    except (ActionError, ActionDenied) as error:
+        _refused(request, error)
+    else:
+        if decision == "accept":
+            messages.success(request, _("You accepted the lower priority."))
+        else:
+            messages.success(request, _("You declined the proposal; the priority stays."))
+    return _back(ticket)
+
+
+# -- contract ---------------------------------------------------------------------------
+
+
+def _duration(value: timedelta) -> str:
+    minutes = int(value.total_seconds() // 60)
+    hours, rest = divmod(minutes, 60)
+    if hours and rest:
+        return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": rest}
+    if hours:
+        return _("%(hours)d h") % {"hours": hours}
+    return _("%(minutes)d min") % {"minutes": rest}
+
+
+def _in_words(target: Target | None) -> str:
+    if target is None:
+        return _("no resolution target")
+    if target.calendar == ROUND_THE_CLOCK:
+        return _("%(duration)s, counted around the clock") % {
+            "duration": _duration(target.duration)
+        }
+    return _("%(duration)s of business hours") % {"duration": _duration(target.duration)}
+
+
+@require_GET
+@portal_view
+def contract(request: HttpRequest) -> HttpResponse:
+    contact = _contact(request)
+    if contact is None:
+        return render(request, "portal/no_contact.html", status=403)
+    today = timezone.localdate(timezone=_zone(contact.organization))
+    current = _current_contract(contact.organization_id, today)
+    rows = []
+    add_ons: list[str] = []
+    if current is not None:
+        policy = as_policy(current.policy_version)
+        for priority in Priority:
+            rule = policy.rules.get((RequestType.INCIDENT, priority))
+            if rule is not None:
+                rows.append(
+                    {
+                        "priority": PriorityChoices(priority.value).label,
+                        "reaction": _in_words(rule.reaction),
+                        "resolution": _in_words(rule.resolution),
+                    }
+                )
+        known = {choice.value: choice.label for choice in AddOn}
+        add_ons = [str(known[code]) for code in current.add_ons if code in known]
+    return render(
+        request,
+        "portal/contract.html",
+        {
+            "contract": current,
+            "rows": rows,
+            "add_ons": add_ons,
+            "organization": contact.organization,
+        },
+    )

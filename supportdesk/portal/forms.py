@@ -1,0 +1,95 @@
+"""The portal's forms: parse and validate what a customer posts; the actions decide."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from supportdesk.sla.models import PriorityChoices, RequestTypeChoices
+from supportdesk.tickets.attachments import ALLOWED_CONTENT_TYPES
+from supportdesk.tickets.models import Component, Environment, Scope
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Zero or more files under one field name; each checked like the API checks it."""
+
+    def __init__(self, **kwargs: object) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+
+    def clean(self, data: object, initial: object = None) -> list[UploadedFile[bytes]]:
+        items = data if isinstance(data, list | tuple) else [data] if data else []
+        files: list[UploadedFile[bytes]] = []
+        for item in items:
+            upload = super().clean(item, initial)
+            if not upload:
+                continue
+            size = upload.size or 0
+            if size > settings.ATTACHMENT_MAX_BYTES:
+                raise forms.ValidationError(
+                    _("%(name)s is larger than %(limit)s MB."),
+                    params={
+                        "name": upload.name,
+                        "limit": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024),
+                    },
+                )
+            kind = (upload.content_type or "").split(";")[0].strip().lower()
+            if kind not in ALLOWED_CONTENT_TYPES:
+                raise forms.ValidationError(
+                    _("%(name)s: files of this type are not accepted."),
+                    params={"name": upload.name},
+                )
+            files.append(upload)
+        return files
+
+
+class NewRequestForm(forms.Form):
+    request_type = forms.ChoiceField(
+        label=_("Type"), choices=RequestTypeChoices.choices, initial=RequestTypeChoices.INCIDENT
+    )
+    component = forms.ModelChoiceField(
+        label=_("Component"),
+        queryset=Component.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("— choose the component —"),
+    )
+    scope = forms.ChoiceField(
+        label=_("Who is affected"),
+        choices=Scope.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    environment = forms.ChoiceField(
+        label=_("Environment"), choices=Environment.choices, initial=Environment.PRODUCTION
+    )
+    requested_priority = forms.ChoiceField(
+        label=_("Priority"),
+        choices=PriorityChoices.choices,
+        initial=PriorityChoices.P3,
+        widget=forms.RadioSelect,
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=300)
+    description = forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 8, "aria-describedby": "description-hint"}),
+        required=False,
+    )
+    attachments = MultipleFileField(label=_("Files (optional)"))
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 5}))
+    attachments = MultipleFileField(label=_("Files (optional)"))
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the problem not solved?"), widget=forms.Textarea(attrs={"rows": 3})
+    )
