@@ -21,8 +21,8 @@ from supportdesk.tickets.models import Channel, Component, Request, Scope, Statu
 
 DEMO_LEAD = "admin"
 DETAILS = (
-    "Since this morning messages between users of the head office arrive with a delay of "
-    "several minutes; the server log shows queue growth."
+    "С утра сообщения между пользователями головного офиса приходят с задержкой в несколько "
+    "минут; в журнале сервера видно, что очередь растёт."
 )
 
 
