@@ -1,8 +1,268 @@
+"""The agent workspace: thin views that parse, fetch through the access helpers, call one
+action with ``now`` read once, and render. Non-staff get a 404: the desk does not exist
+for them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.models import User
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from supportdesk.slamath.policy import PolicyError, Priority, RequestType
+from supportdesk.slamath.priority import PriorityRuleError
+from supportdesk.tickets import actions
+from supportdesk.tickets.access import ActionDenied, NotFound, get_request, is_staff
+from supportdesk.tickets.lifecycle import ActionError, policy_rule
+from supportdesk.tickets.models import Channel, Request, Scope, Status
+from supportdesk.workspace import queue
+from supportdesk.workspace.forms import (
+    AssignForm,
+    BodyForm,
+    DowngradeForm,
+    FilterForm,
+    NewRequestForm,
+    PriorityForm,
+    ResolveForm,
+    StatusForm,
+)
+from supportdesk.workspace.timeline import timeline
+
+MOSCOW = ZoneInfo("Europe/Moscow")
+DOMAIN_ERRORS = (ActionError, ActionDenied, PriorityRuleError, PolicyError)
+
+
+def _staff(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User) or not is_staff(user):
+        raise Http404("no such page")
+    return user
+
+
+# -- queues ----------------------------------------------------------------------------
+
+
+def _queue_context(request: HttpRequest, user: User, now: datetime) -> dict[str, Any]:
+    tab = request.GET.get("tab", "mine")
+    if tab not in queue.TAB_CODES:
+        tab = "mine"
+    filters = FilterForm(request.GET)
+    data: dict[str, Any] = filters.cleaned_data if filters.is_valid() else {}
+    requests = queue.tab_queryset(user, tab, now=now, status=data.get("status") or "")
+    if data.get("organization"):
+        requests = requests.filter(organization=data["organization"])
+    if data.get("plan"):
+        requests = requests.filter(contract__policy_version__plan__code=data["plan"])
+    if data.get("priority"):
+        requests = requests.filter(priority=data["priority"])
+    if data.get("type"):
+        requests = requests.filter(request_type=data["type"])
+    if data.get("component"):
+        requests = requests.filter(component=data["component"])
+    cursor = queue.Cursor.decode(request.GET.get("after", ""))
+    page, next_cursor = queue.page(requests, cursor)
+    return {
+        "tab": tab,
+        "tabs": queue.TABS,
+        "filters": filters,
+        "rows": queue.rows_for(page, now=now),
+        "next_cursor": next_cursor.encode() if next_cursor else "",
+        "is_first_page": cursor is None,
+        "now": now,
+    }
 
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "workspace/index.html")
+    user = _staff(request)
+    return render(request, "workspace/index.html", _queue_context(request, user, timezone.now()))
+
+
+@login_required
+def rows(request: HttpRequest) -> HttpResponse:
+    """The table body alone, for the live refresh."""
+    user = _staff(request)
+    return render(request, "workspace/_rows.html", _queue_context(request, user, timezone.now()))
+
+
+# -- one request -----------------------------------------------------------------------
+
+
+def _load(user: User, request_id: int) -> Request:
+    try:
+        return get_request(user, request_id)
+    except NotFound:
+        raise Http404("no such request") from None
+
+
+ACTION_FORMS: dict[str, type[forms.Form]] = {
+    "reply": BodyForm,
+    "note": BodyForm,
+    "status": StatusForm,
+    "assign": AssignForm,
+    "raise": PriorityForm,
+    "correct": PriorityForm,
+    "downgrade": DowngradeForm,
+    "resolve": ResolveForm,
+}
+
+
+def _empty_forms() -> dict[str, forms.Form]:
+    return {name: form_class(prefix=name) for name, form_class in ACTION_FORMS.items()}
+
+
+def _page_context(
+    user: User, item: Request, now: datetime, bound: dict[str, forms.Form] | None = None
+) -> dict[str, Any]:
+    item = (
+        Request.objects.select_related(
+            "organization",
+            "contact",
+            "contract__dedicated_engineer",
+            "contract__personal_manager",
+            "policy_version__plan",
+            "component",
+            "assignee",
+            "team",
+            "reaction_clock__calendar",
+            "resolution_clock__calendar",
+        )
+        .prefetch_related("reaction_clock__events", "resolution_clock__events")
+        .get(pk=item.pk)
+    )
+    try:
+        rule = policy_rule(item.policy_version_id, item.request_type, item.priority)
+    except (PolicyError, ValueError):
+        rule = None
+    calendars = queue.Calendars()
+    page_forms = _empty_forms()
+    page_forms.update(bound or {})
+    return {
+        "item": item,
+        "rule": rule,
+        "reaction_target": queue.format_hours(rule.reaction.duration) if rule else "",
+        "resolution_target": (
+            queue.format_hours(rule.resolution.duration) if rule and rule.resolution else ""
+        ),
+        "reaction": queue.countdown(item.reaction_clock, now=now, calendars=calendars),
+        "resolution": queue.countdown(item.resolution_clock, now=now, calendars=calendars),
+        "conversation": item.messages.select_related("author"),
+        "timeline": timeline(item, now=now),
+        "forms": page_forms,
+        "is_open": item.status not in (Status.RESOLVED, Status.CLOSED),
+        "now": now,
+    }
+
+
+@login_required
+def request_page(request: HttpRequest, request_id: int) -> HttpResponse:
+    user = _staff(request)
+    item = _load(user, request_id)
+    return render(request, "workspace/request.html", _page_context(user, item, timezone.now()))
+
+
+def _run(name: str, user: User, item: Request, data: dict[str, Any], now: datetime) -> str:
+    """Call the action behind form ``name``; returns the success message."""
+    if name == "reply":
+        actions.reply(actor=user, request=item, body=data["body"], now=now)
+        return _("Reply sent.")
+    if name == "note":
+        actions.add_internal_note(actor=user, request=item, body=data["body"], now=now)
+        return _("Internal note added.")
+    if name == "status":
+        actions.set_status(
+            actor=user, request=item, status=Status(data["status"]), reason=data["reason"], now=now
+        )
+        return _("Status changed.")
+    if name == "assign":
+        actions.assign(
+            actor=user, request=item, assignee=data["assignee"], team=data["team"], now=now
+        )
+        return _("Assignment saved.")
+    if name == "raise":
+        actions.raise_priority(
+            actor=user, request=item, to=Priority(data["to"]), reason=data["reason"], now=now
+        )
+        return _("Priority raised.")
+    if name == "correct":
+        actions.correct_priority(
+            actor=user, request=item, to=Priority(data["to"]), reason=data["reason"], now=now
+        )
+        return _("Priority corrected.")
+    if name == "downgrade":
+        actions.propose_downgrade(
+            actor=user, request=item, to=Priority(data["to"]), reason=data["reason"], now=now
+        )
+        return _("Downgrade proposed to the customer.")
+    actions.resolve(actor=user, request=item, summary=data["summary"], now=now)
+    return _("Request resolved.")
+
+
+@login_required
+@require_POST
+def request_action(request: HttpRequest, request_id: int, action: str) -> HttpResponse:
+    user = _staff(request)
+    item = _load(user, request_id)
+    form_class = ACTION_FORMS.get(action)
+    if form_class is None:
+        raise Http404("no such action")
+    now = timezone.now()
+    form = form_class(request.POST, prefix=action)
+    if not form.is_valid():
+        context = _page_context(user, item, now, bound={action: form})
+        return render(request, "workspace/request.html", context, status=400)
+    try:
+        done = _run(action, user, item, form.cleaned_data, now)
+    except DOMAIN_ERRORS as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, done)
+    return HttpResponseRedirect(reverse("workspace:request", args=[item.pk]))
+
+
+# -- registering a phone call ----------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new_request(request: HttpRequest) -> HttpResponse:
+    user = _staff(request)
+    now = timezone.now()
+    with timezone.override(MOSCOW):  # the call's time is typed in Moscow time
+        if request.method != "POST":
+            form = NewRequestForm(initial={"registered_at": now.astimezone(MOSCOW)})
+            return render(request, "workspace/new.html", {"form": form})
+        form = NewRequestForm(request.POST)
+        valid = form.is_valid()
+    if valid:
+        data = form.cleaned_data
+        try:
+            created = actions.open_request(
+                actor=user,
+                contact=data["contact"],
+                request_type=RequestType(data["request_type"]),
+                subject=data["subject"],
+                description=data["description"],
+                requested_priority=Priority(data["priority"]),
+                channel=Channel.PHONE,
+                component=data["component"],
+                scope=Scope(data["scope"]) if data["scope"] else None,
+                registered_at=data["registered_at"],
+                now=now,
+            )
+        except DOMAIN_ERRORS as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Request %(ref)s registered.") % {"ref": created.reference})
+            return HttpResponseRedirect(reverse("workspace:request", args=[created.pk]))
+    return render(request, "workspace/new.html", {"form": form}, status=400)

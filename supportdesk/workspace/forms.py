@@ -1,0 +1,137 @@
+"""Forms of the workspace: they parse and validate input; actions do the rest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.models import User
+from django.utils.translation import gettext_lazy as _
+
+from supportdesk.customers.models import Contact, Organization
+from supportdesk.sla.models import Plan, PriorityChoices, RequestTypeChoices
+from supportdesk.staff.models import Team
+from supportdesk.tickets.models import Component, Scope, Status
+
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+WORKING_STATUSES = (Status.OPEN, Status.IN_PROGRESS, Status.WAITING)
+
+
+def _blank(choices: Any) -> list[tuple[str, Any]]:
+    return [("", "—"), *choices]
+
+
+class FilterForm(forms.Form):
+    organization = forms.ModelChoiceField(
+        Organization.objects.all(), required=False, label=_("Organization"), empty_label="—"
+    )
+    plan = forms.ChoiceField(required=False, label=_("Plan"))
+    priority = forms.ChoiceField(
+        choices=_blank(PriorityChoices.choices), required=False, label=_("Priority")
+    )
+    type = forms.ChoiceField(
+        choices=_blank(RequestTypeChoices.choices), required=False, label=_("Type")
+    )
+    component = forms.ModelChoiceField(
+        Component.objects.all(), required=False, label=_("Component"), empty_label="—"
+    )
+    status = forms.ChoiceField(choices=_blank(Status.choices), required=False, label=_("Status"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        plans = self.fields["plan"]
+        if isinstance(plans, forms.ChoiceField):
+            plans.choices = _blank(Plan.objects.values_list("code", "title"))
+
+
+class BodyForm(forms.Form):
+    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[(s.value, s.label) for s in WORKING_STATUSES]
+    )
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
+
+
+def staff_users() -> Any:
+    return User.objects.filter(staff__isnull=False, is_active=True).order_by(
+        "first_name", "username"
+    )
+
+
+class StaffChoiceField(forms.ModelChoiceField[User]):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.get_full_name() or obj.get_username()
+
+
+class AssignForm(forms.Form):
+    assignee = StaffChoiceField(
+        staff_users(), required=False, label=_("Assignee"), empty_label=_("nobody")
+    )
+    team = forms.ModelChoiceField(
+        Team.objects.all(), required=False, label=_("Team"), empty_label=_("no team")
+    )
+
+
+class PriorityForm(forms.Form):
+    to = forms.ChoiceField(label=_("New priority"), choices=PriorityChoices.choices)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DowngradeForm(PriorityForm):
+    to = forms.ChoiceField(
+        label=_("New priority"),
+        choices=[("P2", _("P1 → P2")), ("P3", _("P2 → P3"))],
+    )
+
+
+class ResolveForm(forms.Form):
+    summary = forms.CharField(
+        label=_("Resolution summary"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+def contact_choices() -> list[tuple[str, list[tuple[int, str]]]]:
+    groups: dict[str, list[tuple[int, str]]] = {}
+    contacts = Contact.objects.filter(is_active=True, organization__is_active=True)
+    for contact in contacts.select_related("organization").order_by("organization__name", "name"):
+        label = f"{contact.name} <{contact.email}>" if contact.email else contact.name
+        groups.setdefault(contact.organization.name, []).append((contact.pk, label))
+    return list(groups.items())
+
+
+class NewRequestForm(forms.Form):
+    contact = forms.TypedChoiceField(label=_("Contact"), coerce=int)
+    request_type = forms.ChoiceField(label=_("Type"), choices=RequestTypeChoices.choices)
+    component = forms.ModelChoiceField(
+        Component.objects.filter(is_active=True),
+        required=False,
+        label=_("Component"),
+        empty_label="—",
+    )
+    scope = forms.ChoiceField(label=_("Scope"), choices=_blank(Scope.choices), required=False)
+    priority = forms.ChoiceField(label=_("Priority"), choices=PriorityChoices.choices, initial="P3")
+    subject = forms.CharField(label=_("Subject"), max_length=300)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}), required=False
+    )
+    registered_at = forms.DateTimeField(
+        label=_("Call time (Moscow)"),
+        input_formats=[DATETIME_LOCAL],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["contact"]
+        if isinstance(field, forms.ChoiceField):
+            field.choices = [("", "—"), *contact_choices()]
+
+    def clean_contact(self) -> Contact:
+        pk = self.cleaned_data["contact"]
+        contact = Contact.objects.filter(pk=pk, is_active=True).first()
+        if contact is None:
+            raise forms.ValidationError(_("Pick a contact."))
+        return contact

@@ -1,0 +1,237 @@
+"""The agent's queues: tabs, filters, urgency order with keyset pagination, countdowns.
+
+Every queue lists the requests whose resolution clock runs by its ``due_at`` (then
+primary key), then the others (paused, stopped, no resolution target) by primary key,
+and pages by keyset on (due_at, pk), so page N costs what page 1 costs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.contrib.auth.models import User
+from django.db.models import Q, QuerySet
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
+
+from supportdesk.calendars.engine import UnknownCalendar, get_calendar, load_calendars
+from supportdesk.sla.models import SlaClock
+from supportdesk.slamath.calendar import WorkCalendar
+from supportdesk.staff.models import Team
+from supportdesk.tickets.access import require_staff
+from supportdesk.tickets.models import OPEN_STATUSES, Request, Status
+
+PAGE_SIZE = 50
+SOON = timedelta(hours=1)
+
+TABS = (
+    ("mine", _("Mine")),
+    ("team", _("My teams")),
+    ("unassigned", _("Unassigned")),
+    ("breaching", _("Breaching soon")),
+    ("waiting", _("Waiting for customer")),
+    ("all", _("All open")),
+)
+TAB_CODES = frozenset(code for code, _label in TABS)
+
+
+def tab_queryset(user: User, tab: str, *, now: datetime, status: str = "") -> QuerySet[Request]:
+    """The tab's requests, not yet ordered: the open ones, or those in ``status``."""
+    require_staff(user)
+    requests = Request.objects.all()
+    requests = (
+        requests.filter(status=status) if status else requests.filter(status__in=OPEN_STATUSES)
+    )
+    if tab == "mine":
+        return requests.filter(assignee=user)
+    if tab == "team":
+        return requests.filter(team__in=Team.objects.filter(members__user=user))
+    if tab == "unassigned":
+        return requests.filter(assignee__isnull=True)
+    if tab == "breaching":
+        soon = Q(resolution_clock__warning_75_at__lte=now) | Q(
+            resolution_clock__due_at__lte=now + SOON
+        )
+        return requests.filter(resolution_clock__status="running").filter(soon)
+    if tab == "waiting":
+        return requests.filter(status=Status.WAITING)
+    return requests
+
+
+RELATED = (
+    "organization",
+    "assignee",
+    "team",
+    "reaction_clock__calendar",
+    "resolution_clock__calendar",
+)
+NOT_RUNNING = Q(resolution_clock__isnull=True) | Q(
+    resolution_clock__status__in=("not_started", "paused", "stopped")
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Cursor:
+    """The last row shown: its running resolution clock's due instant (None for a row
+    of the second part, whose clock is not running) and its primary key."""
+
+    due_at: datetime | None
+    pk: int
+
+    def encode(self) -> str:
+        return f"{self.due_at.isoformat() if self.due_at else '-'},{self.pk}"
+
+    @classmethod
+    def decode(cls, text: str) -> Cursor | None:
+        due_text, _sep, pk_text = text.rpartition(",")
+        if not pk_text.isdigit() or not due_text:
+            return None
+        if due_text == "-":
+            return cls(None, int(pk_text))
+        try:
+            due_at = parse_datetime(due_text)
+        except ValueError:
+            return None
+        if due_at is None or due_at.tzinfo is None:
+            return None
+        return cls(due_at, int(pk_text))
+
+
+def running_part(requests: QuerySet[Request], cursor: Cursor | None) -> QuerySet[Request]:
+    """Requests whose resolution clock runs, by (due_at, pk): read through the clocks'
+    partial index on ``due_at`` and joined by the unique ``resolution_clock`` key."""
+    part = requests.filter(resolution_clock__status="running")
+    if cursor is not None and cursor.due_at is not None:
+        part = part.filter(
+            Q(resolution_clock__due_at__gt=cursor.due_at)
+            | Q(resolution_clock__due_at=cursor.due_at, pk__gt=cursor.pk)
+        )
+    return (
+        part.select_related(*RELATED)
+        .defer("description")
+        .order_by("resolution_clock__due_at", "pk")
+    )
+
+
+def rest_part(requests: QuerySet[Request], cursor: Cursor | None) -> QuerySet[Request]:
+    """The others (paused, stopped, no resolution target), oldest first."""
+    part = requests.filter(NOT_RUNNING)
+    if cursor is not None and cursor.due_at is None:
+        part = part.filter(pk__gt=cursor.pk)
+    return part.select_related(*RELATED).defer("description").order_by("pk")
+
+
+def page(
+    requests: QuerySet[Request], cursor: Cursor | None, size: int | None = None
+) -> tuple[list[Request], Cursor | None]:
+    """One page in SLA-urgency order and the cursor of the next one (None on the last):
+    running clocks by due instant first, then the rest; keyset on both parts."""
+    size = size or PAGE_SIZE
+    rows: list[Request] = []
+    if cursor is None or cursor.due_at is not None:
+        rows = list(running_part(requests, cursor)[: size + 1])
+    if len(rows) <= size:
+        rest_cursor = cursor if cursor is not None and cursor.due_at is None else None
+        rows += list(rest_part(requests, rest_cursor)[: size + 1 - len(rows)])
+    if len(rows) <= size:
+        return rows, None
+    rows = rows[:size]
+    last = rows[-1]
+    clock = last.resolution_clock
+    running = clock is not None and clock.status == "running"
+    return rows, Cursor(clock.due_at if running and clock is not None else None, last.pk)
+
+
+# -- countdowns ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Countdown:
+    state: str  # running, paused, stopped, breached, none
+    css: str  # "", "warning", "breached", "paused"
+    remaining: timedelta | None  # working time left; negative once overdue
+    due_at: datetime | None
+
+    @property
+    def text(self) -> str:
+        if self.remaining is None:
+            return ""
+        return format_duration(self.remaining)
+
+
+def format_duration(value: timedelta) -> str:
+    sign = "−" if value < timedelta(0) else ""
+    minutes = int(abs(value).total_seconds()) // 60
+    hours, minutes = divmod(minutes, 60)
+    return f"{sign}{hours}h {minutes:02d}m"
+
+
+def format_hours(value: timedelta) -> str:
+    """A policy target: "4 h", "1.5 h"."""
+    return f"{value.total_seconds() / 3600:g} h"
+
+
+class Calendars:
+    """Compiled calendars for one render, loaded in one query and each compiled once."""
+
+    def __init__(self, names: set[str] | None = None) -> None:
+        self._seen: dict[str, WorkCalendar | None] = {}
+        if names:
+            self._seen.update(load_calendars(names))
+
+    def get(self, name: str) -> WorkCalendar | None:
+        if name not in self._seen:
+            try:
+                self._seen[name] = get_calendar(name)
+            except UnknownCalendar:
+                self._seen[name] = None
+        return self._seen[name]
+
+
+def countdown(clock: SlaClock | None, *, now: datetime, calendars: Calendars) -> Countdown:
+    """Remaining working time of a clock from its stored columns."""
+    if clock is None:
+        return Countdown("none", "", None, None)
+    if clock.status == "stopped":
+        breached = clock.breached_at is not None
+        return Countdown("stopped", "breached" if breached else "", None, clock.due_at)
+    if clock.status == "paused":
+        remaining = None
+        if clock.target_seconds is not None:
+            remaining = timedelta(seconds=clock.target_seconds - clock.elapsed_seconds)
+        return Countdown("paused", "paused", remaining, None)
+    if clock.status != "running" or clock.due_at is None:
+        return Countdown(str(clock.status), "", None, clock.due_at)
+    calendar = calendars.get(clock.calendar.name) if clock.calendar is not None else None
+    if clock.due_at <= now:
+        late = calendar.working_time(clock.due_at, now) if calendar else now - clock.due_at
+        return Countdown("breached", "breached", -late, clock.due_at)
+    left = calendar.working_time(now, clock.due_at) if calendar else clock.due_at - now
+    warned = clock.warning_75_at is not None and clock.warning_75_at <= now
+    return Countdown("running", "warning" if warned else "", left, clock.due_at)
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    request: Request
+    reaction: Countdown
+    resolution: Countdown
+
+
+def rows_for(requests: list[Request], *, now: datetime) -> list[Row]:
+    names = {
+        clock.calendar.name
+        for request in requests
+        for clock in (request.reaction_clock, request.resolution_clock)
+        if clock is not None and clock.calendar is not None
+    }
+    calendars = Calendars(names)
+    return [
+        Row(
+            request,
+            countdown(request.reaction_clock, now=now, calendars=calendars),
+            countdown(request.resolution_clock, now=now, calendars=calendars),
+        )
+        for request in requests
+    ]
