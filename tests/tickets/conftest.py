@@ -7,13 +7,17 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth.models import User
 
+from supportdesk.calendars.seed import seed_russian_production_calendar, seed_shipped_calendars
 from supportdesk.contracts.models import Contract
 from supportdesk.customers.models import Contact, Organization
 from supportdesk.sla.models import PolicyVersion
+from supportdesk.sla.seed import seed_shipped_plans
 from supportdesk.staff.models import StaffMember, StaffRole, Team
 from supportdesk.tickets.models import Component
+from supportdesk.tickets.seed import seed_components
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 
@@ -67,8 +71,21 @@ def _customer(username: str, organization: Organization, *, admin: bool = False)
     return user
 
 
+def ensure_shipped_data() -> None:
+    """What the data migrations seed. Tests on a live server or with threads use
+    transactional databases, which are emptied after each test; the seeds are idempotent."""
+    for seed in (
+        seed_russian_production_calendar,
+        seed_shipped_calendars,
+        seed_shipped_plans,
+        seed_components,
+    ):
+        seed(django_apps, None)
+
+
 @pytest.fixture
 def desk(db: None) -> Desk:
+    ensure_shipped_data()
     team = Team.objects.create(name="L2")
     engineer = _staff("egor", StaffRole.ENGINEER, team)
     manager = _staff("maria", StaffRole.MANAGER)
