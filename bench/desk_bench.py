@@ -41,6 +41,7 @@ from bench.desk import database
 FULL_REQUESTS = 1_000_000
 QUICK_REQUESTS = 20_000
 QUEUE_RUNS, QUEUE_WARM_UP = 300, 30
+PAGE_RUNS = 50  # whole workspace pages, first and next
 CHECK_SAMPLE = 2_000
 QUEUE_TARGET_MS = 50.0
 SWEEP_TARGET_S = 2.0
@@ -160,6 +161,23 @@ def run(args: argparse.Namespace, bench: database.Bench, out: Outcome) -> None:
         f"no seq scan: {met(not queue.seq_scans)}",
     )
     out.add("queue pages", out.check(not queue.problems, "queue pages are wrong"))
+
+    pages = measure.time_workspace_pages(agent, runs=PAGE_RUNS)
+    first, second = pages.ms, pages.second_page_ms
+    for problem in pages.problems:
+        print(f"  {problem}")
+    if not pages.problems:
+        print(
+            f"\nworkspace /desk/?tab=all, {pages.runs} runs: p50 {first['p50']:.1f} ms, "
+            f"p95 {first['p95']:.1f} ms; its next page (keyset): p50 {second['p50']:.1f} ms, "
+            f"p95 {second['p95']:.1f} ms"
+        )
+        out.add(
+            "workspace page / next page p95",
+            f"{first['p95']:.1f} / {second['p95']:.1f} ms",
+            "next page costs what the first does",
+        )
+    out.check(not pages.problems, "the workspace page failed")
 
     sweep = measure.time_sweep(now)
     print(

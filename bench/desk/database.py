@@ -59,6 +59,8 @@ def environment(bench: Bench) -> dict[str, str]:
         "SUPPORTDESK_SECRET_KEY": "bench",
         "SUPPORTDESK_JOBS_URL": f"sqlite:///{bench.jobs_file}",  # queued, never sent
         "SUPPORTDESK_MAIL": "console",
+        # Pages render in-process without collectstatic.
+        "SUPPORTDESK_STATIC_MANIFEST": "false",
         "SUPPORTDESK_LOG_LEVEL": "WARNING",
     }
 

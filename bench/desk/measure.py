@@ -8,6 +8,7 @@ import statistics
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from html import unescape
 
 from django.contrib.auth.models import User
 from django.db import connection, transaction
@@ -243,3 +244,50 @@ def time_sweep(now: datetime) -> SweepResult:
         claim_plan=claim_plan,
         owners_plan=owners_plan,
     )
+
+
+# -- the workspace page -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageResult:
+    runs: int
+    ms: dict[str, float]
+    second_page_ms: dict[str, float]
+    problems: list[str]
+
+
+_NEXT = re.compile(r'rel="next" href="(\?[^"]*after=[^"]+)"')
+
+
+def time_workspace_pages(user: User, *, runs: int) -> PageResult:
+    """The whole agent queue page (``/desk/?tab=all``, 50 rows with both countdowns) as the
+    browser gets it, then the next page through its keyset link, rendered in-process."""
+    from django.test import Client
+
+    browser = Client(HTTP_HOST="localhost")
+    browser.force_login(user)
+    problems: list[str] = []
+    first, second = [], []
+    for _ in range(runs + 5):
+        started = time.perf_counter()
+        response = browser.get("/desk/?tab=all")
+        first_ms = (time.perf_counter() - started) * 1000
+        if response.status_code != 200:
+            problems.append(f"/desk/ answered {response.status_code}")
+            break
+        link = _NEXT.search(response.content.decode())
+        if link is None:
+            problems.append("no next-page link on the first page")
+            break
+        started = time.perf_counter()
+        response = browser.get("/desk/" + unescape(link.group(1)))
+        second_ms = (time.perf_counter() - started) * 1000
+        if response.status_code != 200:
+            problems.append(f"page 2 answered {response.status_code}")
+            break
+        first.append(first_ms)
+        second.append(second_ms)
+    if problems:
+        return PageResult(runs, {}, {}, problems)
+    return PageResult(runs, percentiles(first[5:]), percentiles(second[5:]), problems)
