@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from supportdesk.customers.models import Contact
 from supportdesk.staff.models import StaffMember, StaffRole
@@ -70,14 +71,14 @@ def get_request(user: User, request_id: int) -> Request:
 
 def require_staff(user: User) -> None:
     if not is_staff(user):
-        raise ActionDenied("only support staff may do this")
+        raise ActionDenied(_("Only support staff may do this."))
 
 
 def require_customer_of(user: User, request: Request) -> Contact:
     """The acting contact, who must belong to the request's organization and see it."""
     contact = contact_of(user)
     if contact is None or contact.organization_id != request.organization_id:
-        raise ActionDenied("only the customer may do this")
+        raise ActionDenied(_("Only the customer may do this."))
     if not contact.is_customer_admin and contact.pk != request.contact_id:
-        raise ActionDenied("only the requester or a customer admin may do this")
+        raise ActionDenied(_("Only the requester or a customer admin may do this."))
     return contact

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from supportdesk.audit.record import record
 from supportdesk.calendars.engine import get_calendar
@@ -89,7 +90,10 @@ def _contract_for(contact: Contact, at: datetime) -> Contract:
         .first()
     )
     if contract is None:
-        raise ActionError(f"{contact.organization} has no contract valid on {day}")
+        raise ActionError(
+            _("%(organization)s has no contract valid on %(day)s.")
+            % {"organization": contact.organization, "day": day}
+        )
     return contract
 
 
@@ -113,17 +117,19 @@ def open_request(
     if not is_staff(actor):
         own = contact_of(actor)
         if own is None or own.organization_id != contact.organization_id:
-            raise ActionDenied("a customer registers requests for their own organization only")
+            raise ActionDenied(_("A customer registers requests for their own organization only."))
         if own.pk != contact.pk and not own.is_customer_admin:
-            raise ActionDenied("only a customer admin registers requests for a colleague")
+            raise ActionDenied(_("Only a customer admin registers requests for a colleague."))
         registered_at = None  # customers cannot backdate
         if channel in STAFF_CHANNELS:
-            raise ActionDenied(f"the {channel.label} channel is for support staff")
+            raise ActionDenied(
+                _("The %(channel)s channel is for support staff.") % {"channel": channel.label}
+            )
     registered = registered_at or now
     if registered > now:
-        raise ActionError("a request cannot be registered in the future")
+        raise ActionError(_("A request cannot be registered in the future."))
     if not subject.strip():
-        raise ActionError("a request needs a subject")
+        raise ActionError(_("A request needs a subject."))
     contract = _contract_for(contact, registered)
     gaps = detail_rule().missing(
         has_component=component is not None, has_scope=bool(scope), description=description
@@ -207,14 +213,14 @@ def reply(*, actor: User, request: Request, body: str, now: datetime) -> Message
     """A public reply. The vendor's first one ends the reaction clock; the customer's
     reply to a request waiting for them resumes the resolution clock."""
     if not body.strip():
-        raise ActionError("a reply needs text")
+        raise ActionError(_("A reply needs text."))
     vendor = is_staff(actor)
     if not vendor:
         require_customer_of(actor, request)
     with transaction.atomic():
         request = _lock(request)
         if request.status == Status.CLOSED:
-            raise ActionError("the request is closed; open a new one")
+            raise ActionError(_("The request is closed; open a new one."))
         message = request.messages.create(
             kind=MessageKind.PUBLIC,
             author=actor,
@@ -244,7 +250,7 @@ def reply(*, actor: User, request: Request, body: str, now: datetime) -> Message
 def add_internal_note(*, actor: User, request: Request, body: str, now: datetime) -> Message:
     require_staff(actor)
     if not body.strip():
-        raise ActionError("a note needs text")
+        raise ActionError(_("A note needs text."))
     with transaction.atomic():
         request = _lock(request)
         message = request.messages.create(
@@ -266,7 +272,7 @@ def assign(
 ) -> Request:
     require_staff(actor)
     if assignee is not None and not is_staff(assignee):
-        raise ActionError("requests are assigned to support staff only")
+        raise ActionError(_("Requests are assigned to support staff only."))
     with transaction.atomic():
         request = _lock(request)
         before = {"assignee": request.assignee_id, "team": request.team_id}
@@ -286,7 +292,9 @@ def set_status(
     actions: they need a summary or the customer)."""
     require_staff(actor)
     if status in (Status.RESOLVED, Status.CLOSED, Status.NEW):
-        raise ActionError(f"use the {status.value} action, not a status change")
+        raise ActionError(
+            _("Use the %(action)s action, not a status change.") % {"action": status.value}
+        )
     with transaction.atomic():
         request = _lock(request)
         before = request.status
@@ -304,7 +312,7 @@ def resolve(*, actor: User, request: Request, summary: str, now: datetime) -> Re
     require_staff(actor)
     with transaction.atomic():
         if _lock(request).status in (Status.RESOLVED, Status.CLOSED):
-            raise ActionError("the request is already resolved")
+            raise ActionError(_("The request is already resolved."))
         reply(actor=actor, request=request, body=summary, now=now)
         request = _lock(request)
         change_status(request, Status.RESOLVED, now=now, reason="resolved")
@@ -318,7 +326,7 @@ def confirm_resolution(*, actor: User, request: Request, now: datetime) -> Reque
     with transaction.atomic():
         request = _lock(request)
         if request.status != Status.RESOLVED:
-            raise ActionError("only a resolved request can be confirmed")
+            raise ActionError(_("Only a resolved request can be confirmed."))
         change_status(request, Status.CLOSED, now=now, reason="confirmed by the customer")
         record(at=now, actor=actor, action="request.confirmed", subject=request, data={})
     return request
@@ -329,11 +337,11 @@ def reopen(*, actor: User, request: Request, reason: str, now: datetime) -> Requ
     if not is_staff(actor):
         require_customer_of(actor, request)
     if not reason.strip():
-        raise ActionError("say why the request is reopened")
+        raise ActionError(_("Say why the request is reopened."))
     with transaction.atomic():
         request = _lock(request)
         if request.status != Status.RESOLVED:
-            raise ActionError("only a resolved request can be reopened")
+            raise ActionError(_("Only a resolved request can be reopened."))
         request.messages.create(
             kind=MessageKind.PUBLIC, author=actor, from_vendor=is_staff(actor),
             channel=Channel.PORTAL, body=reason, created_at=now,
@@ -438,13 +446,13 @@ def propose_downgrade(
     """Rule 4: the engineer proposes; the priority stays until the customer accepts."""
     require_staff(actor)
     if not reason.strip():
-        raise ActionError("a downgrade proposal needs a reason")
+        raise ActionError(_("A downgrade proposal needs a reason."))
     with transaction.atomic():
         request = _lock(request)
         _refuse_closed(request)
         _check(check_downgrade, request, to)
         if request.downgrade_proposals.filter(state=ProposalState.PENDING).exists():
-            raise ActionError("a downgrade proposal is already waiting for the customer")
+            raise ActionError(_("A downgrade proposal is already waiting for the customer."))
         proposal = request.downgrade_proposals.create(
             from_priority=request.priority, to_priority=to.value, reason=reason,
             proposed_by=actor, proposed_at=now,
@@ -470,14 +478,16 @@ def decide_downgrade(
     if by.organization_id != request.organization_id or not (
         by.pk == request.contact_id or by.is_customer_admin
     ):
-        raise ActionDenied("only the requester or a customer admin decides a downgrade")
+        raise ActionDenied(_("Only the requester or a customer admin decides a downgrade."))
     with transaction.atomic():
         request = _lock(request)
         proposal = DowngradeProposal.objects.select_for_update().get(pk=proposal.pk)
         if proposal.state != ProposalState.PENDING:
-            raise ActionError(f"the proposal is already {proposal.get_state_display()}")
+            raise ActionError(
+                _("The proposal is already %(state)s.") % {"state": proposal.get_state_display()}
+            )
         if request.priority != proposal.from_priority:
-            raise ActionError("the priority changed since the proposal; it no longer applies")
+            raise ActionError(_("The priority changed since the proposal; it no longer applies."))
         proposal.state = ProposalState.ACCEPTED if accept else ProposalState.DECLINED
         proposal.decided_by, proposal.decided_at = by.user, now
         proposal.save(update_fields=["state", "decided_by", "decided_at"])
@@ -494,15 +504,25 @@ def decide_downgrade(
 
 
 def _check(rule: Callable[[Priority, Priority], None], request: Request, to: Priority) -> None:
+    """Apply one of the pure priority rules; its refusal, in the reader's language."""
+    current = Priority(request.priority)
     try:
-        rule(Priority(request.priority), to)
-    except PriorityRuleError as error:
-        raise ActionError(str(error)) from None
+        rule(current, to)
+    except PriorityRuleError:
+        refusals: dict[Callable[[Priority, Priority], None], str] = {
+            check_raise: _("%(to)s is not higher than %(current)s."),
+            check_correction: _("The priority is already %(current)s."),
+            check_downgrade: _("A downgrade goes P1->P2 or P2->P3 only, not %(current)s->%(to)s."),
+        }
+        raise ActionError(refusals[rule] % {"to": to, "current": current}) from None
 
 
 def _refuse_closed(request: Request) -> None:
     if request.status in (Status.RESOLVED, Status.CLOSED):
-        raise ActionError(f"the priority of a {Status(request.status).label} request is final")
+        raise ActionError(
+            _("The priority of a %(status)s request is final.")
+            % {"status": Status(request.status).label}
+        )
 
 
 def _withdraw_pending_proposals(request: Request, *, now: datetime) -> None:

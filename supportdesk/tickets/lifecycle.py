@@ -9,6 +9,7 @@ from datetime import datetime
 from functools import cache
 
 from django.contrib.auth.models import User
+from django.utils.translation import gettext as _
 
 from supportdesk.sla.actions import change_clock_target, pause_clock, resume_clock, stop_clock
 from supportdesk.sla.models import PolicyVersion, SlaClock
@@ -55,7 +56,10 @@ def change_status(request: Request, to: Status, *, now: datetime, reason: str = 
     if to == current:
         return
     if to not in TRANSITIONS[current]:
-        raise ActionError(f"a {current.label} request cannot become {to.label}")
+        raise ActionError(
+            _("A %(current)s request cannot become %(to)s.")
+            % {"current": current.label, "to": to.label}
+        )
     clock = request.resolution_clock
     state = _clock_status(clock)
     if clock is not None:
@@ -101,7 +105,7 @@ def change_priority(
 ) -> PriorityChange:
     """The new priority's targets apply from the original start; elapsed time is kept."""
     if not reason.strip():
-        raise ActionError("a priority change needs a reason")
+        raise ActionError(_("A priority change needs a reason."))
     rule = policy_rule(request.policy_version_id, request.request_type, to.value)
     why = f"{request.priority} -> {to}: {reason}"
     if _clock_status(request.reaction_clock) in (ClockStatus.RUNNING, ClockStatus.PAUSED):

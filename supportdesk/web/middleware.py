@@ -1,6 +1,7 @@
 """Which language a page speaks: the one chosen with the switch (cookie), else the
 customer's own (Contact.language), else Russian. The browser's Accept-Language is not
-asked: the customers are Russian companies whose PCs often say en-US."""
+asked: the customers are Russian companies whose PCs often say en-US. The API answers in
+English."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ SUPPORTED = {code for code, _ in settings.LANGUAGES}
 
 
 def _chosen(request: HttpRequest) -> str:
+    if request.path.startswith("/api/"):
+        return "en"  # machine clients and their logs: reasons in English
     cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
     if cookie in SUPPORTED:
         return str(cookie)

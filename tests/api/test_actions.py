@@ -29,7 +29,7 @@ def test_reply_and_note(desk: Desk, anna_request: Request) -> None:
     refused = Api(desk.anna).post(f"{path}/notes", {"body": "sneaky"})
     assert (refused.status_code, refused.json()) == (
         403,
-        {"detail": "only support staff may do this"},
+        {"detail": "Only support staff may do this."},
     )
     assert Api(desk.agent).post(f"{path}/reply", {"body": "  "}).status_code == 409
     assert snapshot() == before
@@ -72,7 +72,7 @@ def test_priority_changes(desk: Desk, anna_request: Request) -> None:
     raised = Api(desk.engineer).post(f"{path}/raise-priority", {"priority": "P2", "reason": "mass"})
     assert (raised.status_code, raised.json()["priority"]) == (200, "P2")
     lower = Api(desk.engineer).post(f"{path}/raise-priority", {"priority": "P4", "reason": "x"})
-    assert (lower.status_code, lower.json()) == (409, {"detail": "P4 is not higher than P2"})
+    assert (lower.status_code, lower.json()) == (409, {"detail": "P4 is not higher than P2."})
     assert Api(desk.engineer).post(f"{path}/raise-priority", {"priority": "P1"}).status_code == 422
     corrected = Api(desk.engineer).post(
         f"{path}/correct-priority", {"priority": "P4", "reason": "single user"}
@@ -149,7 +149,7 @@ def test_resolve_confirm_reopen(desk: Desk, anna_request: Request) -> None:
     closed = Api(desk.anna).post(f"{path}/reply", {"body": "one more thing"})
     assert (closed.status_code, closed.json()) == (
         409,
-        {"detail": "the request is closed; open a new one"},
+        {"detail": "The request is closed; open a new one."},
     )
     assert Message.objects.filter(request=anna_request).count() == 3
     assert AuditEvent.objects.filter(

@@ -26,7 +26,7 @@ from tests.tickets.conftest import Desk
     ("error", "status"),
     [
         (NotFound("no request 1"), 404),
-        (ActionDenied("only support staff may do this"), 403),
+        (ActionDenied("Only support staff may do this."), 403),
         (ActionError("a closed request"), 409),
         (PolicyError("no target"), 409),
         (ClockError("cannot pause a stopped clock"), 409),

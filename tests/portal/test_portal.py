@@ -277,7 +277,7 @@ def test_confirm_resolution(desk: Desk) -> None:
     # Confirming again is a domain error: shown, not a 500.
     response = client.post(f"/portal/requests/{ticket.pk}/confirm/", follow=True)
     assert response.status_code == 200
-    assert "only a resolved request can be confirmed" in response.text
+    assert "Only a resolved request can be confirmed." in response.text
 
 
 def test_reopen_needs_a_reason(desk: Desk) -> None:

@@ -111,7 +111,7 @@ def test_customers_cannot_touch_what_is_not_theirs(desk: Desk, request_: Request
 def test_impossible_status_changes_are_refused(desk: Desk, request_: Request) -> None:
     with pytest.raises(ActionError):
         actions.set_status(actor=desk.agent, request=request_, status=Status.CLOSED, now=at(23, 11))
-    with pytest.raises(ActionError, match="only a resolved request"):
+    with pytest.raises(ActionError, match="Only a resolved request"):
         actions.confirm_resolution(actor=desk.anna, request=request_, now=at(23, 11))
 
 

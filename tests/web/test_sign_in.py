@@ -6,8 +6,12 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import Client
+from django.utils import timezone
 
-from tests.tickets.conftest import Desk
+from supportdesk.slamath.policy import Priority, RequestType
+from supportdesk.tickets import actions
+from supportdesk.tickets.models import Channel, Scope
+from tests.tickets.conftest import DETAILED, Desk
 from tests.tickets.conftest import desk as desk
 
 pytestmark = pytest.mark.django_db
@@ -60,3 +64,15 @@ def test_russian_by_default_and_english_on_request() -> None:
 def test_anonymous_visitors_are_sent_to_sign_in() -> None:
     assert Client().get("/").headers["Location"] == "/login/"
     assert User.objects.count() == 0
+
+
+def test_refusals_of_the_actions_speak_the_page_language(desk: Desk) -> None:
+    request = actions.open_request(
+        actor=desk.anna, contact=desk.contact(desk.anna), request_type=RequestType.INCIDENT,
+        subject="Calls drop", description=DETAILED, requested_priority=Priority.P3,
+        channel=Channel.PORTAL, component=desk.messaging, scope=Scope.MASS, now=timezone.now(),
+    )  # fmt: skip
+    browser = Client()
+    browser.force_login(desk.anna)
+    page = browser.post(f"/portal/requests/{request.pk}/confirm/", follow=True)
+    assert "Подтвердить можно только решённое обращение." in page.text

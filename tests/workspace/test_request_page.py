@@ -94,13 +94,13 @@ def test_a_refused_action_is_a_message_not_an_error(desk: Desk) -> None:
     assert response.status_code == 302
     assert response.headers["Location"] == f"/desk/requests/{request.pk}/"
     page = agent.get(response.headers["Location"])
-    assert "is not higher than" in page.text
+    assert "не выше, чем" in page.text  # the page speaks Russian
     assert fresh(request).priority == "P2"
     # A downgrade two steps at once, and resolving twice, are refused the same way.
     post(agent, request, "resolve", summary="Done.")
     response = post(agent, request, "resolve", summary="Again.")
     assert response.status_code == 302
-    assert "already resolved" in agent.get(f"/desk/requests/{request.pk}/").text
+    assert "Обращение уже решено." in agent.get(f"/desk/requests/{request.pk}/").text
 
 
 def test_timeline_merges_messages_priority_status_and_clock(desk: Desk) -> None:
