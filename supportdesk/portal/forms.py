@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from supportdesk.sla.models import PriorityChoices, RequestTypeChoices
-from supportdesk.tickets.attachments import ALLOWED_CONTENT_TYPES
+from supportdesk.tickets.attachments import UploadRejected, check_upload
 from supportdesk.tickets.models import Component, Environment, Scope
 
 
@@ -31,21 +30,10 @@ class MultipleFileField(forms.FileField):
             upload = super().clean(item, initial)
             if not upload:
                 continue
-            size = upload.size or 0
-            if size > settings.ATTACHMENT_MAX_BYTES:
-                raise forms.ValidationError(
-                    _("%(name)s is larger than %(limit)s MB."),
-                    params={
-                        "name": upload.name,
-                        "limit": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024),
-                    },
-                )
-            kind = (upload.content_type or "").split(";")[0].strip().lower()
-            if kind not in ALLOWED_CONTENT_TYPES:
-                raise forms.ValidationError(
-                    _("%(name)s: files of this type are not accepted."),
-                    params={"name": upload.name},
-                )
+            try:
+                check_upload(upload)
+            except UploadRejected as error:
+                raise forms.ValidationError(str(error)) from None
             files.append(upload)
         return files
 

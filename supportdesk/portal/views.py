@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from supportdesk.calendars.engine import get_calendar
 from supportdesk.contracts.models import AddOn, Contract
+from supportdesk.contracts.reads import contract_in_force
 from supportdesk.customers.models import Contact, Organization
 from supportdesk.portal.forms import NewRequestForm, ReopenForm, ReplyForm
 from supportdesk.sla.models import PriorityChoices, SlaClock
@@ -125,11 +126,12 @@ def _fetch(request: HttpRequest, request_id: int) -> Request:
 
 
 def _current_contract(organization_id: int, day: date) -> Contract | None:
-    contracts = Contract.objects.filter(organization_id=organization_id).select_related(
+    """The contract in force, else the latest one (the contract page still shows it)."""
+    latest = Contract.objects.filter(organization_id=organization_id).select_related(
         "policy_version__plan__intake_calendar", "dedicated_engineer", "personal_manager"
     )
-    valid = contracts.filter(valid_from__lte=day, valid_until__gte=day)
-    return valid.order_by("-valid_from").first() or contracts.order_by("-valid_until").first()
+    in_force = contract_in_force(organization_id, day)
+    return in_force or latest.order_by("-valid_until").first()
 
 
 def _back(ticket: Request) -> HttpResponse:

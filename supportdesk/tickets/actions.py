@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from supportdesk.audit.record import record
 from supportdesk.calendars.engine import get_calendar
 from supportdesk.contracts.models import Contract
+from supportdesk.contracts.reads import contract_in_force
 from supportdesk.customers.models import Contact
 from supportdesk.notifications.outbox import Event, notify_after_commit
 from supportdesk.sla.actions import start_clock
@@ -80,19 +81,11 @@ def _lock(request: Request) -> Request:
 
 
 def _contract_for(contact: Contact, at: datetime) -> Contract:
-    day = at.date()
-    contract = (
-        Contract.objects.filter(
-            organization_id=contact.organization_id, valid_from__lte=day, valid_until__gte=day
-        )
-        .select_related("policy_version")
-        .order_by("-valid_from")
-        .first()
-    )
+    contract = contract_in_force(contact.organization_id, at.date())
     if contract is None:
         raise ActionError(
             _("%(organization)s has no contract valid on %(day)s.")
-            % {"organization": contact.organization, "day": day}
+            % {"organization": contact.organization, "day": at.date()}
         )
     return contract
 

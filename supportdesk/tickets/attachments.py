@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from supportdesk.audit.record import record
 from supportdesk.tickets.access import NotFound, get_request, is_staff
@@ -48,19 +49,29 @@ def _clean_name(name: str) -> str:
     return cleaned[:255] or "attachment"
 
 
-def _check_upload(upload: UploadedFile[bytes]) -> str:
+def check_upload(upload: UploadedFile[bytes]) -> str:
+    """The upload's content type, or UploadRejected with the reason (size, emptiness,
+    type). Forms check files with it before anything is saved."""
     size = upload.size or 0
     if size > settings.ATTACHMENT_MAX_BYTES:
         raise UploadRejected(
-            f"the file is larger than {settings.ATTACHMENT_MAX_BYTES} bytes", status_code=413
+            _("%(name)s is larger than %(limit)s bytes.")
+            % {"name": upload.name or _("the file"), "limit": settings.ATTACHMENT_MAX_BYTES},
+            status_code=413,
         )
     if size == 0:
-        raise UploadRejected("the file is empty", status_code=422)
+        raise UploadRejected(
+            _("%(name)s is empty.") % {"name": upload.name or _("the file")}, status_code=422
+        )
     content_type = (upload.content_type or "").split(";")[0].strip().lower()
     if content_type not in ALLOWED_CONTENT_TYPES:
         raise UploadRejected(
-            f"files of type {content_type or 'unknown'!r} are not accepted; allowed: "
-            + ", ".join(sorted(ALLOWED_CONTENT_TYPES)),
+            _("%(name)s: files of type %(type)s are not accepted; allowed: %(allowed)s.")
+            % {
+                "name": upload.name or _("the file"),
+                "type": content_type or "unknown",
+                "allowed": ", ".join(sorted(ALLOWED_CONTENT_TYPES)),
+            },
             status_code=415,
         )
     return content_type
@@ -74,7 +85,7 @@ def add_attachment(
     request = get_request(actor, message.request_id)
     if message.kind != MessageKind.PUBLIC and not is_staff(actor):
         raise NotFound(f"no message {message.pk}")
-    content_type = _check_upload(upload)
+    content_type = check_upload(upload)
     name = _clean_name(upload.name or "")
     suffix = "".join(PurePath(name).suffixes[-1:])[:10]
     attachment = Attachment(
