@@ -12,6 +12,7 @@ from supportdesk.env import (
     env_bool,
     env_int,
     env_list,
+    env_media_types,
     env_str,
     jobs_from_url,
     mailer_from_env,
@@ -115,8 +116,19 @@ USE_TZ = True
 
 MEDIA_ROOT = Path(env_str("SUPPORTDESK_MEDIA_DIR", str(VAR_DIR / "media")))
 MEDIA_URL = "media/"  # never served directly: downloads go through a permission check
+# Uploads: what a file may be; its bytes must agree with its declared type.
 ATTACHMENT_MAX_BYTES = env_int("SUPPORTDESK_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+ATTACHMENT_TYPES = env_media_types(
+    "SUPPORTDESK_ATTACHMENT_TYPES",
+    [
+        "image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf",
+        "text/plain", "text/csv", "text/x-log", "application/json", "application/xml",
+        "text/xml", "application/yaml", "application/x-yaml", "text/yaml",
+        "application/zip", "application/x-zip-compressed", "application/gzip",
+        "application/x-gzip",
+    ],
+)  # fmt: skip
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # form fields and JSON bodies (Django's default)
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
