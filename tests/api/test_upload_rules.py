@@ -1,6 +1,6 @@
 """What the upload endpoint refuses, by the file's bytes as well as its declared type:
-415 for a contradiction or a part without a type, 422 for an empty file. Plain-text logs
-and JSON are accepted."""
+415 for a contradiction or a part without a type, 422 for an empty file, 413 for more
+files than one post may carry. Plain-text logs and JSON are accepted."""
 
 from __future__ import annotations
 
@@ -101,3 +101,29 @@ def test_an_empty_file_is_422(desk: Desk, path: str) -> None:
     answer = raw_post(Api(desk.anna), path, Part("file", b"", "app.log", "text/plain"))
     assert (answer.status_code, answer.json()) == (422, {"detail": "app.log is empty."})
     assert snapshot() == before
+
+
+def test_more_files_than_one_post_may_carry_are_413(desk: Desk, path: str) -> None:
+    before = snapshot()
+    answer = raw_post(Api(desk.anna), path, *multipart.files(11, field="file"))
+    assert (answer.status_code, answer.json()) == (
+        413,
+        {"detail": "more than 10 files in one request"},
+    )
+    assert snapshot() == before
+
+
+def test_the_operation_documents_each_refusal(desk: Desk) -> None:
+    schema = Api().client.get("/api/openapi.json").json()
+    operation = schema["paths"][
+        "/api/v1" + UPLOAD.format(request="{request_id}", message="{message_id}")
+    ]
+    responses = operation["post"]["responses"]
+    assert "SUPPORTDESK_REQUEST_MAX_BYTES" in responses["413"]["description"]
+    assert "SUPPORTDESK_UPLOAD_MAX_FILES" in responses["413"]["description"]
+    assert "contradict" in responses["415"]["description"]
+    assert "empty file" in responses["422"]["description"]
+    for code in ("413", "415", "422"):
+        assert responses[code]["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/Error"
+        }
