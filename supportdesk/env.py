@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -48,6 +49,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+_MEDIA_TYPE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*")
+
+
+def env_media_types(name: str, default: list[str]) -> frozenset[str]:
+    """A comma-separated list of media types (``type/subtype``, no wildcards), lower-cased."""
+    items = [item.lower() for item in env_list(name, default)]
+    if bad := [item for item in items if not _MEDIA_TYPE.fullmatch(item)]:
+        raise ImproperlyConfigured(f"{name}: {', '.join(bad)} is not a media type (type/subtype)")
+    return frozenset(items)
 
 
 def database_from_url(url: str, *, name: str = "DATABASE_URL") -> dict[str, object]:

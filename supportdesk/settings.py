@@ -12,6 +12,7 @@ from supportdesk.env import (
     env_bool,
     env_int,
     env_list,
+    env_media_types,
     env_str,
     jobs_from_url,
     mailer_from_env,
@@ -115,8 +116,33 @@ USE_TZ = True
 
 MEDIA_ROOT = Path(env_str("SUPPORTDESK_MEDIA_DIR", str(VAR_DIR / "media")))
 MEDIA_URL = "media/"  # never served directly: downloads go through a permission check
+# Uploads (docs/uploads.md): per file, per post, per request; the bytes must match the type.
 ATTACHMENT_MAX_BYTES = env_int("SUPPORTDESK_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+ATTACHMENT_TYPES = env_media_types(
+    "SUPPORTDESK_ATTACHMENT_TYPES",
+    [
+        "image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf",
+        "text/plain", "text/csv", "text/x-log", "application/json", "application/xml",
+        "text/xml", "application/yaml", "application/x-yaml", "text/yaml",
+        "application/zip", "application/x-zip-compressed", "application/gzip",
+        "application/x-gzip",
+    ],
+)  # fmt: skip
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # form fields and JSON bodies (Django's default)
+DATA_UPLOAD_MAX_NUMBER_FILES = env_int("SUPPORTDESK_UPLOAD_MAX_FILES", 10)
+# Ours, not Django's: the whole request body, refused by supportdesk.web.bodylimit in the
+# ASGI layer before Django reads it. Default: every file at its limit, the form fields and
+# 1 MiB of multipart framing (103.5 MiB).
+DATA_UPLOAD_MAX_REQUEST_SIZE = env_int(
+    "SUPPORTDESK_REQUEST_MAX_BYTES",
+    DATA_UPLOAD_MAX_NUMBER_FILES * ATTACHMENT_MAX_BYTES + DATA_UPLOAD_MAX_MEMORY_SIZE + 2**20,
+)
+# A file past ATTACHMENT_MAX_BYTES stops being stored while it streams in.
+FILE_UPLOAD_HANDLERS = [
+    "supportdesk.web.uploads.AttachmentLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"

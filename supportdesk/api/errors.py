@@ -9,10 +9,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import (
     ObjectDoesNotExist,
     RequestDataTooBig,
     SuspiciousOperation,
+    TooManyFilesSent,
 )
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
@@ -66,6 +68,8 @@ def status_and_reason(exc: Exception) -> tuple[int, str]:
         return exc.status_code, exc.message
     if isinstance(exc, UploadRejected):
         return exc.status_code, str(exc)
+    if isinstance(exc, TooManyFilesSent):
+        return 413, f"more than {settings.DATA_UPLOAD_MAX_NUMBER_FILES} files in one request"
     if isinstance(exc, IntegrityError):
         return 409, "the change conflicts with another one; try again"
     if isinstance(exc, DataError):

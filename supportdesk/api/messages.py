@@ -24,14 +24,31 @@ def list_messages(request: HttpRequest, request_id: Id) -> list[MessageOut]:
     return [render.message(row) for row in reads.visible_messages(user, ticket)]
 
 
+# What each refusal of an upload means (docs/uploads.md); the body is ``{"detail": ...}``.
+UPLOAD_REFUSALS = {
+    413: "The file is over SUPPORTDESK_ATTACHMENT_MAX_BYTES (10 MiB), the request carries "
+    "more files than SUPPORTDESK_UPLOAD_MAX_FILES (10), or the body is over "
+    "SUPPORTDESK_REQUEST_MAX_BYTES (refused before it is read).",
+    415: "The file part declares no type, a type not in SUPPORTDESK_ATTACHMENT_TYPES, or one "
+    "its bytes or its name contradict (an executable declared image/png, a PNG declared "
+    "application/pdf, a zip named .log).",
+    422: "No file part, or an empty file.",
+}
+
+
 @router.post(
     "/requests/{request_id}/messages/{message_id}/attachments",
     response={201: AttachmentOut, **UPLOAD_ERRORS},
+    openapi_extra={
+        "responses": {code: {"description": text} for code, text in UPLOAD_REFUSALS.items()}
+    },
 )
 def upload_attachment(
     request: HttpRequest, request_id: Id, message_id: Id, file: File[UploadedFile]
 ) -> Status[AttachmentOut]:
-    """Multipart upload (field ``file``); the size limit and the allowed types apply."""
+    """Multipart upload (field ``file``, one file). The declared type must be allowed and
+    agree with the file's bytes; text files (logs, JSON, CSV, XML, YAML) need no magic
+    bytes."""
     user, now = acting_user(request), timezone.now()
     ticket = get_request(user, request_id)
     message = reads.get_message(user, ticket, message_id)

@@ -15,16 +15,20 @@ from functools import wraps
 from typing import Concatenate
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
+from django.core.exceptions import TooManyFilesSent
 from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from supportdesk.calendars.engine import get_calendar
@@ -100,6 +104,39 @@ def portal_view[**P](view: View[P]) -> View[P]:
         return view(request, *args, **kwargs)
 
     return login_required(wrapper)
+
+
+def files_within_limit[**P](
+    back: Callable[Concatenate[HttpRequest, P], str],
+) -> Callable[[View[P]], View[P]]:
+    """A form post with more files than ``DATA_UPLOAD_MAX_NUMBER_FILES``: Django refuses to
+    parse any of it, the CSRF token included, and would answer with its 400 page. Here the
+    customer goes ``back`` to the page of the form with a message instead; nothing was
+    read, so nothing is stored. Every other post has its CSRF token checked as usual (this
+    check runs first, so it comes before the token's)."""
+
+    def decorate(view: View[P]) -> View[P]:
+        protected = csrf_protect(view)
+
+        @wraps(view)
+        def wrapper(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+            try:
+                request.FILES  # noqa: B018 -- parses the form, counting its files
+            except TooManyFilesSent:
+                messages.error(
+                    request,
+                    _(
+                        "Nothing was sent: at most %(count)d files can be attached at once. "
+                        "Attach fewer files and send again."
+                    )
+                    % {"count": settings.DATA_UPLOAD_MAX_NUMBER_FILES},
+                )
+                return HttpResponseRedirect(back(request, *args, **kwargs))
+            return protected(request, *args, **kwargs)
+
+        return csrf_exempt(wrapper)
+
+    return decorate
 
 
 def _user(request: HttpRequest) -> User:
@@ -215,6 +252,7 @@ def _missing_details(component: Component | None, scope: str, description: str) 
 
 @require_http_methods(["GET", "POST"])
 @portal_view
+@files_within_limit(back=lambda request: reverse("portal:new"))
 def new_request(request: HttpRequest) -> HttpResponse:
     contact = _contact(request)
     if contact is None:
@@ -339,6 +377,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
 
 @require_POST
 @portal_view
+@files_within_limit(back=lambda request, request_id: reverse("portal:request", args=[request_id]))
 def reply(request: HttpRequest, request_id: int) -> HttpResponse:
     ticket = _fetch(request, request_id)
     form = ReplyForm(request.POST, request.FILES)

@@ -14,25 +14,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from supportdesk.audit.record import record
+from supportdesk.tickets import filetypes
 from supportdesk.tickets.access import NotFound, get_request, is_staff
 from supportdesk.tickets.models import Attachment, Message, MessageKind
-
-ALLOWED_CONTENT_TYPES = frozenset(
-    {
-        "image/png",
-        "image/jpeg",
-        "image/gif",
-        "image/webp",
-        "application/pdf",
-        "text/plain",
-        "text/csv",
-        "text/x-log",
-        "application/zip",
-        "application/x-zip-compressed",
-        "application/gzip",
-        "application/x-gzip",
-    }
-)
 
 
 class UploadRejected(ValueError):
@@ -49,29 +33,62 @@ def _clean_name(name: str) -> str:
     return cleaned[:255] or "attachment"
 
 
+def _head(upload: UploadedFile[bytes]) -> bytes:
+    upload.seek(0)
+    head = bytes(upload.read(filetypes.HEAD_BYTES))
+    upload.seek(0)
+    return head
+
+
 def check_upload(upload: UploadedFile[bytes]) -> str:
-    """The upload's content type, or UploadRejected with the reason (size, emptiness,
-    type). Forms check files with it before anything is saved."""
+    """The upload's content type, or UploadRejected with the reason: size, emptiness, a
+    type not in ``settings.ATTACHMENT_TYPES``, or bytes or a name that contradict the
+    declared type. Forms check files with it before anything is saved."""
+    name = upload.name or _("the file")
     size = upload.size or 0
     if size > settings.ATTACHMENT_MAX_BYTES:
         raise UploadRejected(
             _("%(name)s is larger than %(limit)s bytes.")
-            % {"name": upload.name or _("the file"), "limit": settings.ATTACHMENT_MAX_BYTES},
+            % {"name": name, "limit": settings.ATTACHMENT_MAX_BYTES},
             status_code=413,
         )
     if size == 0:
-        raise UploadRejected(
-            _("%(name)s is empty.") % {"name": upload.name or _("the file")}, status_code=422
-        )
+        raise UploadRejected(_("%(name)s is empty.") % {"name": name}, status_code=422)
     content_type = (upload.content_type or "").split(";")[0].strip().lower()
-    if content_type not in ALLOWED_CONTENT_TYPES:
+    allowed = ", ".join(sorted(settings.ATTACHMENT_TYPES))
+    if not content_type:
+        raise UploadRejected(
+            _("%(name)s: the file's type is not given; allowed: %(allowed)s.")
+            % {"name": name, "allowed": allowed},
+            status_code=415,
+        )
+    if content_type not in settings.ATTACHMENT_TYPES:
         raise UploadRejected(
             _("%(name)s: files of type %(type)s are not accepted; allowed: %(allowed)s.")
-            % {
-                "name": upload.name or _("the file"),
-                "type": content_type or "unknown",
-                "allowed": ", ".join(sorted(ALLOWED_CONTENT_TYPES)),
-            },
+            % {"name": name, "type": content_type, "allowed": allowed},
+            status_code=415,
+        )
+    head = _head(upload)
+    found = filetypes.detect(head)
+    if filetypes.has_signature(content_type):
+        contradicted = found != filetypes.canonical(content_type)
+    else:  # a text format: refused only when the bytes are binary after all
+        contradicted = found is not None and not filetypes.looks_like_text(head)
+    if contradicted and found is None:
+        raise UploadRejected(
+            _("%(name)s: its contents are not %(type)s.") % {"name": name, "type": content_type},
+            status_code=415,
+        )
+    if contradicted:
+        raise UploadRejected(
+            _("%(name)s: its contents are %(found)s, not %(type)s.")
+            % {"name": name, "found": found, "type": content_type},
+            status_code=415,
+        )
+    if not filetypes.name_fits(upload.name or "", content_type):
+        raise UploadRejected(
+            _("%(name)s: the name does not fit a file of type %(type)s.")
+            % {"name": name, "type": content_type},
             status_code=415,
         )
     return content_type

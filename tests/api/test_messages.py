@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from pytest_django.fixtures import Settings
 
 from supportdesk.audit.models import AuditEvent
 from supportdesk.tickets import actions
-from supportdesk.tickets.attachments import ALLOWED_CONTENT_TYPES
 from supportdesk.tickets.models import Attachment, Message, Request
 from tests.api.helpers import NOW, Api, open_request, snapshot
 from tests.tickets.conftest import Desk
@@ -96,10 +96,10 @@ def test_size_and_type_limits(settings: Settings, desk: Desk, anna_request: Requ
 
 
 def test_the_allow_list(desk: Desk, anna_request: Request) -> None:
-    assert {"image/png", "application/pdf", "text/plain", "application/zip"} <= (
-        ALLOWED_CONTENT_TYPES
-    )
-    assert "image/svg+xml" not in ALLOWED_CONTENT_TYPES  # scripts inside
+    allowed = django_settings.ATTACHMENT_TYPES
+    assert {"image/png", "application/pdf", "text/plain", "application/zip"} <= allowed
+    assert {"application/json", "application/xml", "application/yaml", "text/x-log"} <= allowed
+    assert "image/svg+xml" not in allowed  # scripts inside
     public, _ = conversation(desk, anna_request)
     path = f"/requests/{anna_request.pk}/messages/{public.pk}/attachments"
     pdf = SimpleUploadedFile("r.pdf", b"%PDF-1.7", content_type="application/pdf; name=r.pdf")

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
-from supportdesk.env import database_from_url, env_bool, env_int
+from supportdesk.env import database_from_url, env_bool, env_int, env_media_types
 
 
 @pytest.mark.django_db
@@ -23,6 +23,16 @@ def test_typed_settings_fail_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
         env_int("SD_COUNT", 1)
     with pytest.raises(ImproperlyConfigured, match="only sqlite"):
         database_from_url("mysql://x/y")
+
+
+def test_media_type_lists_are_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SD_TYPES", "image/png, Text/Plain ,application/vnd.ms-excel")
+    assert env_media_types("SD_TYPES", []) == {
+        "image/png", "text/plain", "application/vnd.ms-excel",
+    }  # fmt: skip
+    monkeypatch.setenv("SD_TYPES", "image/png,image/*,pdf")
+    with pytest.raises(ImproperlyConfigured, match=r"SD_TYPES: image/\*, pdf is not a media type"):
+        env_media_types("SD_TYPES", [])
 
 
 def test_database_urls() -> None:
