@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import suppress
 
 # command -> the app that holds it in <app>/management/commands/<command>.py
 SCRIPT_COMMANDS = {"calendar": "supportdesk.calendars", "sla": "supportdesk.sla"}
@@ -33,7 +34,14 @@ def run_script_command(argv: list[str]) -> None:
     import django
     from django.conf import settings
     from django.core.management import load_command_class
+    from django.core.management.base import CommandError, CommandParser, handle_default_options
 
+    # As Django's ManagementUtility does, --settings and --pythonpath act before the setup.
+    early = CommandParser(add_help=False, allow_abbrev=False)
+    early.add_argument("--settings")
+    early.add_argument("--pythonpath")
+    with suppress(CommandError):  # the command's own parser reports a bad option
+        handle_default_options(early.parse_known_args(argv[2:])[0])
     settings.INSTALLED_APPS = [
         SCRIPT_ADMIN if app == "django.contrib.admin" else app
         for app in settings.INSTALLED_APPS
