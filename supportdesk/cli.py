@@ -1,16 +1,54 @@
-"""The ``supportdesk`` console script: Django's management commands under one name."""
+"""The ``supportdesk`` console script: Django's management commands under one name.
+
+``calendar`` and ``sla`` are what scripts call, often in loops, so they start lean: they
+read calendars and policies through the models and need neither the web (no system
+checks, no URLconf, no admin registry) nor the job queue (Huey imports Redis and psycopg
+clients). Every other command goes through Django's ``execute_from_command_line``.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
+from contextlib import suppress
+
+# command -> the app that holds it in <app>/management/commands/<command>.py
+SCRIPT_COMMANDS = {"calendar": "supportdesk.calendars", "sla": "supportdesk.sla"}
+# What the script commands leave out of the app registry, and the admin without its
+# autodiscovery (which imports every app's admin module).
+SCRIPT_SKIPPED_APPS = frozenset({"huey.contrib.djhuey"})
+SCRIPT_ADMIN = "django.contrib.admin.apps.SimpleAdminConfig"
 
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "supportdesk.settings")
+    if len(sys.argv) > 1 and sys.argv[1] in SCRIPT_COMMANDS:
+        run_script_command(sys.argv)
+        return
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)
+
+
+def run_script_command(argv: list[str]) -> None:
+    import django
+    from django.conf import settings
+    from django.core.management import load_command_class
+    from django.core.management.base import CommandError, CommandParser, handle_default_options
+
+    # As Django's ManagementUtility does, --settings and --pythonpath act before the setup.
+    early = CommandParser(add_help=False, allow_abbrev=False)
+    early.add_argument("--settings")
+    early.add_argument("--pythonpath")
+    with suppress(CommandError):  # the command's own parser reports a bad option
+        handle_default_options(early.parse_known_args(argv[2:])[0])
+    settings.INSTALLED_APPS = [
+        SCRIPT_ADMIN if app == "django.contrib.admin" else app
+        for app in settings.INSTALLED_APPS
+        if app not in SCRIPT_SKIPPED_APPS
+    ]
+    django.setup()
+    load_command_class(SCRIPT_COMMANDS[argv[1]], argv[1]).run_from_argv(argv)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,10 @@ from django.core.management.base import BaseCommand, CommandError, handle_defaul
 
 
 class ScriptCommand(BaseCommand):
+    # Scripts call these in loops: the system checks would load the URLconf (the API and
+    # every page) on each call, which costs more than the command itself.
+    requires_system_checks = ()
+
     def run_from_argv(self, argv: list[str]) -> None:
         # Unlike BaseCommand, parse errors raise CommandError (caught below) instead of
         # printing usage: callers get exactly one line on stderr.

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from importlib import resources
-from importlib.metadata import version
 from typing import Any
 
 from supportdesk.slamath.hours import CalendarDataError, DayKind
@@ -86,6 +85,8 @@ def draft_year_from_holidays(year: int) -> dict[str, Any]:
     `holidays` knows public holidays, transferred days off and transferred working days,
     but not the shortened pre-holiday days: those are decree data and stay empty here.
     """
+    from importlib.metadata import version
+
     import holidays
 
     russia = holidays.country_holidays("RU", years=year)

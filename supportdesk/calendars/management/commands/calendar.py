@@ -13,13 +13,11 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError
 from django.utils import timezone
 
-from supportdesk.calendars.actions import load_production_year
 from supportdesk.calendars.engine import UnknownCalendar, get_calendar, load_calendars
 from supportdesk.calendars.models import BusinessCalendar, ProductionCalendar
 from supportdesk.core.commands import ScriptCommand, parse_instant
 from supportdesk.slamath.calendar import NoWorkingTime
 from supportdesk.slamath.hours import CalendarDataError
-from supportdesk.slamath.russia import draft_year_from_holidays, parse_production_calendar
 
 
 def parse_hours_amount(text: str) -> timedelta:
@@ -104,10 +102,17 @@ class Command(ScriptCommand):
         due = get_calendar(options["calendar"]).add(start, duration).isoformat()
         self.emit({"due": due}, as_json=options["json"], text=due)
 
+    # The admin's subcommands import what they need, so that list, span and add (which
+    # scripts call in loops) do not pay for the actions, the clocks and `holidays`.
     def handle_draft_year(self, options: dict[str, Any]) -> None:
+        from supportdesk.slamath.russia import draft_year_from_holidays
+
         self.stdout.write(json.dumps(draft_year_from_holidays(options["year"]), indent=2))
 
     def handle_load_production(self, options: dict[str, Any]) -> None:
+        from supportdesk.calendars.actions import load_production_year
+        from supportdesk.slamath.russia import parse_production_calendar
+
         try:
             years = parse_production_calendar(json.loads(options["file"].read_text()))
         except (OSError, ValueError, KeyError, TypeError) as error:
