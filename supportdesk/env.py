@@ -21,6 +21,18 @@ def env_str(name: str, default: str | object = _UNSET) -> str:
     return value
 
 
+def env_secret(name: str) -> str:
+    """A required secret: unset or blank stops start-up, saying how to make one."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise ImproperlyConfigured(
+            f"environment variable {name} is required outside debug: set it to 50 or more "
+            "random characters, e.g. the output of "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
+    return value
+
+
 def env_bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None:

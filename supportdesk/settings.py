@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import django_stubs_ext
+from django.core.exceptions import ImproperlyConfigured
 
 from supportdesk.env import (
     cache_from_url,
@@ -12,6 +13,7 @@ from supportdesk.env import (
     env_bool,
     env_int,
     env_list,
+    env_secret,
     env_str,
     jobs_from_url,
     mailer_from_env,
@@ -23,9 +25,13 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("SUPPORTDESK_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("SUPPORTDESK_DEBUG", False)
-SECRET_KEY = env_str("SUPPORTDESK_SECRET_KEY", "insecure-debug-only-key" if DEBUG else object())
-if not DEBUG and SECRET_KEY.startswith("insecure"):
-    raise RuntimeError("SUPPORTDESK_SECRET_KEY must be set outside debug")
+# Outside debug the key has no default: every command stops here, naming the variable.
+if DEBUG:
+    SECRET_KEY = env_str("SUPPORTDESK_SECRET_KEY", "insecure-debug-only-key")
+else:
+    SECRET_KEY = env_secret("SUPPORTDESK_SECRET_KEY")
+    if SECRET_KEY.startswith("insecure"):
+        raise ImproperlyConfigured("SUPPORTDESK_SECRET_KEY: the debug key is not for production")
 ALLOWED_HOSTS = env_list("SUPPORTDESK_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("SUPPORTDESK_CSRF_TRUSTED_ORIGINS", [])
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
-from supportdesk.env import database_from_url, env_bool, env_int
+from supportdesk.env import database_from_url, env_bool, env_int, env_secret
 
 
 @pytest.mark.django_db
@@ -23,6 +23,9 @@ def test_typed_settings_fail_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
         env_int("SD_COUNT", 1)
     with pytest.raises(ImproperlyConfigured, match="only sqlite"):
         database_from_url("mysql://x/y")
+    monkeypatch.setenv("SD_SECRET", " ")
+    with pytest.raises(ImproperlyConfigured, match="SD_SECRET is required"):
+        env_secret("SD_SECRET")
 
 
 def test_database_urls() -> None:

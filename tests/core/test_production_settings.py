@@ -1,0 +1,46 @@
+"""Production defaults: no secret key stops every command (the real console script)."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.core.processes import ROOT, SUPPORTDESK, base_env
+
+
+def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [SUPPORTDESK, *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+        timeout=120,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["check"], ["makemigrations", "--check", "--dry-run"], ["migrate"], ["run_huey"], []],
+    ids=["check", "makemigrations", "migrate", "run_huey", "no command"],
+)
+def test_without_a_secret_key_every_command_stops_naming_it(
+    command: list[str], tmp_path: Path
+) -> None:
+    result = run(*command, env=base_env(SUPPORTDESK_VAR_DIR=str(tmp_path)))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("supportdesk: environment variable SUPPORTDESK_SECRET_KEY")
+    assert not (tmp_path / "supportdesk.sqlite3").exists()  # nothing ran
+
+
+def test_a_blank_secret_key_is_no_key(tmp_path: Path) -> None:
+    env = base_env(SUPPORTDESK_VAR_DIR=str(tmp_path), SUPPORTDESK_SECRET_KEY="  ")
+    result = run("check", env=env)
+    assert (result.returncode, result.stderr.count("SUPPORTDESK_SECRET_KEY")) == (2, 1)
+
+
+def test_debug_runs_without_a_secret_key(tmp_path: Path) -> None:
+    env = base_env(SUPPORTDESK_VAR_DIR=str(tmp_path), SUPPORTDESK_DEBUG="true")
+    result = run("check", env=env)
+    assert result.returncode == 0, result.stderr
