@@ -138,6 +138,21 @@ STORAGES = {
 
 SESSION_COOKIE_SECURE = env_bool("SUPPORTDESK_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Secure cookies mean the site is served over HTTPS (TLS ends at the proxy): then by
+# default browsers are told to use HTTPS only, plain HTTP is redirected, and the proxy's
+# X-Forwarded-Proto says whether the client came over HTTPS (docs/deploy.md).
+SECURE_HSTS_SECONDS = env_int(
+    "SUPPORTDESK_HSTS_SECONDS", 31_536_000 if SESSION_COOKIE_SECURE else 0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SUPPORTDESK_HSTS_SUBDOMAINS", SESSION_COOKIE_SECURE)
+SECURE_HSTS_PRELOAD = env_bool("SUPPORTDESK_HSTS_PRELOAD", SESSION_COOKIE_SECURE)
+SECURE_SSL_REDIRECT = env_bool("SUPPORTDESK_SSL_REDIRECT", SESSION_COOKIE_SECURE)
+SECURE_REDIRECT_EXEMPT = [r"^health$"]  # load balancers probe the web processes over HTTP
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https")
+    if env_bool("SUPPORTDESK_PROXY_SSL_HEADER", SESSION_COOKIE_SECURE)
+    else None
+)
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 # Pages load only their own scripts and styles: no inline script, no eval.

@@ -1,13 +1,15 @@
-"""Production defaults: no secret key stops every command (the real console script)."""
+"""Production defaults: no secret key stops every command, and behind TLS plain HTTP is
+redirected and HTTPS answers carry HSTS. Each runs the real console script or server."""
 
 from __future__ import annotations
 
+import secrets
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.core.processes import ROOT, SUPPORTDESK, base_env
+from tests.core.processes import ROOT, SUPPORTDESK, base_env, free_port, http_get, uvicorn
 
 
 def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -44,3 +46,25 @@ def test_debug_runs_without_a_secret_key(tmp_path: Path) -> None:
     env = base_env(SUPPORTDESK_VAR_DIR=str(tmp_path), SUPPORTDESK_DEBUG="true")
     result = run("check", env=env)
     assert result.returncode == 0, result.stderr
+
+
+def test_behind_tls_http_is_redirected_and_https_answers_carry_hsts(tmp_path: Path) -> None:
+    port = free_port()
+    env = base_env(
+        SUPPORTDESK_SECRET_KEY=secrets.token_urlsafe(50),
+        SUPPORTDESK_VAR_DIR=str(tmp_path),
+        SUPPORTDESK_STATIC_MANIFEST="false",
+    )  # secure cookies on (no debug): nothing else set
+    with uvicorn(port, env=env, log=tmp_path / "uvicorn.log") as server:
+        server.wait_for_http(port)
+        plain = http_get(port, "/login/")
+        assert plain.status == 301
+        assert plain.headers["location"] == f"https://127.0.0.1:{port}/login/"
+        probe = http_get(port, "/health")  # load balancers probe over plain HTTP
+        assert probe.status == 200
+        assert "strict-transport-security" not in probe.headers
+        proxied = http_get(port, "/health", {"X-Forwarded-Proto": "https"})
+        assert proxied.status == 200
+        assert proxied.headers["strict-transport-security"] == (
+            "max-age=31536000; includeSubDomains; preload"
+        )
