@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+import json
+import secrets
+from pathlib import Path
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
 from supportdesk.env import database_from_url, env_bool, env_int, env_secret
+from tests.core.processes import base_env, free_port, http_get, uvicorn
 
 
 @pytest.mark.django_db
@@ -12,6 +17,27 @@ def test_health_reports_the_database() -> None:
     response = Client().get("/health")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_health_says_unavailable_and_logs_the_reason_only(tmp_path: Path) -> None:
+    closed = free_port()  # nothing listens there: the database is down
+    port = free_port()
+    env = base_env(
+        SUPPORTDESK_SECRET_KEY=secrets.token_urlsafe(50),
+        SUPPORTDESK_VAR_DIR=str(tmp_path),
+        SUPPORTDESK_SECURE_COOKIES="false",
+        DATABASE_URL=f"postgres://desk-user:db-secret@127.0.0.1:{closed}/desk",
+    )
+    with uvicorn(port, env=env, log=tmp_path / "uvicorn.log") as server:
+        server.wait_for_http(port)
+        answer = http_get(port, "/health")
+        server.stop()
+    assert answer.status == 503
+    assert json.loads(answer.body) == {"status": "unavailable"}
+    assert str(closed).encode() not in answer.body
+    log = server.output
+    assert "health: the database is unavailable" in log
+    assert f"port {closed} failed: Connection refused" in log
 
 
 def test_typed_settings_fail_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
