@@ -194,6 +194,8 @@ HUEY = jobs_from_url(
     immediate=env_bool("SUPPORTDESK_JOBS_IMMEDIATE", False),
     workers=env_int("SUPPORTDESK_JOB_WORKERS", 2),
 )
+if "filename" in HUEY:  # the SQLite job file, like the embedded database, makes its folder
+    Path(str(HUEY["filename"])).parent.mkdir(parents=True, exist_ok=True)
 
 # -- e-mail ----------------------------------------------------------------------------
 # SUPPORTDESK_MAIL: "smtp" (the SMTP_* variables), "console", or "file:<folder>" (demo).
