@@ -89,14 +89,17 @@ def database_from_url(url: str, *, name: str = "DATABASE_URL") -> dict[str, obje
     raise ImproperlyConfigured(f"{name}={url!r}: only sqlite:// and postgres:// are supported")
 
 
-def jobs_from_url(url: str, *, immediate: bool, workers: int) -> dict[str, object]:
-    """Huey settings: ``sqlite:///path`` (no extra server) or ``redis://host:port/db``."""
+def jobs_from_url(
+    url: str, *, immediate: bool, workers: int, periodic: bool = True
+) -> dict[str, object]:
+    """Huey settings: ``sqlite:///path`` (no extra server) or ``redis://host:port/db``.
+    ``periodic`` runs the scheduler of periodic jobs in this worker: on one node only."""
     parts = urlsplit(url)
     common: dict[str, object] = {
         "name": "supportdesk",
         "immediate": immediate,
         "utc": True,
-        "consumer": {"workers": workers, "worker_type": "thread", "periodic": True},
+        "consumer": {"workers": workers, "worker_type": "thread", "periodic": periodic},
     }
     if parts.scheme == "sqlite":
         path = parts.path[1:] if parts.path.startswith("/") else parts.path

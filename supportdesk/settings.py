@@ -193,6 +193,8 @@ HUEY = jobs_from_url(
     env_str("SUPPORTDESK_JOBS_URL", f"sqlite:///{VAR_DIR / 'jobs.sqlite3'}"),
     immediate=env_bool("SUPPORTDESK_JOBS_IMMEDIATE", False),
     workers=env_int("SUPPORTDESK_JOB_WORKERS", 2),
+    # The periodic jobs' scheduler: on exactly one worker machine (docs/deploy.md).
+    periodic=env_bool("SUPPORTDESK_JOBS_SCHEDULER", True),
 )
 if "filename" in HUEY:  # the SQLite job file, like the embedded database, makes its folder
     Path(str(HUEY["filename"])).parent.mkdir(parents=True, exist_ok=True)
