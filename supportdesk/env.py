@@ -136,3 +136,49 @@ def cache_from_url(url: str) -> dict[str, object]:
     if url.startswith(("redis://", "rediss://")):
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
     raise ImproperlyConfigured(f"SUPPORTDESK_CACHE_URL={url!r}: use locmem:// or redis://")
+
+
+def storage_from_env(
+    kind: str,
+    *,
+    bucket: str,
+    endpoint_url: str,
+    region: str,
+    access_key: str,
+    secret_key: str,
+    prefix: str,
+    addressing_style: str,
+) -> dict[str, object]:
+    """STORAGES["default"]: ``filesystem`` (MEDIA_ROOT, one machine) or ``s3`` (any
+    S3-compatible object storage, shared by all machines). Objects stay private: no ACL is
+    sent (the bucket's own, private, applies) and files are downloaded through the
+    permission-checked views, never by a public URL."""
+    if kind == "filesystem":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if kind != "s3":
+        raise ImproperlyConfigured(f"SUPPORTDESK_STORAGE={kind!r}: use filesystem or s3")
+    if not bucket:
+        raise ImproperlyConfigured("SUPPORTDESK_STORAGE=s3 needs SUPPORTDESK_S3_BUCKET")
+    if addressing_style not in {"", "auto", "path", "virtual"}:
+        raise ImproperlyConfigured(
+            f"SUPPORTDESK_S3_ADDRESSING_STYLE={addressing_style!r}: use auto, path or virtual"
+        )
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": endpoint_url or None,
+            "region_name": region or None,
+            # Empty keys leave boto3 its own chain (AWS_* variables, instance role).
+            "access_key": access_key or None,
+            "secret_key": secret_key or None,
+            "location": prefix.strip("/"),
+            "addressing_style": addressing_style or None,
+            "signature_version": "s3v4",
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            # A download reads the object into a spooled file: past this size, onto disk.
+            "max_memory_size": 2_621_440,
+        },
+    }

@@ -17,6 +17,7 @@ from supportdesk.env import (
     env_str,
     jobs_from_url,
     mailer_from_env,
+    storage_from_env,
 )
 
 django_stubs_ext.monkeypatch()  # lets admin classes be written ModelAdmin[Model]
@@ -127,7 +128,17 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Attachments: MEDIA_ROOT on one machine, S3-compatible object storage on several.
+    "default": storage_from_env(
+        env_str("SUPPORTDESK_STORAGE", "filesystem"),
+        bucket=env_str("SUPPORTDESK_S3_BUCKET", ""),
+        endpoint_url=env_str("SUPPORTDESK_S3_ENDPOINT_URL", ""),
+        region=env_str("SUPPORTDESK_S3_REGION", ""),
+        access_key=env_str("SUPPORTDESK_S3_ACCESS_KEY_ID", ""),
+        secret_key=env_str("SUPPORTDESK_S3_SECRET_ACCESS_KEY", ""),
+        prefix=env_str("SUPPORTDESK_S3_PREFIX", ""),
+        addressing_style=env_str("SUPPORTDESK_S3_ADDRESSING_STYLE", ""),
+    ),
     "staticfiles": {
         # Hashed names need `collectstatic` first; tests and debug runs skip that step.
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
-from supportdesk.env import database_from_url, env_bool, env_int, env_secret
+from supportdesk.env import database_from_url, env_bool, env_int, env_secret, storage_from_env
 from tests.core.processes import base_env, free_port, http_get, uvicorn
 
 
@@ -52,6 +52,16 @@ def test_typed_settings_fail_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SD_SECRET", " ")
     with pytest.raises(ImproperlyConfigured, match="SD_SECRET is required"):
         env_secret("SD_SECRET")
+    s3 = {
+        "bucket": "", "endpoint_url": "", "region": "", "access_key": "", "secret_key": "",
+        "prefix": "", "addressing_style": "",
+    }  # fmt: skip
+    with pytest.raises(ImproperlyConfigured, match="SUPPORTDESK_STORAGE='ftp'"):
+        storage_from_env("ftp", **s3)
+    with pytest.raises(ImproperlyConfigured, match="needs SUPPORTDESK_S3_BUCKET"):
+        storage_from_env("s3", **s3)
+    with pytest.raises(ImproperlyConfigured, match="SUPPORTDESK_S3_ADDRESSING_STYLE"):
+        storage_from_env("s3", **{**s3, "bucket": "b", "addressing_style": "dns"})
 
 
 def test_database_urls() -> None:
