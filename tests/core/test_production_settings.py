@@ -1,8 +1,10 @@
-"""Production defaults: no secret key stops every command, and behind TLS plain HTTP is
-redirected and HTTPS answers carry HSTS. Each runs the real console script or server."""
+"""Production defaults: no secret key stops every command, the documented production
+environment passes Django's deployment check, and behind TLS plain HTTP is redirected and
+HTTPS answers carry HSTS. Each runs the real console script or server."""
 
 from __future__ import annotations
 
+import re
 import secrets
 import subprocess
 from pathlib import Path
@@ -17,6 +19,20 @@ def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
         [SUPPORTDESK, *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False,
         timeout=120,
     )  # fmt: skip
+
+
+def documented_environment() -> dict[str, str]:
+    """The variables of the env file in docs/deploy.md, with a real secret key."""
+    text = (ROOT / "docs" / "deploy.md").read_text()
+    block = re.search(r"```sh\n# /etc/supportdesk/supportdesk\.env\n(.*?)```", text, re.S)
+    assert block, "docs/deploy.md has no /etc/supportdesk/supportdesk.env block"
+    variables = dict(
+        line.split("=", 1)
+        for line in block.group(1).splitlines()
+        if line.strip() and not line.startswith("#")
+    )
+    assert variables["SUPPORTDESK_SECRET_KEY"].startswith("<")  # a placeholder to fill in
+    return {**variables, "SUPPORTDESK_SECRET_KEY": secrets.token_urlsafe(50)}
 
 
 @pytest.mark.parametrize(
@@ -46,6 +62,15 @@ def test_debug_runs_without_a_secret_key(tmp_path: Path) -> None:
     env = base_env(SUPPORTDESK_VAR_DIR=str(tmp_path), SUPPORTDESK_DEBUG="true")
     result = run("check", env=env)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_documented_production_environment_passes_the_deployment_check(
+    tmp_path: Path,
+) -> None:
+    env = base_env(**documented_environment())
+    result = run("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
 
 
 def test_behind_tls_http_is_redirected_and_https_answers_carry_hsts(tmp_path: Path) -> None:
