@@ -21,9 +21,9 @@ UVICORN = str(BIN / "uvicorn")
 
 
 def base_env(**variables: str) -> dict[str, str]:
-    """The test run's environment without its settings (SUPPORTDESK_*, DATABASE_URL, the
-    settings module), plus ``variables``."""
-    ours = ("SUPPORTDESK_", "DATABASE_URL", "DJANGO_SETTINGS_MODULE")
+    """The test run's environment without its settings (SUPPORTDESK_*, DATABASE_URL,
+    DJANGO_*: the browser tests allow async-unsafe calls in-process), plus ``variables``."""
+    ours = ("SUPPORTDESK_", "DATABASE_URL", "DJANGO_")
     inherited = {name: value for name, value in os.environ.items() if not name.startswith(ours)}
     return {**inherited, **variables}
 
