@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 from contextlib import suppress
+from importlib import import_module
 
 # command -> the app that holds it in <app>/management/commands/<command>.py
 SCRIPT_COMMANDS = {"calendar": "supportdesk.calendars", "sla": "supportdesk.sla"}
@@ -22,6 +23,15 @@ SCRIPT_ADMIN = "django.contrib.admin.apps.SimpleAdminConfig"
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "supportdesk.settings")
+    from django.core.exceptions import ImproperlyConfigured
+
+    # Load the settings first, so a missing or malformed environment variable stops every
+    # command with one line naming it (exit 2), not a traceback or a half-working command.
+    try:
+        import_module(os.environ["DJANGO_SETTINGS_MODULE"])
+    except ImproperlyConfigured as error:
+        sys.stderr.write(f"supportdesk: {error}\n")
+        sys.exit(2)
     if len(sys.argv) > 1 and sys.argv[1] in SCRIPT_COMMANDS:
         run_script_command(sys.argv)
         return

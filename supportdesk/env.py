@@ -22,6 +22,18 @@ def env_str(name: str, default: str | object = _UNSET) -> str:
     return value
 
 
+def env_secret(name: str) -> str:
+    """A required secret: unset or blank stops start-up, saying how to make one."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise ImproperlyConfigured(
+            f"environment variable {name} is required outside debug: set it to 50 or more "
+            "random characters, e.g. the output of "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
+    return value
+
+
 def env_bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None:
@@ -89,14 +101,17 @@ def database_from_url(url: str, *, name: str = "DATABASE_URL") -> dict[str, obje
     raise ImproperlyConfigured(f"{name}={url!r}: only sqlite:// and postgres:// are supported")
 
 
-def jobs_from_url(url: str, *, immediate: bool, workers: int) -> dict[str, object]:
-    """Huey settings: ``sqlite:///path`` (no extra server) or ``redis://host:port/db``."""
+def jobs_from_url(
+    url: str, *, immediate: bool, workers: int, periodic: bool = True
+) -> dict[str, object]:
+    """Huey settings: ``sqlite:///path`` (no extra server) or ``redis://host:port/db``.
+    ``periodic`` runs the scheduler of periodic jobs in this worker: on one node only."""
     parts = urlsplit(url)
     common: dict[str, object] = {
         "name": "supportdesk",
         "immediate": immediate,
         "utc": True,
-        "consumer": {"workers": workers, "worker_type": "thread", "periodic": True},
+        "consumer": {"workers": workers, "worker_type": "thread", "periodic": periodic},
     }
     if parts.scheme == "sqlite":
         path = parts.path[1:] if parts.path.startswith("/") else parts.path
@@ -133,3 +148,49 @@ def cache_from_url(url: str) -> dict[str, object]:
     if url.startswith(("redis://", "rediss://")):
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
     raise ImproperlyConfigured(f"SUPPORTDESK_CACHE_URL={url!r}: use locmem:// or redis://")
+
+
+def storage_from_env(
+    kind: str,
+    *,
+    bucket: str,
+    endpoint_url: str,
+    region: str,
+    access_key: str,
+    secret_key: str,
+    prefix: str,
+    addressing_style: str,
+) -> dict[str, object]:
+    """STORAGES["default"]: ``filesystem`` (MEDIA_ROOT, one machine) or ``s3`` (any
+    S3-compatible object storage, shared by all machines). Objects stay private: no ACL is
+    sent (the bucket's own, private, applies) and files are downloaded through the
+    permission-checked views, never by a public URL."""
+    if kind == "filesystem":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if kind != "s3":
+        raise ImproperlyConfigured(f"SUPPORTDESK_STORAGE={kind!r}: use filesystem or s3")
+    if not bucket:
+        raise ImproperlyConfigured("SUPPORTDESK_STORAGE=s3 needs SUPPORTDESK_S3_BUCKET")
+    if addressing_style not in {"", "auto", "path", "virtual"}:
+        raise ImproperlyConfigured(
+            f"SUPPORTDESK_S3_ADDRESSING_STYLE={addressing_style!r}: use auto, path or virtual"
+        )
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": endpoint_url or None,
+            "region_name": region or None,
+            # Empty keys leave boto3 its own chain (AWS_* variables, instance role).
+            "access_key": access_key or None,
+            "secret_key": secret_key or None,
+            "location": prefix.strip("/"),
+            "addressing_style": addressing_style or None,
+            "signature_version": "s3v4",
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            # A download reads the object into a spooled file: past this size, onto disk.
+            "max_memory_size": 2_621_440,
+        },
+    }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import django_stubs_ext
+from django.core.exceptions import ImproperlyConfigured
 
 from supportdesk.env import (
     cache_from_url,
@@ -13,9 +14,11 @@ from supportdesk.env import (
     env_int,
     env_list,
     env_media_types,
+    env_secret,
     env_str,
     jobs_from_url,
     mailer_from_env,
+    storage_from_env,
 )
 
 django_stubs_ext.monkeypatch()  # lets admin classes be written ModelAdmin[Model]
@@ -24,9 +27,13 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("SUPPORTDESK_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("SUPPORTDESK_DEBUG", False)
-SECRET_KEY = env_str("SUPPORTDESK_SECRET_KEY", "insecure-debug-only-key" if DEBUG else object())
-if not DEBUG and SECRET_KEY.startswith("insecure"):
-    raise RuntimeError("SUPPORTDESK_SECRET_KEY must be set outside debug")
+# Outside debug the key has no default: every command stops here, naming the variable.
+if DEBUG:
+    SECRET_KEY = env_str("SUPPORTDESK_SECRET_KEY", "insecure-debug-only-key")
+else:
+    SECRET_KEY = env_secret("SUPPORTDESK_SECRET_KEY")
+    if SECRET_KEY.startswith("insecure"):
+        raise ImproperlyConfigured("SUPPORTDESK_SECRET_KEY: the debug key is not for production")
 ALLOWED_HOSTS = env_list("SUPPORTDESK_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("SUPPORTDESK_CSRF_TRUSTED_ORIGINS", [])
 
@@ -147,7 +154,17 @@ FILE_UPLOAD_HANDLERS = [
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Attachments: MEDIA_ROOT on one machine, S3-compatible object storage on several.
+    "default": storage_from_env(
+        env_str("SUPPORTDESK_STORAGE", "filesystem"),
+        bucket=env_str("SUPPORTDESK_S3_BUCKET", ""),
+        endpoint_url=env_str("SUPPORTDESK_S3_ENDPOINT_URL", ""),
+        region=env_str("SUPPORTDESK_S3_REGION", ""),
+        access_key=env_str("SUPPORTDESK_S3_ACCESS_KEY_ID", ""),
+        secret_key=env_str("SUPPORTDESK_S3_SECRET_ACCESS_KEY", ""),
+        prefix=env_str("SUPPORTDESK_S3_PREFIX", ""),
+        addressing_style=env_str("SUPPORTDESK_S3_ADDRESSING_STYLE", ""),
+    ),
     "staticfiles": {
         # Hashed names need `collectstatic` first; tests and debug runs skip that step.
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -158,6 +175,21 @@ STORAGES = {
 
 SESSION_COOKIE_SECURE = env_bool("SUPPORTDESK_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Secure cookies mean the site is served over HTTPS (TLS ends at the proxy): then by
+# default browsers are told to use HTTPS only, plain HTTP is redirected, and the proxy's
+# X-Forwarded-Proto says whether the client came over HTTPS (docs/deploy.md).
+SECURE_HSTS_SECONDS = env_int(
+    "SUPPORTDESK_HSTS_SECONDS", 31_536_000 if SESSION_COOKIE_SECURE else 0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SUPPORTDESK_HSTS_SUBDOMAINS", SESSION_COOKIE_SECURE)
+SECURE_HSTS_PRELOAD = env_bool("SUPPORTDESK_HSTS_PRELOAD", SESSION_COOKIE_SECURE)
+SECURE_SSL_REDIRECT = env_bool("SUPPORTDESK_SSL_REDIRECT", SESSION_COOKIE_SECURE)
+SECURE_REDIRECT_EXEMPT = [r"^health$"]  # load balancers probe the web processes over HTTP
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https")
+    if env_bool("SUPPORTDESK_PROXY_SSL_HEADER", SESSION_COOKIE_SECURE)
+    else None
+)
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 # Pages load only their own scripts and styles: no inline script, no eval.
@@ -198,7 +230,11 @@ HUEY = jobs_from_url(
     env_str("SUPPORTDESK_JOBS_URL", f"sqlite:///{VAR_DIR / 'jobs.sqlite3'}"),
     immediate=env_bool("SUPPORTDESK_JOBS_IMMEDIATE", False),
     workers=env_int("SUPPORTDESK_JOB_WORKERS", 2),
+    # The periodic jobs' scheduler: on exactly one worker machine (docs/deploy.md).
+    periodic=env_bool("SUPPORTDESK_JOBS_SCHEDULER", True),
 )
+if "filename" in HUEY:  # the SQLite job file, like the embedded database, makes its folder
+    Path(str(HUEY["filename"])).parent.mkdir(parents=True, exist_ok=True)
 
 # -- e-mail ----------------------------------------------------------------------------
 # SUPPORTDESK_MAIL: "smtp" (the SMTP_* variables), "console", or "file:<folder>" (demo).

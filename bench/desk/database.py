@@ -61,6 +61,8 @@ def environment(bench: Bench) -> dict[str, str]:
         "SUPPORTDESK_MAIL": "console",
         # Pages render in-process without collectstatic.
         "SUPPORTDESK_STATIC_MANIFEST": "false",
+        # The API server speaks plain HTTP on loopback: no redirect to HTTPS.
+        "SUPPORTDESK_SSL_REDIRECT": "false",
         "SUPPORTDESK_LOG_LEVEL": "WARNING",
     }
 

@@ -4,6 +4,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.auth.models import User
 
 from supportdesk.core.demo import load_demo
 from supportdesk.tickets.models import Request
@@ -21,3 +22,10 @@ def test_demo_loads_once_with_requests_in_every_state(hour: int) -> None:
     assert statuses == {"new", "open", "in_progress", "waiting", "resolved", "closed"}
     assert Request.objects.filter(organization__slug="beta", priority="P1").exists()
     assert Request.objects.filter(downgrade_proposals__state="pending").exists()
+
+
+def test_the_migrations_create_no_user() -> None:
+    """A production start (migrate, then the servers) leaves no account with a known
+    password: only the demo, loaded by hand or by `./dev run` on the embedded database,
+    creates users."""
+    assert not User.objects.exists()

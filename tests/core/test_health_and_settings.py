@@ -1,10 +1,22 @@
 from __future__ import annotations
 
+import json
+import secrets
+from pathlib import Path
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
-from supportdesk.env import database_from_url, env_bool, env_int, env_media_types
+from supportdesk.env import (
+    database_from_url,
+    env_bool,
+    env_int,
+    env_media_types,
+    env_secret,
+    storage_from_env,
+)
+from tests.core.processes import base_env, free_port, http_get, uvicorn
 
 
 @pytest.mark.django_db
@@ -12,6 +24,27 @@ def test_health_reports_the_database() -> None:
     response = Client().get("/health")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_health_says_unavailable_and_logs_the_reason_only(tmp_path: Path) -> None:
+    closed = free_port()  # nothing listens there: the database is down
+    port = free_port()
+    env = base_env(
+        SUPPORTDESK_SECRET_KEY=secrets.token_urlsafe(50),
+        SUPPORTDESK_VAR_DIR=str(tmp_path),
+        SUPPORTDESK_SECURE_COOKIES="false",
+        DATABASE_URL=f"postgres://desk-user:db-secret@127.0.0.1:{closed}/desk",
+    )
+    with uvicorn(port, env=env, log=tmp_path / "uvicorn.log") as server:
+        server.wait_for_http(port)
+        answer = http_get(port, "/health")
+        server.stop()
+    assert answer.status == 503
+    assert json.loads(answer.body) == {"status": "unavailable"}
+    assert str(closed).encode() not in answer.body
+    log = server.output
+    assert "health: the database is unavailable" in log
+    assert f"port {closed} failed: Connection refused" in log
 
 
 def test_typed_settings_fail_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -23,6 +56,19 @@ def test_typed_settings_fail_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
         env_int("SD_COUNT", 1)
     with pytest.raises(ImproperlyConfigured, match="only sqlite"):
         database_from_url("mysql://x/y")
+    monkeypatch.setenv("SD_SECRET", " ")
+    with pytest.raises(ImproperlyConfigured, match="SD_SECRET is required"):
+        env_secret("SD_SECRET")
+    s3 = {
+        "bucket": "", "endpoint_url": "", "region": "", "access_key": "", "secret_key": "",
+        "prefix": "", "addressing_style": "",
+    }  # fmt: skip
+    with pytest.raises(ImproperlyConfigured, match="SUPPORTDESK_STORAGE='ftp'"):
+        storage_from_env("ftp", **s3)
+    with pytest.raises(ImproperlyConfigured, match="needs SUPPORTDESK_S3_BUCKET"):
+        storage_from_env("s3", **s3)
+    with pytest.raises(ImproperlyConfigured, match="SUPPORTDESK_S3_ADDRESSING_STYLE"):
+        storage_from_env("s3", **{**s3, "bucket": "b", "addressing_style": "dns"})
 
 
 def test_media_type_lists_are_checked(monkeypatch: pytest.MonkeyPatch) -> None:
