@@ -114,10 +114,24 @@ def mailer_from_env(
     raise ImproperlyConfigured(f"SUPPORTDESK_MAIL={kind!r}: use smtp, console or file:<folder>")
 
 
+# The table of the database cache, created by the migration web/0001_cache_table.
+DATABASE_CACHE_TABLE = "supportdesk_cache"
+
+
 def cache_from_url(url: str) -> dict[str, object]:
-    """``locmem://`` (one process) or ``redis://host:6379/1`` (shared by all workers)."""
+    """``database://`` (a table in the database: every process sees it, no extra server),
+    ``redis://host:6379/1`` (production), or ``locmem://`` (one process: development only)."""
+    if url == "database://":
+        return {
+            "BACKEND": "supportdesk.web.cache.DatabaseCache",
+            "LOCATION": DATABASE_CACHE_TABLE,
+            # Django's default of 300 entries would cull live sign-in counters under an attack.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
     if url == "locmem://":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     if url.startswith(("redis://", "rediss://")):
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
-    raise ImproperlyConfigured(f"SUPPORTDESK_CACHE_URL={url!r}: use locmem:// or redis://")
+    raise ImproperlyConfigured(
+        f"SUPPORTDESK_CACHE_URL={url!r}: use database://, redis://host:port/db or locmem://"
+    )

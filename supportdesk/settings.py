@@ -150,7 +150,8 @@ LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/login/"
 LOGIN_FAILURE_LIMIT = env_int("SUPPORTDESK_LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("SUPPORTDESK_LOGIN_FAILURE_WINDOW", 15 * 60)
-CACHES = {"default": cache_from_url(env_str("SUPPORTDESK_CACHE_URL", "locmem://"))}
+# The sign-in counters must be seen by every process: the database by default.
+CACHES = {"default": cache_from_url(env_str("SUPPORTDESK_CACHE_URL", "database://"))}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
 LOGGING = {

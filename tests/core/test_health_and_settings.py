@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
-from supportdesk.env import database_from_url, env_bool, env_int
+from supportdesk.env import cache_from_url, database_from_url, env_bool, env_int
 
 
 @pytest.mark.django_db
@@ -37,3 +37,16 @@ def test_database_urls() -> None:
     }
     assert database_from_url("sqlite:///var/db.sqlite3")["NAME"] == "var/db.sqlite3"
     assert database_from_url("sqlite:////abs/db.sqlite3")["NAME"] == "/abs/db.sqlite3"
+
+
+def test_cache_urls() -> None:
+    assert cache_from_url("database://")["BACKEND"] == "supportdesk.web.cache.DatabaseCache"
+    assert cache_from_url("redis://127.0.0.1:6379/1") == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/1",
+    }
+    assert cache_from_url("locmem://") == {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache"
+    }
+    with pytest.raises(ImproperlyConfigured, match="SUPPORTDESK_CACHE_URL"):
+        cache_from_url("memcached://127.0.0.1")
