@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from urllib.parse import unquote, urlsplit
 
@@ -48,6 +49,18 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_networks(name: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """Comma-separated CIDR ranges (``10.0.0.0/8, ::1``; a bare address is one host); empty
+    when unset."""
+    networks = []
+    for item in env_list(name, []):
+        try:
+            networks.append(ipaddress.ip_network(item))
+        except ValueError as error:
+            raise ImproperlyConfigured(f"{name}: {item!r} is not a CIDR range ({error})") from None
+    return networks
 
 
 def database_from_url(url: str, *, name: str = "DATABASE_URL") -> dict[str, object]:

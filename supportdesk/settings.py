@@ -12,6 +12,7 @@ from supportdesk.env import (
     env_bool,
     env_int,
     env_list,
+    env_networks,
     env_str,
     jobs_from_url,
     mailer_from_env,
@@ -150,6 +151,8 @@ LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/login/"
 LOGIN_FAILURE_LIMIT = env_int("SUPPORTDESK_LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("SUPPORTDESK_LOGIN_FAILURE_WINDOW", 15 * 60)
+# Proxies whose X-Forwarded-For is believed; none by default.
+TRUSTED_PROXIES = env_networks("SUPPORTDESK_TRUSTED_PROXIES")
 # The sign-in counters must be seen by every process: the database by default.
 CACHES = {"default": cache_from_url(env_str("SUPPORTDESK_CACHE_URL", "database://"))}
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -8,11 +8,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext as _
 
 from supportdesk.tickets.access import contact_of, is_staff
+from supportdesk.web.client import client_address
 from supportdesk.web.throttle import clear, is_throttled, record_failure
-
-
-def client_address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
 
 
 class SignInView(auth_views.LoginView):
