@@ -1,5 +1,6 @@
-"""The cache is shared by every process of the site, on the default database cache and on
-Redis: processes counting at the same instant lose no count.
+"""The sign-in counters are shared by every web process: two real servers (uvicorn, one
+database) count the same failures, on the default database cache and on Redis, and
+processes counting at the same instant lose no count.
 
 The servers use the test database on PostgreSQL, a fresh SQLite file otherwise (the
 in-memory test database of SQLite cannot be opened by another process)."""
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -22,6 +24,7 @@ from django.contrib.auth.models import User
 from django.db import connection
 
 from tests.web.conftest import PASSWORD
+from tests.web.visitor import Visitor
 
 REDIS_URL = os.environ.get("SUPPORTDESK_TEST_CACHE_REDIS_URL", "redis://127.0.0.1:6379/10")
 ROOT = Path(__file__).resolve().parents[2]
@@ -95,6 +98,61 @@ def site_env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[st
     yield env
     if client is not None:
         client.flushdb()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def two_servers(site_env: dict[str, str]) -> Iterator[tuple[Visitor, Visitor]]:
+    servers = []
+    try:
+        for _ in range(2):
+            port = _free_port()
+            command = [
+                sys.executable, "-m", "uvicorn", "supportdesk.asgi:application",
+                "--host", "127.0.0.1", "--port", str(port), "--no-access-log", "--lifespan", "off",
+            ]  # fmt: skip
+            servers.append((subprocess.Popen(command, env=site_env, cwd=ROOT), port))
+        visitors = []
+        for process, port in servers:
+            visitor = Visitor(f"http://127.0.0.1:{port}")
+            _wait_until_up(process, visitor)
+            visitors.append(visitor)
+        yield visitors[0], visitors[1]
+    finally:
+        for process, _port in servers:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def _wait_until_up(process: subprocess.Popen[bytes], visitor: Visitor) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "the server stopped"
+        try:
+            if visitor.request("GET", "/health").status == 200:
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError("the server did not come up in 60 s")
+
+
+def test_failures_counted_by_one_process_refuse_the_sign_in_in_another(
+    two_servers: tuple[Visitor, Visitor],
+) -> None:
+    first, second = two_servers
+    for server in two_servers:  # the right password works on both, in browsers of their own
+        assert Visitor(server.base_url).sign_in("anna", PASSWORD).status == 302
+    for _ in range(3):
+        assert first.sign_in("anna", "wrong").status == 200
+    for _ in range(2):
+        assert second.sign_in("anna", "wrong", path="/admin/login/").status == 200
+    assert first.sign_in("anna", PASSWORD).status == 429
+    assert second.sign_in("anna", PASSWORD).status == 429
 
 
 COUNTER = """
