@@ -19,6 +19,7 @@ SCRIPT_COMMANDS = {"calendar": "supportdesk.calendars", "sla": "supportdesk.sla"
 # autodiscovery (which imports every app's admin module).
 SCRIPT_SKIPPED_APPS = frozenset({"huey.contrib.djhuey"})
 SCRIPT_ADMIN = "django.contrib.admin.apps.SimpleAdminConfig"
+SITE_ADMINS = frozenset({"django.contrib.admin", "supportdesk.web.apps.AdminConfig"})
 
 
 def main() -> None:
@@ -53,7 +54,7 @@ def run_script_command(argv: list[str]) -> None:
     with suppress(CommandError):  # the command's own parser reports a bad option
         handle_default_options(early.parse_known_args(argv[2:])[0])
     settings.INSTALLED_APPS = [
-        SCRIPT_ADMIN if app == "django.contrib.admin" else app
+        SCRIPT_ADMIN if app in SITE_ADMINS else app
         for app in settings.INSTALLED_APPS
         if app not in SCRIPT_SKIPPED_APPS
     ]

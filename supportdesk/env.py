@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from urllib.parse import unquote, urlsplit
@@ -74,6 +75,18 @@ def env_media_types(name: str, default: list[str]) -> frozenset[str]:
     return frozenset(items)
 
 
+def env_networks(name: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """Comma-separated CIDR ranges (``10.0.0.0/8, ::1``; a bare address is one host); empty
+    when unset."""
+    networks = []
+    for item in env_list(name, []):
+        try:
+            networks.append(ipaddress.ip_network(item))
+        except ValueError as error:
+            raise ImproperlyConfigured(f"{name}: {item!r} is not a CIDR range ({error})") from None
+    return networks
+
+
 def database_from_url(url: str, *, name: str = "DATABASE_URL") -> dict[str, object]:
     """``sqlite:///relative/or//absolute/path`` or ``postgres://user:pass@host:port/db``."""
     parts = urlsplit(url)
@@ -141,13 +154,27 @@ def mailer_from_env(
     raise ImproperlyConfigured(f"SUPPORTDESK_MAIL={kind!r}: use smtp, console or file:<folder>")
 
 
+# The table of the database cache, created by the migration web/0001_cache_table.
+DATABASE_CACHE_TABLE = "supportdesk_cache"
+
+
 def cache_from_url(url: str) -> dict[str, object]:
-    """``locmem://`` (one process) or ``redis://host:6379/1`` (shared by all workers)."""
+    """``database://`` (a table in the database: every process sees it, no extra server),
+    ``redis://host:6379/1`` (production), or ``locmem://`` (one process: development only)."""
+    if url == "database://":
+        return {
+            "BACKEND": "supportdesk.web.cache.DatabaseCache",
+            "LOCATION": DATABASE_CACHE_TABLE,
+            # Django's default of 300 entries would cull live sign-in counters under an attack.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
     if url == "locmem://":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     if url.startswith(("redis://", "rediss://")):
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
-    raise ImproperlyConfigured(f"SUPPORTDESK_CACHE_URL={url!r}: use locmem:// or redis://")
+    raise ImproperlyConfigured(
+        f"SUPPORTDESK_CACHE_URL={url!r}: use database://, redis://host:port/db or locmem://"
+    )
 
 
 def storage_from_env(

@@ -14,6 +14,7 @@ from supportdesk.env import (
     env_int,
     env_list,
     env_media_types,
+    env_networks,
     env_secret,
     env_str,
     jobs_from_url,
@@ -38,7 +39,7 @@ ALLOWED_HOSTS = env_list("SUPPORTDESK_ALLOWED_HOSTS", ["127.0.0.1", "localhost"]
 CSRF_TRUSTED_ORIGINS = env_list("SUPPORTDESK_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "supportdesk.web.apps.AdminConfig",  # django.contrib.admin with the throttled sign-in
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -206,9 +207,17 @@ SECURE_CSP = {
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/login/"
-LOGIN_FAILURE_LIMIT = env_int("SUPPORTDESK_LOGIN_FAILURE_LIMIT", 5)
+# Every sign-in path (/login/, /admin/login/) goes through the throttled backend.
+AUTHENTICATION_BACKENDS = ["supportdesk.web.backends.ThrottledModelBackend"]
+LOGIN_PAIR_FAILURE_LIMIT = env_int("SUPPORTDESK_LOGIN_PAIR_LIMIT", 5)
+LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("SUPPORTDESK_LOGIN_ACCOUNT_LIMIT", 50)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("SUPPORTDESK_LOGIN_ADDRESS_LIMIT", 100)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("SUPPORTDESK_LOGIN_FAILURE_WINDOW", 15 * 60)
-CACHES = {"default": cache_from_url(env_str("SUPPORTDESK_CACHE_URL", "locmem://"))}
+LOGIN_KNOWN_ADDRESS_DAYS = env_int("SUPPORTDESK_LOGIN_KNOWN_ADDRESS_DAYS", 30)
+# Proxies whose X-Forwarded-For is believed; none by default.
+TRUSTED_PROXIES = env_networks("SUPPORTDESK_TRUSTED_PROXIES")
+# The sign-in counters must be seen by every process: the database by default.
+CACHES = {"default": cache_from_url(env_str("SUPPORTDESK_CACHE_URL", "database://"))}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
 LOGGING = {

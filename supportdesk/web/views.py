@@ -5,37 +5,24 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.utils.translation import gettext as _
 
 from supportdesk.tickets.access import contact_of, is_staff
-from supportdesk.web.throttle import clear, is_throttled, record_failure
-
-
-def client_address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
+from supportdesk.web.forms import SignInForm
+from supportdesk.web.throttle import refused
 
 
 class SignInView(auth_views.LoginView):
+    """The throttle itself is in the authentication backend; this page says 429 for it."""
+
     template_name = "registration/login.html"
+    authentication_form = SignInForm
     redirect_authenticated_user = True
 
-    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        username = str(request.POST.get("username", ""))
-        if is_throttled(username, client_address(request)):
-            form = self.get_form()
-            form.add_error(None, _("Too many failed attempts. Try again in a few minutes."))
-            response = self.form_invalid(form)
-            response.status_code = 429
-            return response
-        return super().post(request, *args, **kwargs)
-
     def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
-        record_failure(str(self.request.POST.get("username", "")), client_address(self.request))
-        return super().form_invalid(form)
-
-    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
-        clear(form.get_user().get_username(), client_address(self.request))
-        return super().form_valid(form)
+        response = super().form_invalid(form)
+        if refused(self.request) is not None:
+            response.status_code = 429
+        return response
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -1,7 +1,11 @@
 from __future__ import annotations
 
 import json
+import os
 import secrets
+import subprocess
+import sys
+from ipaddress import ip_network
 from pathlib import Path
 
 import pytest
@@ -9,14 +13,18 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
 from supportdesk.env import (
+    cache_from_url,
     database_from_url,
     env_bool,
     env_int,
     env_media_types,
+    env_networks,
     env_secret,
     storage_from_env,
 )
 from tests.core.processes import base_env, free_port, http_get, uvicorn
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.django_db
@@ -93,3 +101,40 @@ def test_database_urls() -> None:
     }
     assert database_from_url("sqlite:///var/db.sqlite3")["NAME"] == "var/db.sqlite3"
     assert database_from_url("sqlite:////abs/db.sqlite3")["NAME"] == "/abs/db.sqlite3"
+
+
+def test_trusted_proxies_are_cidr_ranges(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert env_networks("SD_PROXIES") == []
+    monkeypatch.setenv("SD_PROXIES", "10.0.0.0/8, 192.0.2.7 ,2001:db8::/32")
+    assert env_networks("SD_PROXIES") == [
+        ip_network("10.0.0.0/8"),
+        ip_network("192.0.2.7/32"),
+        ip_network("2001:db8::/32"),
+    ]
+    for malformed in ("10.0.0.0/33", "10.0.0.1/8", "proxy.example"):
+        monkeypatch.setenv("SD_PROXIES", f"127.0.0.1, {malformed}")
+        with pytest.raises(ImproperlyConfigured, match="SD_PROXIES"):
+            env_networks("SD_PROXIES")
+
+
+def test_a_malformed_trusted_proxy_range_stops_start_up() -> None:
+    env = {**os.environ, "SUPPORTDESK_TRUSTED_PROXIES": "10.0.0.0/33"}
+    started = subprocess.run(
+        [sys.executable, "-m", "supportdesk.cli", "check"],
+        env=env, cwd=ROOT, capture_output=True, text=True,
+    )  # fmt: skip
+    assert started.returncode != 0
+    assert "SUPPORTDESK_TRUSTED_PROXIES: '10.0.0.0/33' is not a CIDR range" in started.stderr
+
+
+def test_cache_urls() -> None:
+    assert cache_from_url("database://")["BACKEND"] == "supportdesk.web.cache.DatabaseCache"
+    assert cache_from_url("redis://127.0.0.1:6379/1") == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/1",
+    }
+    assert cache_from_url("locmem://") == {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache"
+    }
+    with pytest.raises(ImproperlyConfigured, match="SUPPORTDESK_CACHE_URL"):
+        cache_from_url("memcached://127.0.0.1")

@@ -1,10 +1,9 @@
-"""Sign-in with throttling, the front door, CSP and the language switch."""
+"""Sign-in, the front door, CSP and the language switch (the throttle has its own file)."""
 
 from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
@@ -17,11 +16,6 @@ from tests.tickets.conftest import desk as desk
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fresh_throttle() -> None:
-    cache.clear()
-
-
 def test_sign_in_sends_staff_to_the_desk_and_customers_to_the_portal(desk: Desk) -> None:
     for user, place in ((desk.agent, "/desk/"), (desk.anna, "/portal/")):
         browser = Client()
@@ -30,16 +24,6 @@ def test_sign_in_sends_staff_to_the_desk_and_customers_to_the_portal(desk: Desk)
         )
         assert response.status_code == 302
         assert browser.get("/").headers["Location"] == place
-
-
-def test_failed_sign_ins_are_throttled_even_with_the_right_password(desk: Desk) -> None:
-    browser = Client()
-    for _ in range(5):
-        response = browser.post("/login/", {"username": "anna", "password": "wrong"})
-        assert response.status_code == 200
-    response = browser.post("/login/", {"username": "anna", "password": "a-long-password-1"})
-    assert response.status_code == 429
-    assert "_auth_user_id" not in browser.session
 
 
 def test_pages_carry_a_content_security_policy() -> None:
