@@ -98,7 +98,7 @@ def errors(*statuses: int) -> dict[frozenset[int], type[Error]]:
 # body of its own.
 LIST_ERRORS = errors(401, 422)
 READ_ERRORS = errors(401, 404, 422)
-ERRORS = errors(400, 401, 403, 404, 409, 413, 422)  # an unsafe method's
+ERRORS = errors(400, 401, 403, 404, 409, 413, 422)  # POST and DELETE
 UPLOAD_ERRORS: dict[frozenset[int], type[Error]] = {
     frozenset({400, 401, 403, 404, 409, 413, 415, 422}): Error
 }
