@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "supportdesk.portal",
     "supportdesk.workspace",
     "huey.contrib.djhuey",
+    "ninja",  # Swagger UI as static files for /api/docs
 ]
 
 MIDDLEWARE = [

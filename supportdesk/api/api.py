@@ -13,6 +13,7 @@ from ninja import NinjaAPI
 
 from supportdesk.api import directory, errors, messages, request_actions, requests, tokens
 from supportdesk.api.auth import ANY_AUTH
+from supportdesk.api.docs import SwaggerDocs
 
 type View = Callable[..., HttpResponseBase]
 
@@ -65,6 +66,7 @@ api = DeskApi(
     auth=ANY_AUTH,
     openapi_url="/openapi.json",
     docs_url="/docs",
+    docs=SwaggerDocs(),
 )
 errors.install(api)
 api.add_router("/v1/", requests.router)

@@ -9,7 +9,8 @@ from ninja import Query, Router
 from supportdesk.api import reads, render
 from supportdesk.api.auth import acting_user
 from supportdesk.api.schemas import (
-    ERRORS,
+    LIST_ERRORS,
+    READ_ERRORS,
     ContactOut,
     ContactPage,
     ContractOut,
@@ -23,7 +24,7 @@ from supportdesk.api.schemas import (
 router = Router(tags=["directory"])
 
 
-@router.get("/organizations", response={200: OrganizationPage, **ERRORS})
+@router.get("/organizations", response={200: OrganizationPage, **LIST_ERRORS})
 def list_organizations(request: HttpRequest, page: Query[PageQuery]) -> OrganizationPage:
     rows = reads.visible_organizations(acting_user(request)).order_by("name", "id")
     return OrganizationPage(
@@ -34,12 +35,12 @@ def list_organizations(request: HttpRequest, page: Query[PageQuery]) -> Organiza
     )
 
 
-@router.get("/organizations/{organization_id}", response={200: OrganizationOut, **ERRORS})
+@router.get("/organizations/{organization_id}", response={200: OrganizationOut, **READ_ERRORS})
 def get_organization(request: HttpRequest, organization_id: Id) -> OrganizationOut:
     return render.organization(reads.get_organization(acting_user(request), organization_id))
 
 
-@router.get("/contacts", response={200: ContactPage, **ERRORS})
+@router.get("/contacts", response={200: ContactPage, **LIST_ERRORS})
 def list_contacts(request: HttpRequest, page: Query[PageQuery]) -> ContactPage:
     rows = reads.visible_contacts(acting_user(request)).order_by("organization_id", "name", "id")
     return ContactPage(
@@ -50,12 +51,12 @@ def list_contacts(request: HttpRequest, page: Query[PageQuery]) -> ContactPage:
     )
 
 
-@router.get("/contacts/{contact_id}", response={200: ContactOut, **ERRORS})
+@router.get("/contacts/{contact_id}", response={200: ContactOut, **READ_ERRORS})
 def get_contact(request: HttpRequest, contact_id: Id) -> ContactOut:
     return render.contact(reads.get_contact(acting_user(request), contact_id))
 
 
-@router.get("/contracts", response={200: ContractPage, **ERRORS})
+@router.get("/contracts", response={200: ContractPage, **LIST_ERRORS})
 def list_contracts(request: HttpRequest, page: Query[PageQuery]) -> ContractPage:
     rows = reads.visible_contracts(acting_user(request)).order_by("organization_id", "number")
     return ContractPage(
@@ -66,6 +67,6 @@ def list_contracts(request: HttpRequest, page: Query[PageQuery]) -> ContractPage
     )
 
 
-@router.get("/contracts/{contract_id}", response={200: ContractOut, **ERRORS})
+@router.get("/contracts/{contract_id}", response={200: ContractOut, **READ_ERRORS})
 def get_contract(request: HttpRequest, contract_id: Id) -> ContractOut:
     return render.contract(reads.get_contract(acting_user(request), contract_id))

@@ -9,14 +9,14 @@ from ninja.files import UploadedFile
 
 from supportdesk.api import reads, render
 from supportdesk.api.auth import acting_user
-from supportdesk.api.schemas import ERRORS, UPLOAD_ERRORS, AttachmentOut, Id, MessageOut
+from supportdesk.api.schemas import READ_ERRORS, UPLOAD_ERRORS, AttachmentOut, Id, MessageOut
 from supportdesk.tickets.access import NotFound, get_request
 from supportdesk.tickets.attachments import add_attachment
 
 router = Router(tags=["messages"])
 
 
-@router.get("/requests/{request_id}/messages", response={200: list[MessageOut], **ERRORS})
+@router.get("/requests/{request_id}/messages", response={200: list[MessageOut], **READ_ERRORS})
 def list_messages(request: HttpRequest, request_id: Id) -> list[MessageOut]:
     """The conversation, oldest first; customers never see internal notes."""
     user = acting_user(request)
@@ -58,7 +58,7 @@ def upload_attachment(
 
 @router.get(
     "/attachments/{attachment_id}",
-    response={200: None, **ERRORS},
+    response={200: None, **READ_ERRORS},
     url_name="attachment-download",
     openapi_extra={"responses": {200: {"description": "the file"}}},
 )

@@ -16,6 +16,7 @@ from supportdesk.api.auth import acting_user
 from supportdesk.api.requests import listed
 from supportdesk.api.schemas import (
     ERRORS,
+    READ_ERRORS,
     AssignIn,
     BodyIn,
     Id,
@@ -114,7 +115,8 @@ def propose_downgrade(
 
 
 @router.get(
-    "/requests/{request_id}/downgrade-proposals", response={200: list[ProposalOut], **ERRORS}
+    "/requests/{request_id}/downgrade-proposals",
+    response={200: list[ProposalOut], **READ_ERRORS},
 )
 def list_proposals(request: HttpRequest, request_id: Id) -> list[ProposalOut]:
     ticket = get_request(acting_user(request), request_id)

@@ -15,7 +15,7 @@ from django.db.models import F, OrderBy, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Status
-from ninja.errors import HttpError
+from ninja.errors import HttpError, ValidationError
 from ninja.params import HeaderEx, P
 
 from supportdesk.api import actions as api_actions
@@ -23,12 +23,15 @@ from supportdesk.api import reads, render
 from supportdesk.api.auth import acting_user
 from supportdesk.api.schemas import (
     ERRORS,
+    LIST_ERRORS,
+    READ_ERRORS,
     Id,
     RequestIn,
     RequestOut,
     RequestPage,
     RequestQuery,
     SlaOut,
+    errors,
 )
 from supportdesk.api.sla import request_clocks
 from supportdesk.customers.models import Contact
@@ -86,7 +89,7 @@ def _filtered(user: User, query: RequestQuery) -> QuerySet[Request]:
     return requests.order_by(*ORDERINGS[query.ordering])
 
 
-@router.get("/requests", response={200: RequestPage, **ERRORS})
+@router.get("/requests", response={200: RequestPage, **LIST_ERRORS})
 def list_requests(request: HttpRequest, filters: Query[RequestQuery]) -> RequestPage:
     requests = _filtered(acting_user(request), filters)
     page = requests[filters.offset : filters.offset + filters.limit]
@@ -99,6 +102,13 @@ def list_requests(request: HttpRequest, filters: Query[RequestQuery]) -> Request
 
 
 def _contact_for(user: User, data: RequestIn) -> Contact:
+    if data.registered_at is not None and not is_staff(user):
+        # The action would register the request now anyway: refuse rather than ignore.
+        raise ValidationError(
+            [{"loc": ("body", "data", "registered_at"), "type": "value_error",
+              "msg": "registered_at is for staff registering a phone call; "
+                     "a customer's request is registered when it arrives"}]
+        )  # fmt: skip
     if data.contact_id is not None:
         return reads.get_contact(user, data.contact_id)
     own = contact_of(user)
@@ -151,14 +161,14 @@ def create_request(
     return Status(201 if is_new else 200, render.request(listed(user).get(pk=created.pk)))
 
 
-@router.get("/requests/{request_id}", response={200: RequestOut, **ERRORS})
+@router.get("/requests/{request_id}", response={200: RequestOut, **READ_ERRORS})
 def get_one(request: HttpRequest, request_id: Id) -> RequestOut:
     user = acting_user(request)
     get_request(user, request_id)
     return render.request(listed(user).get(pk=request_id))
 
 
-@router.get("/requests/{request_id}/sla", response={200: SlaOut, **ERRORS})
+@router.get("/requests/{request_id}/sla", response={200: SlaOut, **errors(401, 404, 409, 422)})
 def sla(request: HttpRequest, request_id: Id) -> SlaOut:
     now = timezone.now()
     ticket = get_request(acting_user(request), request_id)

@@ -1,14 +1,27 @@
 """The API's typed shapes: what it accepts (validated before any endpoint runs) and what
 it answers. Inputs are bounded so no value can reach the database unchecked: ids fit a
-64-bit key, texts fit their columns and carry no NUL (PostgreSQL refuses it)."""
+64-bit key, texts fit their columns and carry no NUL (PostgreSQL refuses it).
+
+Every rule an input obeys is written in the OpenAPI schema too (``pattern``, lengths,
+``additionalProperties: false``), so the schema says exactly what the server enforces."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import AfterValidator, AwareDatetime, StringConstraints
+from pydantic import (
+    AwareDatetime,
+    ConfigDict,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    ValidationInfo,
+    model_validator,
+)
+from pydantic.functional_validators import ModelWrapValidatorHandler
+from pydantic_core import PydanticCustomError, core_schema
 
 from supportdesk.slamath.policy import Priority, RequestType
 from supportdesk.tickets.models import Channel, Environment, Scope, Status
@@ -19,30 +32,73 @@ MAX_TEXT = 50_000
 # Reasons also go into SLA clock events (300 characters) after a short prefix.
 MAX_REASON = 200
 
+# The characters ``str.strip()`` removes (``str.isspace``), as a regular-expression class
+# that ECMA-262 (the schema's dialect) and Python read alike.
+SPACE = r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+NO_NUL = r"^[^\x00]*$"
+NOT_BLANK = rf"^[^\x00]*[^\x00{SPACE}][^\x00]*$"
 
-def _no_nul(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    return value
+
+@dataclass(frozen=True)
+class TextRules:
+    """A string of at most ``max_length`` characters (counted as sent) with no NUL; unless
+    ``blank``, with a character other than whitespace; with ``trim``, leading and trailing
+    whitespace removed before use. The check and its OpenAPI description in one place:
+    ``Annotated[str, TextRules(300, blank=False)]``."""
+
+    max_length: int
+    blank: bool = True
+    trim: bool = False
+
+    def check(self, value: str) -> str:
+        if "\x00" in value:
+            raise ValueError("must not contain NUL characters")
+        if not self.blank and not value.strip():
+            raise ValueError("must contain a character other than whitespace")
+        return value.strip() if self.trim else value
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(
+            self.check, core_schema.str_schema(max_length=self.max_length)
+        )
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> dict[str, Any]:
+        rules = ["No NUL characters"]
+        if not self.blank:
+            rules.append("at least one character other than whitespace")
+        if self.trim:
+            rules.append("leading and trailing whitespace is removed")
+        documented = dict(handler(schema))
+        documented["pattern"] = NO_NUL if self.blank else NOT_BLANK
+        if not self.blank:
+            documented["minLength"] = 1
+        documented["description"] = "; ".join(rules)
+        return documented
 
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-Text = Annotated[str, StringConstraints(max_length=MAX_TEXT), AfterValidator(_no_nul)]
-Reason = Annotated[str, StringConstraints(max_length=MAX_REASON), AfterValidator(_no_nul)]
-Subject = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=300),
-    AfterValidator(_no_nul),
-]
-Code = Annotated[str, StringConstraints(pattern=r"^[-a-zA-Z0-9_]{1,50}$")]
+Code = Annotated[str, Field(pattern=r"^[-a-zA-Z0-9_]{1,50}$")]
 
 
 class Error(Schema):
     detail: str
 
 
-# Documented error answers; every one of them is ``{"detail": "<reason>"}``.
-ERRORS: dict[frozenset[int], type[Error]] = {frozenset({400, 401, 403, 404, 409, 422}): Error}
+def errors(*statuses: int) -> dict[frozenset[int], type[Error]]:
+    """Documented error answers; every one of them is ``{"detail": "<reason>"}``."""
+    return {frozenset(statuses): Error}
+
+
+# What each kind of operation can answer besides success. An unsafe call from a signed-in
+# session has its CSRF token checked, which reads a form body: 400 or 413 even without a
+# body of its own.
+LIST_ERRORS = errors(401, 422)
+READ_ERRORS = errors(401, 404, 422)
+ERRORS = errors(400, 401, 403, 404, 409, 413, 422)  # POST and DELETE
 UPLOAD_ERRORS: dict[frozenset[int], type[Error]] = {
     frozenset({400, 401, 403, 404, 409, 413, 415, 422}): Error
 }
@@ -64,7 +120,7 @@ class RequestQuery(PageQuery):
     type: RequestType | None = None
     organization: Id | None = None
     team: Id | None = None
-    assignee: Annotated[str, StringConstraints(pattern=r"^(me|[1-9][0-9]{0,17})$")] | None = Field(
+    assignee: Annotated[str, Field(pattern=r"^(me|[1-9][0-9]{0,17})$")] | None = Field(
         None, description='a user id or "me"'
     )
     component: Code | None = Field(None, description="component code")
@@ -74,52 +130,80 @@ class RequestQuery(PageQuery):
 # -- request bodies ----------------------------------------------------------------------
 
 
-class RequestIn(Schema):
+class StrictBody(Schema):
+    """The base of every JSON request body: an object with only the documented keys.
+
+    Ninja's ``Schema`` reads any value through attribute access (it validates ORM objects),
+    so a body of ``[]``, ``"x"``, ``42``, ``true`` or ``null`` would become an object with
+    every field at its default: an ``assign`` with ``[]`` unassigned the request. Here the
+    body must be a JSON object, and an unknown key (a misspelt field) is refused too."""
+
+    model_config = ConfigDict(extra="forbid", from_attributes=False)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _run_root_validator(
+        cls, values: Any, handler: ModelWrapValidatorHandler[StrictBody], info: ValidationInfo
+    ) -> Any:  # the name replaces ninja's validator of the same name
+        if not isinstance(values, dict):
+            raise PydanticCustomError("model_type", "Input should be a JSON object")
+        return handler(values)
+
+
+Subject = Annotated[str, TextRules(300, blank=False, trim=True)]
+Description = Annotated[str, TextRules(MAX_TEXT)]
+Body = Annotated[str, TextRules(MAX_TEXT, blank=False)]
+Reason = Annotated[str, TextRules(MAX_REASON)]
+RequiredReason = Annotated[str, TextRules(MAX_REASON, blank=False)]
+
+
+class RequestIn(StrictBody):
     contact_id: Id | None = Field(None, description="required for staff; default: yourself")
     request_type: RequestType
     subject: Subject
-    description: Text = ""
+    description: Description = ""
     requested_priority: Priority
     component: Code | None = None
     scope: Scope | None = None
     environment: Environment = Environment.PRODUCTION
     channel: Channel = Channel.API
-    registered_at: AwareDatetime | None = Field(None, description="staff only: e.g. a call's time")
+    registered_at: AwareDatetime | None = Field(
+        None,
+        description=(
+            "staff registering a phone call: when the call came in; a customer sending it gets 422"
+        ),
+    )
 
 
-class BodyIn(Schema):
-    body: Text
+class BodyIn(StrictBody):
+    body: Body
 
 
-class AssignIn(Schema):
-    assignee_id: Id | None = None
-    team_id: Id | None = None
+class AssignIn(StrictBody):
+    assignee_id: Id | None = Field(None, description="null or left out: nobody")
+    team_id: Id | None = Field(None, description="null or left out: no team")
 
 
-class StatusIn(Schema):
+class StatusIn(StrictBody):
     status: Status
     reason: Reason = ""
 
 
-class PriorityIn(Schema):
+class PriorityIn(StrictBody):
     priority: Priority
-    reason: Reason
+    reason: RequiredReason
 
 
-class ResolveIn(Schema):
-    summary: Text
+class ResolveIn(StrictBody):
+    summary: Body
 
 
-class ReopenIn(Schema):
-    reason: Text
+class ReopenIn(StrictBody):
+    reason: Body
 
 
-class TokenIn(Schema):
-    name: Annotated[
-        str,
-        StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
-        AfterValidator(_no_nul),
-    ]
+class TokenIn(StrictBody):
+    name: Annotated[str, TextRules(100, blank=False, trim=True)]
 
 
 # -- answers -----------------------------------------------------------------------------

@@ -9,19 +9,21 @@ from ninja import Router, Status
 
 from supportdesk.api import actions, reads, render
 from supportdesk.api.auth import acting_user, session_auth
-from supportdesk.api.schemas import ERRORS, Id, TokenCreated, TokenIn, TokenOut
+from supportdesk.api.schemas import ERRORS, Id, TokenCreated, TokenIn, TokenOut, errors
 
 router = Router(tags=["tokens"])
 
 
-@router.post("/tokens", auth=[session_auth], response={201: TokenCreated, **ERRORS})
+@router.post(
+    "/tokens", auth=[session_auth], response={201: TokenCreated, **errors(400, 401, 403, 413, 422)}
+)
 def create_token(request: HttpRequest, data: TokenIn) -> Status[TokenCreated]:
     """Create a token for yourself. Session only; keep the ``token`` from the answer."""
     token, raw = actions.create_token(user=acting_user(request), name=data.name, now=timezone.now())
     return Status(201, TokenCreated(**render.token(token).model_dump(), token=raw))
 
 
-@router.get("/tokens", response={200: list[TokenOut], **ERRORS})
+@router.get("/tokens", response={200: list[TokenOut], **errors(401)})
 def list_tokens(request: HttpRequest) -> list[TokenOut]:
     """Your own tokens, newest first, revoked ones included."""
     return [render.token(row) for row in reads.own_tokens(acting_user(request))]
