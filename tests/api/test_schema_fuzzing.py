@@ -76,6 +76,9 @@ def _environment(folder: Path) -> dict[str, str]:
         SUPPORTDESK_STATIC_MANIFEST="false",
         SUPPORTDESK_MAIL="console",
         SUPPORTDESK_LOG_LEVEL="WARNING",
+        # Plain HTTP on loopback: no redirect to HTTPS, no Secure-only cookies.
+        SUPPORTDESK_SSL_REDIRECT="false",
+        SUPPORTDESK_SECURE_COOKIES="false",
         PYTHONPATH=str(ROOT),
     )
     return env
