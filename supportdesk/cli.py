@@ -15,9 +15,10 @@ from importlib import import_module
 
 # command -> the app that holds it in <app>/management/commands/<command>.py
 SCRIPT_COMMANDS = {"calendar": "supportdesk.calendars", "sla": "supportdesk.sla"}
-# What the script commands leave out of the app registry, and the admin without its
-# autodiscovery (which imports every app's admin module).
-SCRIPT_SKIPPED_APPS = frozenset({"huey.contrib.djhuey"})
+# What the script commands leave out of the app registry (the job queue; ninja, which is an
+# app only for the static files of /api/docs), and the admin without its autodiscovery
+# (which imports every app's admin module).
+SCRIPT_SKIPPED_APPS = frozenset({"huey.contrib.djhuey", "ninja"})
 SCRIPT_ADMIN = "django.contrib.admin.apps.SimpleAdminConfig"
 SITE_ADMINS = frozenset({"django.contrib.admin", "supportdesk.web.apps.AdminConfig"})
 
