@@ -50,9 +50,26 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-def database_from_url(url: str, *, name: str = "DATABASE_URL") -> dict[str, object]:
-    """``sqlite:///relative/or//absolute/path`` or ``postgres://user:pass@host:port/db``."""
+def database_from_url(
+    url: str, *, name: str = "DATABASE_URL", pool_size: int = 0, pgbouncer: bool = False
+) -> dict[str, object]:
+    """``sqlite:///relative/or//absolute/path`` or ``postgres://user:pass@host:port/db``.
+
+    PostgreSQL: ``pool_size`` > 0 keeps up to that many connections per process in
+    psycopg's pool (a request borrows one and gives it back at its end); 0 connects per
+    request. ``pgbouncer`` is for a PgBouncer in transaction mode in front of the server:
+    it is the pool, so no pool here, no server-side cursors (they outlive a transaction)
+    and no prepared statements (Django's default)."""
     parts = urlsplit(url)
+    if pgbouncer and parts.scheme not in {"postgres", "postgresql"}:
+        raise ImproperlyConfigured(f"SUPPORTDESK_DB_PGBOUNCER=true needs a postgres:// {name}")
+    if pool_size < 0:
+        raise ImproperlyConfigured(f"SUPPORTDESK_DB_POOL_SIZE={pool_size}: use 0 or more")
+    if pgbouncer and pool_size:
+        raise ImproperlyConfigured(
+            "SUPPORTDESK_DB_PGBOUNCER=true: PgBouncer is the pool; "
+            "leave SUPPORTDESK_DB_POOL_SIZE unset or 0"
+        )
     if parts.scheme == "sqlite":
         path = parts.path[1:] if parts.path.startswith("/") else parts.path
         if not path:
@@ -62,7 +79,7 @@ def database_from_url(url: str, *, name: str = "DATABASE_URL") -> dict[str, obje
         database = parts.path.lstrip("/")
         if not database:
             raise ImproperlyConfigured(f"{name}={url!r} names no database")
-        return {
+        settings: dict[str, object] = {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": unquote(database),
             "USER": unquote(parts.username or ""),
@@ -71,9 +88,19 @@ def database_from_url(url: str, *, name: str = "DATABASE_URL") -> dict[str, obje
             "PORT": str(parts.port or ""),
             # Under ASGI every request's sync code runs in a fresh thread, so a persistent
             # connection is never reused and piles up until PostgreSQL refuses clients
-            # (bench/desk_bench.py saw it): connect per request.
+            # (bench/desk_bench.py saw it): a request gives its connection back at its end,
+            # to the pool when there is one.
             "CONN_MAX_AGE": 0,
         }
+        if pool_size:
+            # Connections open on first use and idle ones close after 10 minutes, down to
+            # one; a request that finds all of them busy waits up to 10 s for one.
+            settings["OPTIONS"] = {
+                "pool": {"min_size": 1, "max_size": pool_size, "timeout": 10, "max_idle": 600}
+            }
+        if pgbouncer:
+            settings["DISABLE_SERVER_SIDE_CURSORS"] = True
+        return settings
     raise ImproperlyConfigured(f"{name}={url!r}: only sqlite:// and postgres:// are supported")
 
 
