@@ -1,6 +1,13 @@
+"""The ASGI application uvicorn serves (docs/deploy.md): Django's handler with the
+middleware chain run in one call on a reused thread (``supportdesk.core.asgi``)."""
+
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "supportdesk.settings")
-application = get_asgi_application()
+django.setup(set_prefix=False)
+
+from supportdesk.core.asgi import DeskHandler  # noqa: E402 (after set-up, as Django's own)
+
+application = DeskHandler()
