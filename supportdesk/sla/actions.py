@@ -106,7 +106,7 @@ def start_clocks(
     targets: Sequence[tuple[ClockKind, Target]],
     at: datetime,
     now: datetime,
-    policy_version: PolicyVersion | None = None,
+    policy_version_id: int | None = None,
     reason: str = "",
     calendars: Calendars | None = None,
 ) -> list[SlaClock]:
@@ -118,7 +118,7 @@ def start_clocks(
     calendars = calendars or Calendars()
     clocks, events = [], []
     for kind, target in targets:
-        clock = SlaClock(kind=kind, policy_version=policy_version, started_at=_utc(at))
+        clock = SlaClock(kind=kind, policy_version_id=policy_version_id, started_at=_utc(at))
         event = SlaClockEvent(
             kind=EventKind.START.value,
             at=at,
@@ -147,8 +147,9 @@ def start_clock(
     policy_version: PolicyVersion | None = None,
     reason: str = "",
 ) -> SlaClock:
+    version_id = policy_version.pk if policy_version is not None else None
     return start_clocks(
-        targets=[(kind, target)], at=at, now=now, policy_version=policy_version, reason=reason
+        targets=[(kind, target)], at=at, now=now, policy_version_id=version_id, reason=reason
     )[0]
 
 

@@ -82,7 +82,7 @@ def _lock(request: Request) -> Request:
 
 
 def _contract_for(contact: Contact, at: datetime) -> Contract:
-    contract = contract_in_force(contact.organization_id, at.date())
+    contract = contract_in_force(contact.organization_id, at.date(), related=False)
     if contract is None:
         raise ActionError(
             _("%(organization)s has no contract valid on %(day)s.")
@@ -130,14 +130,17 @@ def open_request(
     )
     priority = intake_priority(requested_priority, detailed=not gaps)
     rule = policy_rule(contract.policy_version_id, request_type.value, priority.value, now=now)
-    version = contract.policy_version
     targets = [(ClockKind.REACTION, rule.reaction)]
     if rule.resolution is not None:
         targets.append((ClockKind.RESOLUTION, rule.resolution))
     calendars = Calendars()  # one read for the clocks and the notice below
     with transaction.atomic():
         reaction, *others = start_clocks(
-            targets=targets, at=registered, now=now, policy_version=version, calendars=calendars
+            targets=targets,
+            at=registered,
+            now=now,
+            policy_version_id=contract.policy_version_id,
+            calendars=calendars,
         )
         request = Request.objects.create(
             organization_id=contact.organization_id,
@@ -154,7 +157,7 @@ def open_request(
             is_detailed=not gaps,
             requested_priority=requested_priority.value,
             priority=priority.value,
-            policy_version=version,
+            policy_version_id=contract.policy_version_id,
             reaction_clock=reaction,
             resolution_clock=others[0] if others else None,
             # In UTC, as stored: the returned request reads as a fresh read of it would.
