@@ -20,7 +20,9 @@ def test_postgres_with_a_pool_borrows_connections_per_request() -> None:
     settings = database_from_url(URL, pool_size=6)
     assert settings["CONN_MAX_AGE"] == 0  # Django's pool requires it: give back at the end
     assert settings["OPTIONS"] == {
-        "pool": {"min_size": 1, "max_size": 6, "timeout": 10, "max_idle": 600}
+        "pool": {"min_size": 1, "max_size": 6, "timeout": 10, "max_idle": 600},
+        "server_side_binding": True,  # prepared statements on the long-lived connections
+        "prepare_threshold": 5,
     }
     assert "DISABLE_SERVER_SIDE_CURSORS" not in settings
 
