@@ -41,6 +41,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.desk import database
+from supportdesk.server import WORKERS
 
 ROOT = Path(__file__).resolve().parents[1]
 PEER_DIR = ROOT.parent / "shared" / "peers" / "django-helpdesk"
@@ -174,7 +175,6 @@ def table(ours: Figures, peer: Figures) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from bench.desk.server import WORKERS
     from bench.desk_bench import machine
 
     parser = argparse.ArgumentParser(
@@ -184,7 +184,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--requests", type=int, default=1000, help="timed creates (1000)")
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients (8)")
-    parser.add_argument("--workers", type=int, default=WORKERS, help="our uvicorn workers")
+    parser.add_argument(
+        "--workers", type=int, default=WORKERS, help=f"our server's processes ({WORKERS})"
+    )
     parser.add_argument("--peer-dir", type=Path, default=PEER_DIR, help="the peer's harness")
     parser.add_argument("--keep", action="store_true", help="keep our bench database")
     parser.add_argument(

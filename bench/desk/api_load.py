@@ -28,7 +28,6 @@ from django.utils import timezone
 from bench.desk import database
 from bench.desk.measure import percentiles
 from bench.desk.server import (
-    WORKERS,
     Postgres,
     children,
     cpu_seconds,
@@ -38,6 +37,7 @@ from bench.desk.server import (
     wait_ready,
 )
 from bench.desk.world import World
+from supportdesk.server import WORKERS
 from supportdesk.tickets.models import Request
 
 if TYPE_CHECKING:

@@ -13,17 +13,16 @@ from pathlib import Path
 
 import psycopg
 
-WORKERS = 2  # uvicorn worker processes: one per core (docs/deploy.md)
 ROOT = Path(__file__).resolve().parents[2]
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def server_command(port: int, workers: int) -> list[str]:
-    """The production command line (docs/deploy.md), on loopback and without access logs."""
+    """The production command line (docs/deploy.md), on loopback."""
     return [
-        str(ROOT / ".venv" / "bin" / "uvicorn"), "supportdesk.asgi:application",
+        str(ROOT / ".venv" / "bin" / "python"), "-m", "supportdesk.server",
         "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
-        "--lifespan", "off", "--no-access-log", "--log-level", "warning",
+        "--log-level", "warning",
     ]  # fmt: skip
 
 
