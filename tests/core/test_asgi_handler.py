@@ -16,6 +16,7 @@ from django.utils import timezone
 from supportdesk.api.actions import create_token
 from supportdesk.asgi import application
 from supportdesk.tickets.models import Request
+from tests.core.loops import run_in_own_loop
 from tests.tickets import conftest as personas
 from tests.tickets.conftest import DETAILED, Desk
 
@@ -73,7 +74,7 @@ def test_requests_one_after_another_reuse_one_thread(threads_seen: list[tuple[st
     async def twenty() -> list[int]:
         return [(await call("GET", "/health"))[0] for _ in range(20)]
 
-    assert asyncio.run(twenty()) == [200] * 20
+    assert run_in_own_loop(twenty()) == [200] * 20
     assert len(threads_seen) == 40
     assert len({name for _, name in threads_seen}) == 1
     assert threads_seen[0][1].startswith("request")
@@ -87,11 +88,11 @@ def test_concurrent_requests_run_on_their_own_threads_then_those_are_reused(
         answers = await asyncio.gather(*(call("GET", "/health") for _ in range(count)))
         return [status for status, _ in answers]
 
-    assert asyncio.run(at_once(8)) == [200] * 8
+    assert run_in_own_loop(at_once(8)) == [200] * 8
     first = {name for _, name in threads_seen}
     assert len(first) == 8
     threads_seen.clear()
-    assert asyncio.run(at_once(8)) == [200] * 8
+    assert run_in_own_loop(at_once(8)) == [200] * 8
     assert {name for _, name in threads_seen} == first
 
 
@@ -104,7 +105,7 @@ def test_a_request_registered_through_the_served_application(desk: Desk) -> None
     }  # fmt: skip
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     posted = call("POST", "/api/v1/requests", json.dumps(body).encode(), headers)
-    status, answer = asyncio.run(posted)
+    status, answer = run_in_own_loop(posted)
     assert status == 201, answer
     created = Request.objects.get(pk=json.loads(answer)["id"])
     assert (created.contact, created.priority) == (desk.contact(desk.anna), "P3")

@@ -18,6 +18,7 @@ import pytest
 import uvicorn
 
 from supportdesk.server import TcpConfig, config
+from tests.core.loops import run_in_own_loop
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,7 +42,7 @@ def accepted_nodelay(bound: socket.socket) -> int:
         server.close()
         await server.wait_closed()
 
-    asyncio.run(accept_one())
+    run_in_own_loop(accept_one())
     return seen[0]
 
 
