@@ -238,7 +238,7 @@ def measure(
 def describe(label: str, run: ApiRun) -> list[str]:
     lines = [
         f"{label}: {run.total} POSTs from {run.threads} threads (after {run.warm_up} warm-up), "
-        f"{run.workers} uvicorn workers, in {run.load.seconds:.1f} s = {run.rate:.0f} requests/s"
+        f"{run.workers} server processes, in {run.load.seconds:.1f} s = {run.rate:.0f} requests/s"
     ]
     if ms := run.ms:
         lines.append(
