@@ -87,9 +87,31 @@ def env_networks(name: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Networ
     return networks
 
 
-def database_from_url(url: str, *, name: str = "DATABASE_URL") -> dict[str, object]:
-    """``sqlite:///relative/or//absolute/path`` or ``postgres://user:pass@host:port/db``."""
+# A statement is prepared on its fifth run on a connection (psycopg's default).
+PREPARE_THRESHOLD = 5
+
+
+def database_from_url(
+    url: str, *, name: str = "DATABASE_URL", pool_size: int = 0, pgbouncer: bool = False
+) -> dict[str, object]:
+    """``sqlite:///relative/or//absolute/path`` or ``postgres://user:pass@host:port/db``.
+
+    PostgreSQL: ``pool_size`` > 0 keeps up to that many connections per process in
+    psycopg's pool (a request borrows one and gives it back at its end) and prepares the
+    statements run often on them; 0 connects per request. ``pgbouncer`` is for a PgBouncer
+    in transaction mode in front of the server: it is the pool, so no pool here, no
+    server-side cursors (they outlive a transaction) and no prepared statements (a
+    statement prepared on one server connection is unknown to the next)."""
     parts = urlsplit(url)
+    if pgbouncer and parts.scheme not in {"postgres", "postgresql"}:
+        raise ImproperlyConfigured(f"SUPPORTDESK_DB_PGBOUNCER=true needs a postgres:// {name}")
+    if pool_size < 0:
+        raise ImproperlyConfigured(f"SUPPORTDESK_DB_POOL_SIZE={pool_size}: use 0 or more")
+    if pgbouncer and pool_size:
+        raise ImproperlyConfigured(
+            "SUPPORTDESK_DB_PGBOUNCER=true: PgBouncer is the pool; "
+            "leave SUPPORTDESK_DB_POOL_SIZE unset or 0"
+        )
     if parts.scheme == "sqlite":
         path = parts.path[1:] if parts.path.startswith("/") else parts.path
         if not path:
@@ -99,7 +121,7 @@ def database_from_url(url: str, *, name: str = "DATABASE_URL") -> dict[str, obje
         database = parts.path.lstrip("/")
         if not database:
             raise ImproperlyConfigured(f"{name}={url!r} names no database")
-        return {
+        settings: dict[str, object] = {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": unquote(database),
             "USER": unquote(parts.username or ""),
@@ -108,9 +130,24 @@ def database_from_url(url: str, *, name: str = "DATABASE_URL") -> dict[str, obje
             "PORT": str(parts.port or ""),
             # Under ASGI every request's sync code runs in a fresh thread, so a persistent
             # connection is never reused and piles up until PostgreSQL refuses clients
-            # (bench/desk_bench.py saw it): connect per request.
+            # (bench/desk_bench.py saw it): a request gives its connection back at its end,
+            # to the pool when there is one.
             "CONN_MAX_AGE": 0,
         }
+        if pool_size:
+            settings["OPTIONS"] = {
+                # Connections open on first use and idle ones close after 10 minutes, down
+                # to one; a request that finds all of them busy waits up to 10 s for one.
+                "pool": {"min_size": 1, "max_size": pool_size, "timeout": 10, "max_idle": 600},
+                # Pooled connections live long: statements run often are prepared once per
+                # connection (parameters bound by the server), so PostgreSQL parses and
+                # plans them once. About half the server's CPU per API create.
+                "server_side_binding": True,
+                "prepare_threshold": PREPARE_THRESHOLD,
+            }
+        if pgbouncer:
+            settings["DISABLE_SERVER_SIDE_CURSORS"] = True
+        return settings
     raise ImproperlyConfigured(f"{name}={url!r}: only sqlite:// and postgres:// are supported")
 
 

@@ -95,9 +95,14 @@ TEMPLATES = [
     },
 ]
 
+# PostgreSQL: a pool of SUPPORTDESK_DB_POOL_SIZE connections per process (0: connect per
+# request), or none behind PgBouncer in transaction mode (SUPPORTDESK_DB_PGBOUNCER=true).
+_pgbouncer = env_bool("SUPPORTDESK_DB_PGBOUNCER", False)
 DATABASES = {
     "default": database_from_url(
-        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'supportdesk.sqlite3'}")
+        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'supportdesk.sqlite3'}"),
+        pool_size=env_int("SUPPORTDESK_DB_POOL_SIZE", 0 if _pgbouncer else 4),
+        pgbouncer=_pgbouncer,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -1,5 +1,7 @@
-"""Registering requests through the REST API: the real server (uvicorn, 2 workers) on
-loopback, a customer's API token, POST /api/v1/requests from several keep-alive clients."""
+"""Registering requests through the REST API: the real server (uvicorn, as ``./dev run``
+and docs/deploy.md start it) on loopback, a customer's API token, POST /api/v1/requests
+from several keep-alive clients; CPU time of the server, of PostgreSQL's backends and of
+the client, and how many PostgreSQL sessions were opened."""
 
 from __future__ import annotations
 
@@ -8,12 +10,13 @@ import itertools
 import json
 import os
 import re
-import socket
 import subprocess
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,14 +27,23 @@ from django.utils import timezone
 
 from bench.desk import database
 from bench.desk.measure import percentiles
+from bench.desk.server import (
+    Postgres,
+    children,
+    cpu_seconds,
+    cpu_used,
+    free_port,
+    server_command,
+    wait_ready,
+)
 from bench.desk.world import World
+from supportdesk.server import WORKERS
 from supportdesk.tickets.models import Request
 
 if TYPE_CHECKING:
     from bench.desk_bench import Outcome
 
 PATH = "/api/v1/requests"
-WORKERS = 2
 WARM_UP = 40  # requests before the timed ones: each worker compiles its calendars
 ROOT = Path(__file__).resolve().parents[2]
 BODY = {
@@ -60,28 +72,7 @@ def api_missing() -> str | None:
     return None
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_ready(port: int, server: subprocess.Popen[bytes], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"uvicorn exited with {server.returncode}")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/health")
-            if conn.getresponse().status == 200:
-                conn.close()
-                return
-            conn.close()
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"uvicorn did not answer /health within {timeout:.0f} s")
+# -- the load ---------------------------------------------------------------------------------
 
 
 @dataclass
@@ -90,6 +81,7 @@ class Load:
     latencies_ms: list[float]
     seconds: float
     errors: list[str]
+    client_cpu_s: float
 
 
 def post_many(port: int, token: str, *, total: int, threads: int) -> Load:
@@ -132,12 +124,14 @@ def post_many(port: int, token: str, *, total: int, threads: int) -> Load:
             conn.close()
 
     workers = [threading.Thread(target=client) for _ in range(threads)]
+    cpu_started = time.process_time()
     started = time.perf_counter()
     for worker in workers:
         worker.start()
     for worker in workers:
         worker.join()
-    return Load(statuses, latencies, time.perf_counter() - started, errors)
+    seconds = time.perf_counter() - started
+    return Load(statuses, latencies, seconds, errors, time.process_time() - cpu_started)
 
 
 SHIPPED = "supportdesk.settings"
@@ -153,6 +147,124 @@ def server_errors(log: Path) -> list[str]:
     return list(found)
 
 
+@contextmanager
+def serving(bench: database.Bench, *, workers: int, log: Path) -> Iterator[tuple[int, int]]:
+    """uvicorn with the shipped settings on a free loopback port: (port, master pid)."""
+    port = free_port()
+    env = {**os.environ, **database.environment(bench), "DJANGO_SETTINGS_MODULE": SHIPPED}
+    # WhiteNoise warns that static files were not collected; the API serves none.
+    env["PYTHONWARNINGS"] = "ignore:No directory at:UserWarning"
+    with log.open("wb") as output:
+        server = subprocess.Popen(  # noqa: S603
+            server_command(port, workers), cwd=ROOT, env=env, stdout=output,
+            stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    try:
+        wait_ready(port, server)
+        yield port, server.pid
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+@dataclass
+class ApiRun:
+    """One measured run: the timed load, and what the warm-up and the load did in all."""
+
+    total: int
+    threads: int
+    warm_up: int
+    workers: int
+    load: Load
+    statuses: Counter[int]  # warm-up included
+    created: int  # new requests in the database afterwards
+    server_cpu_s: float  # the workers, timed load only
+    postgres_cpu_s: float  # the database's backends, timed load only
+    sessions_opened: int  # PostgreSQL sessions opened during the timed load
+    server_log: list[str] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        return len(self.load.latencies_ms) / self.load.seconds
+
+    @property
+    def ms(self) -> dict[str, float]:
+        lat = self.load.latencies_ms
+        return percentiles(lat) if len(lat) >= 2 else {}
+
+    @property
+    def ok(self) -> bool:
+        return set(self.statuses) == {201} and self.created == self.total + self.warm_up
+
+    def per_request_ms(self, seconds: float) -> float:
+        return seconds * 1000 / max(1, self.total)
+
+
+def measure(
+    bench: database.Bench,
+    token: str,
+    *,
+    total: int,
+    threads: int,
+    warm_up: int = WARM_UP,
+    workers: int = WORKERS,
+) -> ApiRun:
+    before = Request.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    postgres = Postgres(bench.admin_conninfo(), bench.name)
+    log = bench.jobs_file.with_name(f"uvicorn-{SHIPPED}.log")
+    with serving(bench, workers=workers, log=log) as (port, master):
+        warm = post_many(port, token, total=warm_up, threads=threads)
+        time.sleep(1.2)  # PostgreSQL publishes session counts at most once a second
+        sessions = postgres.sessions()
+        server = cpu_seconds(children(master))
+        backends = postgres.cpu()
+        load = post_many(port, token, total=total, threads=threads)
+        server_cpu = cpu_used(server, cpu_seconds(children(master)))
+        postgres_cpu = cpu_used(backends, postgres.cpu())
+        time.sleep(1.2)
+        sessions = postgres.sessions() - sessions
+    created = Request.objects.filter(pk__gt=before).count()
+    return ApiRun(
+        total=total, threads=threads, warm_up=warm_up, workers=workers, load=load,
+        statuses=warm.statuses + load.statuses, created=created, server_cpu_s=server_cpu,
+        postgres_cpu_s=postgres_cpu, sessions_opened=sessions, server_log=server_errors(log),
+    )  # fmt: skip
+
+
+def describe(label: str, run: ApiRun) -> list[str]:
+    lines = [
+        f"{label}: {run.total} POSTs from {run.threads} threads (after {run.warm_up} warm-up), "
+        f"{run.workers} server processes, in {run.load.seconds:.1f} s = {run.rate:.0f} requests/s"
+    ]
+    if ms := run.ms:
+        lines.append(
+            f"  latency p50 {ms['p50']:.1f} ms, p95 {ms['p95']:.1f} ms, p99 {ms['p99']:.1f} ms, "
+            f"max {ms['max']:.1f} ms"
+        )
+    lines += [
+        f"  CPU per request: server {run.per_request_ms(run.server_cpu_s):.1f} ms, PostgreSQL "
+        f"{run.per_request_ms(run.postgres_cpu_s):.1f} ms, client "
+        f"{run.per_request_ms(run.load.client_cpu_s):.1f} ms; PostgreSQL sessions opened "
+        f"during the load: {run.sessions_opened}",
+        f"  status codes (warm-up included): {dict(sorted(run.statuses.items()))}",
+        f"  requests registered in the database: {run.created}",
+    ]
+    lines += [f"  answer {error}" for error in run.load.errors[:5]]
+    lines += [f"  server log: {line}" for line in run.server_log[:5]]
+    return lines
+
+
+def token_for(world: World) -> str:
+    from supportdesk.api.actions import create_token
+
+    user = User.objects.get(pk=world.api_user_id)
+    return create_token(user=user, name="desk bench", now=timezone.now())[1]
+
+
 def run(
     bench: database.Bench,
     world: World,
@@ -161,72 +273,23 @@ def run(
     total: int,
     threads: int,
 ) -> None:
+    """The desk bench's API section."""
     label = "API create"
     missing = api_missing()
     if missing is not None:
         print(f"{label}: not run: API missing ({missing})")
         out.add(label, "not run: API missing", missing)
         return
-    from supportdesk.api.actions import create_token
-
-    user = User.objects.get(pk=world.api_user_id)
-    _, token = create_token(user=user, name="desk bench", now=timezone.now())
-    before = Request.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    log = bench.jobs_file.with_name(f"uvicorn-{SHIPPED}.log")
-    port = free_port()
-    uvicorn = ROOT / ".venv" / "bin" / "uvicorn"
-    command = [
-        str(uvicorn), "supportdesk.asgi:application", "--host", "127.0.0.1",
-        "--port", str(port), "--workers", str(WORKERS), "--no-access-log",
-        "--log-level", "warning",
-    ]  # fmt: skip
-    env = {**os.environ, **database.environment(bench), "DJANGO_SETTINGS_MODULE": SHIPPED}
-    # WhiteNoise warns that static files were not collected; the API serves none.
-    env["PYTHONWARNINGS"] = "ignore:No directory at:UserWarning"
-    with log.open("wb") as output:
-        server = subprocess.Popen(  # noqa: S603
-            command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
-        )
-    try:
-        wait_ready(port, server)
-        warm = post_many(port, token, total=WARM_UP, threads=threads)
-        load = post_many(port, token, total=total, threads=threads)
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-    created = Request.objects.filter(pk__gt=before).count()
-    statuses = warm.statuses + load.statuses
-    ms = percentiles(load.latencies_ms) if len(load.latencies_ms) >= 2 else {}
-    rate = len(load.latencies_ms) / load.seconds
-    print(
-        f"{label} (server settings {SHIPPED}): {total} POSTs from {threads} threads "
-        f"(after {WARM_UP} warm-up) in "
-        f"{load.seconds:.1f} s = {rate:.0f} requests/s"
-    )
-    if ms:
-        print(
-            f"  latency p50 {ms['p50']:.1f} ms, p95 {ms['p95']:.1f} ms, p99 {ms['p99']:.1f} ms, "
-            f"max {ms['max']:.1f} ms"
-        )
-    print(f"  status codes (warm-up included): {dict(sorted(statuses.items()))}")
-    print(f"  requests registered in the database: {created}")
-    for error in (warm.errors + load.errors)[:5]:
-        print(f"  answer {error}")
-    for line in server_errors(log)[:5]:
-        print(f"  server log: {line}")
-    out.add(label, f"{rate:.0f} requests/s", f"{total} POSTs, {threads} threads")
-    if ms:
+    result = measure(bench, token_for(world), total=total, threads=threads)
+    print("\n".join(describe(f"{label} (server settings {SHIPPED})", result)))
+    out.add(label, f"{result.rate:.0f} requests/s", f"{total} POSTs, {threads} threads")
+    if ms := result.ms:
         out.add(
             f"{label}: p50 / p95 / p99",
             f"{ms['p50']:.1f} / {ms['p95']:.1f} / {ms['p99']:.1f} ms",
         )
-    all_created = set(statuses) == {201} and created == total + WARM_UP
     out.add(
         f"{label}: status codes",
-        ", ".join(f"{code}: {count}" for code, count in sorted(statuses.items())),
-        out.check(all_created, f"API answers {dict(statuses)}, {created} registered"),
+        ", ".join(f"{code}: {count}" for code, count in sorted(result.statuses.items())),
+        out.check(result.ok, f"API answers {dict(result.statuses)}, {result.created} registered"),
     )

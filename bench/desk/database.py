@@ -11,6 +11,7 @@ from psycopg import sql
 
 HOST, PORT, USER = "127.0.0.1", 5432, "postgres"
 NAME = "supportdesk_bench"
+ADMIN_CONNINFO = f"host={HOST} port={PORT} user={USER} dbname=postgres"
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +22,7 @@ class Bench:
     jobs_file: Path
 
     def admin_conninfo(self) -> str:
-        return f"host={HOST} port={PORT} user={USER} dbname=postgres"
+        return ADMIN_CONNINFO
 
 
 def bench_database(tmp: Path, name: str = NAME) -> Bench:

@@ -222,7 +222,7 @@ class Generator:
         for customer in world.customers:
             for request_type in RequestType:
                 for priority in Priority:
-                    rule = policy_rule(customer.policy_version_id, request_type, priority)
+                    rule = policy_rule(customer.policy_version_id, request_type, priority, now=now)
                     if rule.resolution and rule.resolution.calendar != rule.reaction.calendar:
                         raise GenerationError("the generator assumes one calendar per rule")
                     key = (customer.policy_version_id, request_type.value, priority.value)

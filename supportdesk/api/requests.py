@@ -158,7 +158,9 @@ def create_request(
             actor=user, key=idempotency_key, fingerprint=_fingerprint(data),
             register=register, now=now,
         )  # fmt: skip
-    return Status(201 if is_new else 200, render.request(listed(user).get(pk=created.pk)))
+    if is_new:  # the action's request carries its component and clocks: no re-read
+        return Status(201, render.request(created))
+    return Status(200, render.request(listed(user).get(pk=created.pk)))
 
 
 @router.get("/requests/{request_id}", response={200: RequestOut, **READ_ERRORS})

@@ -2,10 +2,14 @@
 
 Compiled calendars are cached per process and keyed by the rows' revisions, which every
 calendar action bumps, so a reader never sees a stale calendar and never compiles twice.
+``Calendars`` is what one operation reads: the names, ids and revisions of all calendars in
+one small query (so the name/id map is as fresh as the query), and each engine from the
+cache while its key still matches.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from datetime import date
 
@@ -20,10 +24,12 @@ class UnknownCalendar(LookupError):
         self.name = name
 
 
+# (calendar id, its revision, production calendar id, its revision); 0 for no production.
 type _Key = tuple[int, int, int, int]
 
 _compiled: dict[str, tuple[_Key, WorkCalendar]] = {}
 _day_types: dict[int, tuple[int, dict[date, DayKind]]] = {}
+_compiling = threading.Lock()  # ASGI serves requests from several threads
 
 
 def _production_day_types(production: ProductionCalendar) -> dict[date, DayKind]:
@@ -64,24 +70,64 @@ def _key(row: BusinessCalendar) -> _Key:
     )
 
 
+def _compile(name: str, key: _Key) -> WorkCalendar:
+    """The engine of the calendar whose current key is ``key``, compiled at most once."""
+    with _compiling:
+        cached = _compiled.get(name)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        row = (
+            BusinessCalendar.objects.select_related("production_calendar").filter(pk=key[0]).first()
+        )
+        if row is None:
+            raise UnknownCalendar(name)
+        engine = build_calendar(row)
+        _compiled[row.name] = (_key(row), engine)
+        return engine
+
+
+class Calendars:
+    """All calendars as they stand now, for one operation: ``names`` (id -> name), ``ids``
+    (name -> id), and ``calendars(name)`` (or ``calendars[name]``), the compiled engine.
+
+    One query reads every calendar's id, name and revisions; an engine comes from the
+    per-process cache when its key matches and is compiled (once) when a revision moved.
+    """
+
+    __slots__ = ("_keys", "ids", "names")
+
+    def __init__(self) -> None:
+        rows = BusinessCalendar.objects.order_by().values_list(
+            "pk", "name", "revision", "production_calendar_id", "production_calendar__revision"
+        )
+        self._keys: dict[str, _Key] = {
+            name: (pk, revision, production or 0, production_revision or 0)
+            for pk, name, revision, production, production_revision in rows
+        }
+        self.ids = {name: key[0] for name, key in self._keys.items()}
+        self.names = {pk: name for name, pk in self.ids.items()}
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._keys
+
+    def __call__(self, name: str) -> WorkCalendar:
+        key = self._keys.get(name)
+        if key is None:
+            raise UnknownCalendar(name)
+        cached = _compiled.get(name)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        return _compile(name, key)
+
+    __getitem__ = __call__
+
+
 def load_calendars(names: Iterable[str] | None = None) -> dict[str, WorkCalendar]:
     """The named calendars (all when ``names`` is None); UnknownCalendar for a missing one."""
-    rows = BusinessCalendar.objects.select_related("production_calendar")
-    wanted = None if names is None else set(names)
-    if wanted is not None:
-        rows = rows.filter(name__in=wanted)
-    result = {}
-    for row in rows:
-        key = _key(row)
-        cached = _compiled.get(row.name)
-        if cached is None or cached[0] != key:
-            cached = (key, build_calendar(row))
-            _compiled[row.name] = cached
-        result[row.name] = cached[1]
-    if wanted is not None and (missing := wanted - result.keys()):
-        raise UnknownCalendar(sorted(missing)[0])
-    return result
+    calendars = Calendars()
+    wanted = sorted(calendars.ids if names is None else set(names))
+    return {name: calendars(name) for name in wanted}
 
 
 def get_calendar(name: str) -> WorkCalendar:
-    return load_calendars([name])[name]
+    return Calendars()(name)

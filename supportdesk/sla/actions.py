@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
-from datetime import datetime
+from collections.abc import Collection, Iterable, Sequence
+from datetime import UTC, datetime
 
 from django.db import transaction
 
-from supportdesk.calendars.engine import load_calendars
-from supportdesk.calendars.models import BusinessCalendar
+from supportdesk.calendars.engine import Calendars
 from supportdesk.sla.models import ClockKind, PolicyVersion, SlaClock, SlaClockEvent
 from supportdesk.sla.reads import to_clock_event
-from supportdesk.slamath.calendar import WorkCalendar
 from supportdesk.slamath.clock import (
     ClockError,
     ClockState,
@@ -26,6 +24,12 @@ from supportdesk.slamath.policy import Target
 RECOMPUTE_BATCH = 1000
 
 
+def _utc(moment: datetime | None) -> datetime | None:
+    """The engine answers in the calendar's local time; the columns hold UTC, so a clock
+    kept in memory reads as it would from the database."""
+    return moment.astimezone(UTC) if moment is not None else None
+
+
 def _apply_state(
     clock: SlaClock, state: ClockState, now: datetime, calendar_ids: dict[str, int]
 ) -> None:
@@ -33,13 +37,13 @@ def _apply_state(
     clock.calendar_id = calendar_ids[state.calendar] if state.calendar else None
     clock.target_seconds = int(state.target.total_seconds()) if state.target else None
     clock.elapsed_seconds = state.elapsed.total_seconds()
-    clock.evaluated_at = now
-    clock.due_at = state.due_at
-    clock.warning_75_at = state.warnings.get(75)
-    clock.warning_90_at = state.warnings.get(90)
-    clock.breached_at = state.breached_at
+    clock.evaluated_at = _utc(now)
+    clock.due_at = _utc(state.due_at)
+    clock.warning_75_at = _utc(state.warnings.get(75))
+    clock.warning_90_at = _utc(state.warnings.get(90))
+    clock.breached_at = _utc(state.breached_at)
     alert = next_alert(state, clock.alerted_percent)
-    clock.next_alert_at = alert[1] if alert else None
+    clock.next_alert_at = _utc(alert[1]) if alert else None
 
 
 STATE_FIELDS = (
@@ -48,28 +52,21 @@ STATE_FIELDS = (
 )  # fmt: skip
 
 
-class _Calendars:
-    """Names and ids of all calendars plus compiled engines, loaded once per operation."""
-
-    def __init__(self) -> None:
-        rows = BusinessCalendar.objects.values_list("pk", "name")
-        self.names = dict(rows)
-        self.ids = {name: pk for pk, name in self.names.items()}
-        self.engines: dict[str, WorkCalendar] = {}
-
-    def __call__(self, name: str) -> WorkCalendar:
-        if not self.engines:
-            self.engines = load_calendars()
-        return self.engines[name]
-
-
 def _refresh(
-    clock: SlaClock, events: Iterable[SlaClockEvent], now: datetime, calendars: _Calendars
+    clock: SlaClock, events: Iterable[SlaClockEvent], now: datetime, calendars: Calendars
 ) -> ClockState:
     pure = [to_clock_event(event, calendars.names) for event in events]
     state = evaluate(pure, now, calendars)
     _apply_state(clock, state, now, calendars.ids)
     return state
+
+
+def _calendar_id(target: Target | None, calendars: Calendars) -> int | None:
+    if target is None:
+        return None
+    if target.calendar not in calendars:
+        raise ClockError(f"unknown calendar {target.calendar!r}")
+    return calendars.ids[target.calendar]
 
 
 def _append(
@@ -80,33 +77,65 @@ def _append(
     now: datetime,
     target: Target | None = None,
     reason: str = "",
+    calendars: Calendars | None = None,
 ) -> SlaClock:
     if at > now:
         raise ClockError("a clock event cannot be in the future")
-    locked = SlaClock.objects.select_for_update().get(pk=clock.pk)
-    events = list(locked.events.all())
-    if events and at < events[-1].at:
-        raise ClockError("a clock event cannot be earlier than the clock's last event")
-    next_status(ClockStatus(locked.status), kind)
-    calendars = _Calendars()
-    calendar_id = None
-    if target is not None:
-        if target.calendar not in calendars.ids:
-            raise ClockError(f"unknown calendar {target.calendar!r}")
-        calendar_id = calendars.ids[target.calendar]
-    event = SlaClockEvent.objects.create(
-        clock=locked,
-        kind=kind.value,
-        at=at,
-        target_seconds=int(target.duration.total_seconds()) if target else None,
-        calendar_id=calendar_id,
-        reason=reason,
-    )
-    if kind is EventKind.START:
-        locked.started_at = at
-    _refresh(locked, [*events, event], now, calendars)
-    locked.save(update_fields=[*STATE_FIELDS, "started_at"])
+    with transaction.atomic():
+        locked = SlaClock.objects.select_for_update().get(pk=clock.pk)
+        events = list(locked.events.all())
+        if events and at < events[-1].at:
+            raise ClockError("a clock event cannot be earlier than the clock's last event")
+        next_status(ClockStatus(locked.status), kind)
+        calendars = calendars or Calendars()
+        event = SlaClockEvent.objects.create(
+            clock=locked,
+            kind=kind.value,
+            at=at,
+            target_seconds=int(target.duration.total_seconds()) if target else None,
+            calendar_id=_calendar_id(target, calendars),
+            reason=reason,
+        )
+        _refresh(locked, [*events, event], now, calendars)
+        locked.save(update_fields=STATE_FIELDS)
     return locked
+
+
+def start_clocks(
+    *,
+    targets: Sequence[tuple[ClockKind, Target]],
+    at: datetime,
+    now: datetime,
+    policy_version_id: int | None = None,
+    reason: str = "",
+    calendars: Calendars | None = None,
+) -> list[SlaClock]:
+    """New running clocks, one per (kind, target), started at ``at``. Their deadlines are
+    derived in memory from the START event, then the clocks and their events are written
+    with one INSERT each (a request's two clocks cost two statements, not fourteen)."""
+    if at > now:
+        raise ClockError("a clock event cannot be in the future")
+    calendars = calendars or Calendars()
+    clocks, events = [], []
+    for kind, target in targets:
+        clock = SlaClock(kind=kind, policy_version_id=policy_version_id, started_at=_utc(at))
+        event = SlaClockEvent(
+            kind=EventKind.START.value,
+            at=at,
+            target_seconds=int(target.duration.total_seconds()),
+            calendar_id=_calendar_id(target, calendars),
+            reason=reason,
+        )
+        _refresh(clock, [event], now, calendars)
+        clocks.append(clock)
+        events.append(event)
+    # Everything that can refuse was checked above: no savepoint needed inside an action.
+    with transaction.atomic(savepoint=False):
+        SlaClock.objects.bulk_create(clocks)
+        for clock, event in zip(clocks, events, strict=True):
+            event.clock = clock
+        SlaClockEvent.objects.bulk_create(events)
+    return clocks
 
 
 def start_clock(
@@ -118,32 +147,38 @@ def start_clock(
     policy_version: PolicyVersion | None = None,
     reason: str = "",
 ) -> SlaClock:
-    with transaction.atomic():
-        clock = SlaClock.objects.create(kind=kind, policy_version=policy_version)
-        return _append(clock, kind=EventKind.START, at=at, now=now, target=target, reason=reason)
+    version_id = policy_version.pk if policy_version is not None else None
+    return start_clocks(
+        targets=[(kind, target)], at=at, now=now, policy_version_id=version_id, reason=reason
+    )[0]
 
 
 def pause_clock(*, clock: SlaClock, at: datetime, now: datetime, reason: str = "") -> SlaClock:
-    with transaction.atomic():
-        return _append(clock, kind=EventKind.PAUSE, at=at, now=now, reason=reason)
+    return _append(clock, kind=EventKind.PAUSE, at=at, now=now, reason=reason)
 
 
 def resume_clock(*, clock: SlaClock, at: datetime, now: datetime, reason: str = "") -> SlaClock:
-    with transaction.atomic():
-        return _append(clock, kind=EventKind.RESUME, at=at, now=now, reason=reason)
+    return _append(clock, kind=EventKind.RESUME, at=at, now=now, reason=reason)
 
 
 def stop_clock(*, clock: SlaClock, at: datetime, now: datetime, reason: str = "") -> SlaClock:
-    with transaction.atomic():
-        return _append(clock, kind=EventKind.STOP, at=at, now=now, reason=reason)
+    return _append(clock, kind=EventKind.STOP, at=at, now=now, reason=reason)
 
 
 def change_clock_target(
-    *, clock: SlaClock, target: Target, at: datetime, now: datetime, reason: str
+    *,
+    clock: SlaClock,
+    target: Target,
+    at: datetime,
+    now: datetime,
+    reason: str,
+    calendars: Calendars | None = None,
 ) -> SlaClock:
     """New target (and calendar), measured from the original start: nothing elapsed is lost."""
-    with transaction.atomic():
-        return _append(clock, kind=EventKind.TARGET, at=at, now=now, target=target, reason=reason)
+    return _append(
+        clock, kind=EventKind.TARGET, at=at, now=now, target=target, reason=reason,
+        calendars=calendars,
+    )  # fmt: skip
 
 
 def recompute_open_clocks(*, calendar_ids: Collection[int], now: datetime) -> int:
@@ -152,7 +187,7 @@ def recompute_open_clocks(*, calendar_ids: Collection[int], now: datetime) -> in
     Called by the calendar actions inside their transaction after a calendar changed.
     Returns how many clocks were recomputed.
     """
-    calendars = _Calendars()
+    calendars = Calendars()
     open_clocks = (
         SlaClock.objects.filter(status__in=("running", "paused"), calendar_id__in=calendar_ids)
         .order_by("pk")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timedelta
 
 from supportdesk.sla.models import PolicyVersion
@@ -40,3 +41,25 @@ def as_policy(version: PolicyVersion) -> PlanPolicy:
         )
     plan = version.plan
     return PlanPolicy(plan.code, plan.title, plan.intake_calendar.name, rules)
+
+
+# Versions that were in force when read, by id. A version in force is never edited or
+# deleted (the admin refuses both, and requests keep it by a protected key), so an entry
+# can never go stale; a draft is not cached, since it may still be edited.
+_in_force: dict[int, PlanPolicy] = {}
+_lock = threading.Lock()
+
+
+def policy_of(version_id: int, *, now: datetime | None) -> PlanPolicy:
+    """The version's matrix. Read from the cache when the version was in force when first
+    read; otherwise from the database, and cached if it is in force at ``now`` (a caller
+    that does not say when it is gets the database, and caches nothing)."""
+    cached = _in_force.get(version_id)
+    if cached is not None:
+        return cached
+    version = PolicyVersion.objects.select_related("plan__intake_calendar").get(pk=version_id)
+    policy = as_policy(version)
+    if now is not None and version.effective_from <= now:
+        with _lock:
+            _in_force[version_id] = policy
+    return policy

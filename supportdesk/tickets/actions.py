@@ -8,7 +8,7 @@ SLA clocks in step (through ``lifecycle``) and queues notifications after the co
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -17,12 +17,12 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from supportdesk.audit.record import record
-from supportdesk.calendars.engine import get_calendar
+from supportdesk.calendars.engine import Calendars, get_calendar
 from supportdesk.contracts.models import Contract
 from supportdesk.contracts.reads import contract_in_force
 from supportdesk.customers.models import Contact
 from supportdesk.notifications.outbox import Event, notify_after_commit
-from supportdesk.sla.actions import start_clock
+from supportdesk.sla.actions import start_clocks
 from supportdesk.sla.models import ClockKind
 from supportdesk.slamath.policy import Priority, RequestType
 from supportdesk.slamath.priority import (
@@ -55,6 +55,7 @@ from supportdesk.tickets.models import (
     Environment,
     Message,
     MessageKind,
+    PriorityChange,
     PriorityChangeKind,
     ProposalState,
     Request,
@@ -81,7 +82,7 @@ def _lock(request: Request) -> Request:
 
 
 def _contract_for(contact: Contact, at: datetime) -> Contract:
-    contract = contract_in_force(contact.organization_id, at.date())
+    contract = contract_in_force(contact.organization_id, at.date(), related=False)
     if contract is None:
         raise ActionError(
             _("%(organization)s has no contract valid on %(day)s.")
@@ -128,25 +129,19 @@ def open_request(
         has_component=component is not None, has_scope=bool(scope), description=description
     )
     priority = intake_priority(requested_priority, detailed=not gaps)
-    rule = policy_rule(contract.policy_version_id, request_type.value, priority.value)
+    rule = policy_rule(contract.policy_version_id, request_type.value, priority.value, now=now)
+    targets = [(ClockKind.REACTION, rule.reaction)]
+    if rule.resolution is not None:
+        targets.append((ClockKind.RESOLUTION, rule.resolution))
+    calendars = Calendars()  # one read for the clocks and the notice below
     with transaction.atomic():
-        version = contract.policy_version
-        reaction = start_clock(
-            kind=ClockKind.REACTION,
-            target=rule.reaction,
+        reaction, *others = start_clocks(
+            targets=targets,
             at=registered,
             now=now,
-            policy_version=version,
+            policy_version_id=contract.policy_version_id,
+            calendars=calendars,
         )
-        resolution = None
-        if rule.resolution is not None:
-            resolution = start_clock(
-                kind=ClockKind.RESOLUTION,
-                target=rule.resolution,
-                at=registered,
-                now=now,
-                policy_version=version,
-            )
         request = Request.objects.create(
             organization_id=contact.organization_id,
             contract=contract,
@@ -162,10 +157,11 @@ def open_request(
             is_detailed=not gaps,
             requested_priority=requested_priority.value,
             priority=priority.value,
-            policy_version=version,
+            policy_version_id=contract.policy_version_id,
             reaction_clock=reaction,
-            resolution_clock=resolution,
-            registered_at=registered,
+            resolution_clock=others[0] if others else None,
+            # In UTC, as stored: the returned request reads as a fresh read of it would.
+            registered_at=registered.astimezone(UTC),
             updated_at=now,
         )
         reason = (
@@ -174,7 +170,8 @@ def open_request(
             else f"requested {requested_priority}; registered P4: no detailed description "
             f"(missing: {', '.join(gaps)})"
         )
-        request.priority_changes.create(
+        PriorityChange.objects.create(
+            request=request,
             kind=PriorityChangeKind.INTAKE,
             to_priority=priority.value,
             actor=actor,
@@ -192,11 +189,10 @@ def open_request(
                 "missing": gaps,
             },
         )
-        reaction_calendar = get_calendar(rule.reaction.calendar)
         notify_after_commit(
             Event.OPENED,
             request.pk,
-            reaction_starts=reaction_calendar.next_open(registered).isoformat(),
+            reaction_starts=calendars(rule.reaction.calendar).next_open(registered).isoformat(),
             reaction_due=reaction.due_at.isoformat() if reaction.due_at else None,
         )
     return request

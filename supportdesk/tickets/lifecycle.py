@@ -6,16 +6,15 @@ Only ``tickets.actions`` calls these, inside its transaction, after its permissi
 from __future__ import annotations
 
 from datetime import datetime
-from functools import cache
 
 from django.contrib.auth.models import User
 from django.utils.translation import gettext as _
 
 from supportdesk.sla.actions import change_clock_target, pause_clock, resume_clock, stop_clock
-from supportdesk.sla.models import PolicyVersion, SlaClock
-from supportdesk.sla.policies import as_policy
+from supportdesk.sla.models import SlaClock
+from supportdesk.sla.policies import policy_of
 from supportdesk.slamath.clock import ClockStatus
-from supportdesk.slamath.policy import PlanPolicy, PolicyRule, Priority, RequestType
+from supportdesk.slamath.policy import PolicyRule, Priority, RequestType
 from supportdesk.tickets.models import PriorityChange, PriorityChangeKind, Request, Status
 
 
@@ -33,16 +32,13 @@ TRANSITIONS: dict[Status, set[Status]] = {
 }
 
 
-@cache
-def _policy(version_id: int) -> PlanPolicy:
-    # Versions in force never change (the admin refuses it), so caching by id is safe.
-    return as_policy(
-        PolicyVersion.objects.select_related("plan__intake_calendar").get(pk=version_id)
-    )
-
-
-def policy_rule(policy_version_id: int, request_type: str, priority: str) -> PolicyRule:
-    return _policy(policy_version_id).rule(RequestType(request_type), Priority(priority))
+def policy_rule(
+    policy_version_id: int, request_type: str, priority: str, *, now: datetime | None = None
+) -> PolicyRule:
+    """The targets of a (type, priority) cell. Versions in force at ``now`` are cached per
+    process (they never change); drafts are read from the database each time."""
+    policy = policy_of(policy_version_id, now=now)
+    return policy.rule(RequestType(request_type), Priority(priority))
 
 
 def _clock_status(clock: SlaClock | None) -> ClockStatus | None:
@@ -106,7 +102,7 @@ def change_priority(
     """The new priority's targets apply from the original start; elapsed time is kept."""
     if not reason.strip():
         raise ActionError(_("A priority change needs a reason."))
-    rule = policy_rule(request.policy_version_id, request.request_type, to.value)
+    rule = policy_rule(request.policy_version_id, request.request_type, to.value, now=now)
     why = f"{request.priority} -> {to}: {reason}"
     if _clock_status(request.reaction_clock) in (ClockStatus.RUNNING, ClockStatus.PAUSED):
         request.reaction_clock = change_clock_target(

@@ -1,0 +1,90 @@
+"""Registering a request through the API reads what it needs once and writes each row once:
+the same short list of statements for every registration, whoever registers."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from supportdesk.api.actions import create_token
+from supportdesk.tickets.models import Request
+from tests.api.helpers import NOW, Api
+from tests.tickets.conftest import DETAILED, Desk
+
+BODY = {
+    "request_type": "incident", "subject": "Messages are delayed", "description": DETAILED,
+    "requested_priority": "P3", "component": "messaging", "scope": "mass",
+}  # fmt: skip
+
+# Read: the token with its user, staff membership and contact; the component; the contract
+# in force; the calendars' ids and revisions. Written: both clocks in one INSERT, their
+# START events in one, the request, its intake priority record, the audit event.
+STATEMENTS = [
+    "SELECT api_apitoken",
+    "SELECT tickets_component",
+    "SELECT contracts_contract",
+    "SELECT calendars_businesscalendar",
+    "SAVEPOINT",  # the action's transaction (BEGIN outside the test's own)
+    "INSERT sla_slaclock",
+    "INSERT sla_slaclockevent",
+    "INSERT tickets_request",
+    "INSERT tickets_prioritychange",
+    "INSERT audit_auditevent",
+    "RELEASE SAVEPOINT",  # COMMIT
+]
+
+
+def statement(sql: str) -> str:
+    """``SELECT api_apitoken``: the verb and the first table."""
+    if sql.startswith(("SAVEPOINT", "RELEASE SAVEPOINT")):
+        return sql.rsplit(" ", 1)[0]
+    verb = sql.split(" ", 1)[0]
+    table = re.search(r'(?:FROM|INTO) "(\w+)"', sql)
+    return f"{verb} {table.group(1) if table else '?'}"
+
+
+def register(api: Api, **changes: Any) -> tuple[Any, list[str]]:
+    with CaptureQueriesContext(connection) as queries:
+        answer = api.post("/requests", {**BODY, **changes})
+    return answer, [statement(query["sql"]) for query in queries.captured_queries]
+
+
+def test_a_customer_registration_runs_eleven_statements(desk: Desk) -> None:
+    _, token = create_token(user=desk.anna, name="portal sync", now=NOW)
+    api = Api(token=token)
+    first, _ = register(api)  # compiles the calendars and reads the policy once
+    assert first.status_code == 201, first.content
+
+    answer, statements = register(api, subject="Calls drop")
+
+    assert answer.status_code == 201, answer.content
+    assert statements == STATEMENTS
+    assert Request.objects.count() == 2
+
+
+def test_a_staff_registration_for_a_contact_adds_only_the_contact_read(desk: Desk) -> None:
+    _, token = create_token(user=desk.agent, name="phone desk", now=NOW)
+    api = Api(token=token)
+    contact = desk.contact(desk.vera).pk
+    assert register(api, contact_id=contact)[0].status_code == 201
+
+    answer, statements = register(api, contact_id=contact, channel="phone")
+
+    assert answer.status_code == 201, answer.content
+    assert statements == [*STATEMENTS[:1], "SELECT customers_contact", *STATEMENTS[1:]]
+
+
+def test_the_answer_is_what_reading_the_request_returns(desk: Desk) -> None:
+    staff = Api(desk.agent)
+    answer = staff.post(
+        "/requests",
+        {**BODY, "contact_id": desk.contact(desk.anna).pk, "channel": "phone",
+         "registered_at": "2026-11-23T10:30:00+03:00"},
+    )  # fmt: skip
+    assert answer.status_code == 201, answer.content
+    read = staff.get(f"/requests/{answer.json()['id']}")
+    assert read.json() == answer.json()
+    assert answer.json()["reaction_due"].endswith("Z")
