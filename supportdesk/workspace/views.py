@@ -141,7 +141,7 @@ def _page_context(
         .get(pk=item.pk)
     )
     try:
-        rule = policy_rule(item.policy_version_id, item.request_type, item.priority)
+        rule = policy_rule(item.policy_version_id, item.request_type, item.priority, now=now)
     except (PolicyError, ValueError):
         rule = None
     calendars = queue.Calendars()
