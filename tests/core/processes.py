@@ -42,8 +42,10 @@ class Answer:
     body: bytes
 
 
-def http_get(port: int, path: str, headers: dict[str, str] | None = None) -> Answer:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+def http_get(
+    port: int, path: str, headers: dict[str, str] | None = None, *, timeout: float = 10
+) -> Answer:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         connection.request("GET", path, headers=headers or {})
         response = connection.getresponse()

@@ -45,7 +45,9 @@ def test_health_says_unavailable_and_logs_the_reason_only(tmp_path: Path) -> Non
     )
     with uvicorn(port, env=env, log=tmp_path / "uvicorn.log") as server:
         server.wait_for_http(port)
-        answer = http_get(port, "/health")
+        # The connection pool waits up to 10 s for a connection before it gives up: the
+        # client must wait longer than that to see the answer.
+        answer = http_get(port, "/health", timeout=30)
         server.stop()
     assert answer.status == 503
     assert json.loads(answer.body) == {"status": "unavailable"}
