@@ -19,7 +19,6 @@ import argparse
 import importlib.util
 import json
 import os
-import platform
 import resource
 import statistics
 import subprocess
@@ -108,20 +107,6 @@ def bytecode_state() -> str:
     return ", ".join(parts)
 
 
-def machine() -> str:
-    cpu = "?"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    return (
-        f"cpu: {cpu}, {os.cpu_count()} logical cores; "
-        f"python {platform.python_version()}, {platform.platform()}"
-    )
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--runs", type=int, default=5, help="calls per command (default 5)")
@@ -133,7 +118,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         args.runs = 3
 
-    print(machine())
+    from bench.desk_bench import machine  # one description of the machine for every bench
+
+    print("\n".join(machine()))
     print(f"bytecode: {bytecode_state()}; PYTHONDONTWRITEBYTECODE=1 for every call")
     failures: list[str] = []
     missed: list[str] = []

@@ -50,16 +50,15 @@ _in_force: dict[int, PlanPolicy] = {}
 _lock = threading.Lock()
 
 
-def policy_of(version_id: int, *, now: datetime | None) -> PlanPolicy:
+def policy_of(version_id: int, *, now: datetime) -> PlanPolicy:
     """The version's matrix. Read from the cache when the version was in force when first
-    read; otherwise from the database, and cached if it is in force at ``now`` (a caller
-    that does not say when it is gets the database, and caches nothing)."""
+    read; otherwise from the database, and cached if it is in force at ``now``."""
     cached = _in_force.get(version_id)
     if cached is not None:
         return cached
     version = PolicyVersion.objects.select_related("plan__intake_calendar").get(pk=version_id)
     policy = as_policy(version)
-    if now is not None and version.effective_from <= now:
+    if version.effective_from <= now:
         with _lock:
             _in_force[version_id] = policy
     return policy

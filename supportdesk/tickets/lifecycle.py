@@ -33,7 +33,7 @@ TRANSITIONS: dict[Status, set[Status]] = {
 
 
 def policy_rule(
-    policy_version_id: int, request_type: str, priority: str, *, now: datetime | None = None
+    policy_version_id: int, request_type: str, priority: str, *, now: datetime
 ) -> PolicyRule:
     """The targets of a (type, priority) cell. Versions in force at ``now`` are cached per
     process (they never change); drafts are read from the database each time."""
