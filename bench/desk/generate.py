@@ -24,9 +24,9 @@ from psycopg import sql
 from bench.desk.world import World
 from supportdesk.calendars.engine import load_calendars
 from supportdesk.sla.models import SlaClock, SlaClockEvent
+from supportdesk.sla.policies import policy_rule
 from supportdesk.slamath.calendar import WorkCalendar
 from supportdesk.slamath.policy import PolicyRule, Priority, RequestType
-from supportdesk.tickets.lifecycle import policy_rule
 from supportdesk.tickets.models import Request
 
 HOUR, DAY = 3600.0, 86400.0

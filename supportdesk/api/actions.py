@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from supportdesk.api.models import ApiToken, IdempotencyKey
 from supportdesk.audit.record import record
 from supportdesk.tickets.access import ActionDenied, get_request, is_lead
-from supportdesk.tickets.lifecycle import ActionError
+from supportdesk.tickets.errors import ActionError
 from supportdesk.tickets.models import Request
 
 TOKEN_PREFIX_LENGTH = 8

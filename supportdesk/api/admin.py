@@ -13,7 +13,7 @@ from supportdesk.api import actions
 from supportdesk.api.models import ApiToken
 from supportdesk.core.auth import acting_user
 from supportdesk.tickets.access import ActionDenied
-from supportdesk.tickets.lifecycle import ActionError
+from supportdesk.tickets.errors import ActionError
 
 
 @admin.register(ApiToken)

@@ -30,7 +30,7 @@ from supportdesk.slamath.clock import ClockError
 from supportdesk.slamath.policy import PolicyError
 from supportdesk.tickets.access import ActionDenied, NotFound
 from supportdesk.tickets.attachments import UploadRejected
-from supportdesk.tickets.lifecycle import ActionError
+from supportdesk.tickets.errors import ActionError
 
 logger = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from supportdesk.customers.models import Contact
 from supportdesk.notifications.links import BadLink, read_downgrade_token
 from supportdesk.tickets import actions
 from supportdesk.tickets.access import ActionDenied
-from supportdesk.tickets.lifecycle import ActionError
+from supportdesk.tickets.errors import ActionError
 from supportdesk.tickets.models import DowngradeProposal
 
 

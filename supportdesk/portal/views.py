@@ -52,7 +52,7 @@ from supportdesk.tickets.access import (
     visible_requests,
 )
 from supportdesk.tickets.attachments import UploadRejected, add_attachment
-from supportdesk.tickets.lifecycle import ActionError
+from supportdesk.tickets.errors import ActionError
 from supportdesk.tickets.models import (
     Channel,
     Component,

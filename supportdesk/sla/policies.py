@@ -62,3 +62,12 @@ def policy_of(version_id: int, *, now: datetime) -> PlanPolicy:
         with _lock:
             _in_force[version_id] = policy
     return policy
+
+
+def policy_rule(
+    policy_version_id: int, request_type: str, priority: str, *, now: datetime
+) -> PolicyRule:
+    """The targets of a (type, priority) cell. Versions in force at ``now`` are cached per
+    process (they never change); drafts are read from the database each time."""
+    policy = policy_of(policy_version_id, now=now)
+    return policy.rule(RequestType(request_type), Priority(priority))

@@ -19,11 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from supportdesk.sla.policies import policy_rule
 from supportdesk.slamath.policy import PolicyError, Priority, RequestType
 from supportdesk.slamath.priority import PriorityRuleError
 from supportdesk.tickets import actions
 from supportdesk.tickets.access import ActionDenied, NotFound, get_request, is_staff
-from supportdesk.tickets.lifecycle import ActionError, policy_rule
+from supportdesk.tickets.errors import ActionError
 from supportdesk.tickets.models import Channel, Request, Scope, Status
 from supportdesk.workspace import queue
 from supportdesk.workspace.forms import (

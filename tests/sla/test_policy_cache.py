@@ -9,10 +9,9 @@ import pytest
 from pytest_django import DjangoAssertNumQueries
 
 from supportdesk.sla.models import PolicyTarget
-from supportdesk.sla.policies import as_policy, version_in_force
+from supportdesk.sla.policies import as_policy, policy_rule, version_in_force
 from supportdesk.sla.policy_actions import draft_policy_version
 from supportdesk.slamath.policy import Priority, RequestType
-from supportdesk.tickets.lifecycle import policy_rule
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)

@@ -7,7 +7,7 @@ import pytest
 from supportdesk.slamath.policy import Priority, RequestType
 from supportdesk.tickets import actions
 from supportdesk.tickets.access import ActionDenied
-from supportdesk.tickets.lifecycle import ActionError
+from supportdesk.tickets.errors import ActionError
 from supportdesk.tickets.models import Channel, Request, Scope, Status
 from tests.tickets.conftest import DETAILED, Desk, at
 

@@ -10,7 +10,7 @@ from supportdesk.audit.models import AuditEvent
 from supportdesk.slamath.policy import Priority, RequestType
 from supportdesk.tickets import actions
 from supportdesk.tickets.access import ActionDenied
-from supportdesk.tickets.lifecycle import ActionError
+from supportdesk.tickets.errors import ActionError
 from supportdesk.tickets.models import Channel, Request, Scope
 from tests.tickets.conftest import DETAILED, Desk, at
 

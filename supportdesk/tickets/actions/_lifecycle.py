@@ -1,6 +1,7 @@
 """The one place where a request changes status or priority, and its clocks follow.
 
-Only ``tickets.actions`` calls these, inside its transaction, after its permission checks.
+Private to the actions: only ``tickets.actions`` calls these, inside its transaction,
+after its permission checks.
 """
 
 from __future__ import annotations
@@ -12,15 +13,11 @@ from django.utils.translation import gettext as _
 
 from supportdesk.sla.actions import change_clock_target, pause_clock, resume_clock, stop_clock
 from supportdesk.sla.models import SlaClock
-from supportdesk.sla.policies import policy_of
+from supportdesk.sla.policies import policy_rule
 from supportdesk.slamath.clock import ClockStatus
-from supportdesk.slamath.policy import PolicyRule, Priority, RequestType
+from supportdesk.slamath.policy import Priority
+from supportdesk.tickets.errors import ActionError
 from supportdesk.tickets.models import PriorityChange, PriorityChangeKind, Request, Status
-
-
-class ActionError(ValueError):
-    """The action cannot happen to the request in its state (a 409 for the API)."""
-
 
 TRANSITIONS: dict[Status, set[Status]] = {
     Status.NEW: {Status.OPEN, Status.IN_PROGRESS, Status.WAITING, Status.RESOLVED},
@@ -30,15 +27,6 @@ TRANSITIONS: dict[Status, set[Status]] = {
     Status.RESOLVED: {Status.OPEN, Status.CLOSED},
     Status.CLOSED: set(),
 }
-
-
-def policy_rule(
-    policy_version_id: int, request_type: str, priority: str, *, now: datetime
-) -> PolicyRule:
-    """The targets of a (type, priority) cell. Versions in force at ``now`` are cached per
-    process (they never change); drafts are read from the database each time."""
-    policy = policy_of(policy_version_id, now=now)
-    return policy.rule(RequestType(request_type), Priority(priority))
 
 
 def _clock_status(clock: SlaClock | None) -> ClockStatus | None:

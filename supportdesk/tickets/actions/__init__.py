@@ -1,0 +1,41 @@
+"""Every change to a request, one function each. Views, the API, mail ingestion, bots and
+jobs call these; none of them changes a request any other way.
+
+Each action checks permission, runs in one transaction, writes the audit event, keeps the
+SLA clocks in step (through the private ``_lifecycle``) and queues notifications. Split by
+topic: ``intake``, ``conversation``, ``workflow``, ``priority``.
+"""
+
+from supportdesk.tickets.actions.conversation import add_internal_note, reply
+from supportdesk.tickets.actions.intake import detail_rule, open_request
+from supportdesk.tickets.actions.priority import (
+    correct_priority,
+    decide_downgrade,
+    propose_downgrade,
+    raise_priority,
+)
+from supportdesk.tickets.actions.workflow import (
+    assign,
+    auto_close_resolved,
+    confirm_resolution,
+    reopen,
+    resolve,
+    set_status,
+)
+
+__all__ = [
+    "add_internal_note",
+    "assign",
+    "auto_close_resolved",
+    "confirm_resolution",
+    "correct_priority",
+    "decide_downgrade",
+    "detail_rule",
+    "open_request",
+    "propose_downgrade",
+    "raise_priority",
+    "reopen",
+    "reply",
+    "resolve",
+    "set_status",
+]

@@ -1,0 +1,150 @@
+"""Who works on a request and where it stands: assignment, status, resolution, closing."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from supportdesk.audit.record import record
+from supportdesk.calendars.engine import get_calendar
+from supportdesk.notifications.outbox import Event, notify_after_commit
+from supportdesk.staff.models import Team
+from supportdesk.tickets.access import (
+    is_staff,
+    require_customer_of,
+    require_staff,
+)
+from supportdesk.tickets.actions._common import SYSTEM, lock_request
+from supportdesk.tickets.actions._lifecycle import change_status
+from supportdesk.tickets.actions.conversation import reply
+from supportdesk.tickets.errors import ActionError
+from supportdesk.tickets.models import (
+    Channel,
+    MessageKind,
+    Request,
+    Status,
+)
+
+
+def assign(
+    *, actor: User, request: Request, assignee: User | None, team: Team | None, now: datetime
+) -> Request:
+    require_staff(actor)
+    if assignee is not None and not is_staff(assignee):
+        raise ActionError(_("Requests are assigned to support staff only."))
+    with transaction.atomic():
+        request = lock_request(request)
+        before = {"assignee": request.assignee_id, "team": request.team_id}
+        request.assignee, request.team, request.updated_at = assignee, team, now
+        request.save(update_fields=["assignee", "team", "updated_at"])
+        record(
+            at=now, actor=actor, action="request.assigned", subject=request,
+            data={"from": before, "to": {"assignee": request.assignee_id, "team": request.team_id}},
+        )  # fmt: skip
+    return request
+
+
+def set_status(
+    *, actor: User, request: Request, status: Status, now: datetime, reason: str = ""
+) -> Request:
+    """Staff move a request between working states (resolve and close have their own
+    actions: they need a summary or the customer)."""
+    require_staff(actor)
+    if status in (Status.RESOLVED, Status.CLOSED, Status.NEW):
+        raise ActionError(
+            _("Use the %(action)s action, not a status change.") % {"action": status.value}
+        )
+    with transaction.atomic():
+        request = lock_request(request)
+        before = request.status
+        change_status(request, status, now=now, reason=reason)
+        record(
+            at=now, actor=actor, action="request.status", subject=request,
+            data={"from": before, "to": status.value, "reason": reason},
+        )  # fmt: skip
+    return request
+
+
+def resolve(*, actor: User, request: Request, summary: str, now: datetime) -> Request:
+    """Restoration: the summary goes to the customer and the resolution clock stops, both
+    or neither."""
+    require_staff(actor)
+    with transaction.atomic():
+        if lock_request(request).status in (Status.RESOLVED, Status.CLOSED):
+            raise ActionError(_("The request is already resolved."))
+        reply(actor=actor, request=request, body=summary, now=now)
+        request = lock_request(request)
+        change_status(request, Status.RESOLVED, now=now, reason="resolved")
+        record(at=now, actor=actor, action="request.resolved", subject=request, data={})
+        notify_after_commit(Event.RESOLVED, request.pk)
+    return request
+
+
+def confirm_resolution(*, actor: User, request: Request, now: datetime) -> Request:
+    require_customer_of(actor, request)
+    with transaction.atomic():
+        request = lock_request(request)
+        if request.status != Status.RESOLVED:
+            raise ActionError(_("Only a resolved request can be confirmed."))
+        change_status(request, Status.CLOSED, now=now, reason="confirmed by the customer")
+        record(at=now, actor=actor, action="request.confirmed", subject=request, data={})
+    return request
+
+
+def reopen(*, actor: User, request: Request, reason: str, now: datetime) -> Request:
+    """The customer (or staff) says the problem is not solved: the resolution clock resumes."""
+    if not is_staff(actor):
+        require_customer_of(actor, request)
+    if not reason.strip():
+        raise ActionError(_("Say why the request is reopened."))
+    with transaction.atomic():
+        request = lock_request(request)
+        if request.status != Status.RESOLVED:
+            raise ActionError(_("Only a resolved request can be reopened."))
+        request.messages.create(
+            kind=MessageKind.PUBLIC, author=actor, from_vendor=is_staff(actor),
+            channel=Channel.PORTAL, body=reason, created_at=now,
+        )  # fmt: skip
+        change_status(request, Status.OPEN, now=now, reason="reopened")
+        record(
+            at=now, actor=actor, action="request.reopened", subject=request, data={"reason": reason}
+        )
+    return request
+
+
+def auto_close_resolved(*, now: datetime) -> int:
+    """Close requests resolved more than N business days ago (the resolution day counts as
+    the first) without a word from the customer. A job: safe to run twice or in two
+    workers, as each request is claimed under a row lock and re-checked."""
+    days = settings.AUTO_CLOSE_BUSINESS_DAYS
+    calendar = get_calendar(settings.BUSINESS_CALENDAR)
+    # N business days take at least N calendar days: a cheap, indexed first cut.
+    candidates = Request.objects.filter(
+        status=Status.RESOLVED, resolved_at__lte=now - timedelta(days=days)
+    ).values_list("pk", "resolved_at")
+    closed = 0
+    for request_id, resolved_at in candidates.iterator():
+        if resolved_at is None or calendar.working_days(resolved_at, now) <= days:
+            continue
+        with transaction.atomic():
+            request = (
+                Request.objects.select_for_update(of=("self",))
+                .select_related("reaction_clock", "resolution_clock")
+                .filter(pk=request_id, status=Status.RESOLVED)
+                .first()
+            )
+            if request is None:  # another worker or the customer got there first
+                continue
+            change_status(
+                request, Status.CLOSED, now=now, reason=f"auto-closed after {days} business days"
+            )
+            record(
+                at=now, actor=SYSTEM, action="request.auto_closed", subject=request,
+                data={"days": days},
+            )  # fmt: skip
+            closed += 1
+    return closed
