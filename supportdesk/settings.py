@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "supportdesk.staff",
     "supportdesk.contracts",
     "supportdesk.tickets",
+    "supportdesk.channels",
     "supportdesk.notifications",
     "supportdesk.api",
     "supportdesk.web",
