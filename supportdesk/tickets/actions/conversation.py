@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -16,6 +18,7 @@ from supportdesk.tickets.access import (
 )
 from supportdesk.tickets.actions._common import lock_request
 from supportdesk.tickets.actions._lifecycle import change_status, stop_reaction
+from supportdesk.tickets.attachments import files_for_post, save_attachments
 from supportdesk.tickets.errors import ActionError
 from supportdesk.tickets.models import (
     Channel,
@@ -26,15 +29,23 @@ from supportdesk.tickets.models import (
 )
 
 
-def reply(*, actor: User, request: Request, body: str, now: datetime) -> Message:
+def reply(
+    *,
+    actor: User,
+    request: Request,
+    body: str,
+    now: datetime,
+    files: Sequence[UploadedFile[bytes]] = (),
+) -> Message:
     """A public reply. The vendor's first one ends the reaction clock; the customer's
-    reply to a request waiting for them resumes the resolution clock."""
+    reply to a request waiting for them resumes the resolution clock. Its ``files`` are
+    stored with it or not at all: one refused file (UploadRejected) refuses the reply."""
     if not body.strip():
         raise ActionError(_("A reply needs text."))
     vendor = is_staff(actor)
     if not vendor:
         require_customer_of(actor, request)
-    with transaction.atomic():
+    with files_for_post(files) as attachments, transaction.atomic():
         request = lock_request(request)
         if request.status == Status.CLOSED:
             raise ActionError(_("The request is closed; open a new one."))
@@ -45,6 +56,9 @@ def reply(*, actor: User, request: Request, body: str, now: datetime) -> Message
             channel=request.channel if not vendor else Channel.PORTAL,
             body=body,
             created_at=now,
+        )
+        save_attachments(
+            actor=actor, request=request, message=message, attachments=attachments, now=now
         )
         if vendor:
             stop_reaction(request, now=now)
@@ -64,16 +78,27 @@ def reply(*, actor: User, request: Request, body: str, now: datetime) -> Message
     return message
 
 
-def add_internal_note(*, actor: User, request: Request, body: str, now: datetime) -> Message:
+def add_internal_note(
+    *,
+    actor: User,
+    request: Request,
+    body: str,
+    now: datetime,
+    files: Sequence[UploadedFile[bytes]] = (),
+) -> Message:
+    """A note staff alone see; its ``files`` are stored with it or not at all."""
     require_staff(actor)
     if not body.strip():
         raise ActionError(_("A note needs text."))
-    with transaction.atomic():
+    with files_for_post(files) as attachments, transaction.atomic():
         request = lock_request(request)
         message = request.messages.create(
             kind=MessageKind.INTERNAL, author=actor, from_vendor=True, channel=Channel.PORTAL,
             body=body, created_at=now,
         )  # fmt: skip
+        save_attachments(
+            actor=actor, request=request, message=message, attachments=attachments, now=now
+        )
         record(
             at=now,
             actor=actor,
