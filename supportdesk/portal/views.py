@@ -15,20 +15,17 @@ from functools import wraps
 from typing import Concatenate
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.core.exceptions import TooManyFilesSent
 from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from supportdesk.calendars.engine import get_calendar
@@ -47,6 +44,7 @@ from supportdesk.tickets.access import (
     ActionDenied,
     NotFound,
     contact_of,
+    get_attachment,
     get_request,
     is_staff,
     require_customer_of,
@@ -65,6 +63,8 @@ from supportdesk.tickets.models import (
     Scope,
     Status,
 )
+from supportdesk.web.downloads import attachment_response
+from supportdesk.web.uploads import files_within_limit
 
 PAGE_SIZE = 25
 ROUND_THE_CLOCK = "24x7"
@@ -105,39 +105,6 @@ def portal_view[**P](view: View[P]) -> View[P]:
         return view(request, *args, **kwargs)
 
     return login_required(wrapper)
-
-
-def files_within_limit[**P](
-    back: Callable[Concatenate[HttpRequest, P], str],
-) -> Callable[[View[P]], View[P]]:
-    """A form post with more files than ``DATA_UPLOAD_MAX_NUMBER_FILES``: Django refuses to
-    parse any of it, the CSRF token included, and would answer with its 400 page. Here the
-    customer goes ``back`` to the page of the form with a message instead; nothing was
-    read, so nothing is stored. Every other post has its CSRF token checked as usual (this
-    check runs first, so it comes before the token's)."""
-
-    def decorate(view: View[P]) -> View[P]:
-        protected = csrf_protect(view)
-
-        @wraps(view)
-        def wrapper(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
-            try:
-                request.FILES  # noqa: B018 -- parses the form, counting its files
-            except TooManyFilesSent:
-                messages.error(
-                    request,
-                    _(
-                        "Nothing was sent: at most %(count)d files can be attached at once. "
-                        "Attach fewer files and send again."
-                    )
-                    % {"count": settings.DATA_UPLOAD_MAX_NUMBER_FILES},
-                )
-                return HttpResponseRedirect(back(request, *args, **kwargs))
-            return protected(request, *args, **kwargs)
-
-        return csrf_exempt(wrapper)
-
-    return decorate
 
 
 def _user(request: HttpRequest) -> User:
@@ -398,6 +365,17 @@ def reply(request: HttpRequest, request_id: int) -> HttpResponse:
         _attach(request, message, form.cleaned_data["attachments"], now)
         messages.success(request, _("Your reply is sent."))
     return _back(ticket)
+
+
+@require_GET
+@login_required
+def attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
+    """A file the signed-in user may see (a customer: of their organization's requests,
+    never of an internal note), as a download; a 404 for anything else."""
+    try:
+        return attachment_response(get_attachment(_user(request), attachment_id))
+    except NotFound:
+        raise Http404 from None
 
 
 @require_POST

@@ -12,6 +12,7 @@ from supportdesk.customers.models import Contact, Organization
 from supportdesk.sla.models import Plan, PriorityChoices, RequestTypeChoices
 from supportdesk.staff.models import Team
 from supportdesk.tickets.models import Component, Scope, Status
+from supportdesk.web.uploads import MultipleFileField, MultipleFileInput
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 WORKING_STATUSES = (Status.OPEN, Status.IN_PROGRESS, Status.WAITING)
@@ -46,6 +47,8 @@ class FilterForm(forms.Form):
 
 class BodyForm(forms.Form):
     body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 4}))
+    # Two of these forms are on one page: Django ties each field to its own hint.
+    attachments = MultipleFileField(label=_("Files (optional)"), widget=MultipleFileInput())
 
 
 class StatusForm(forms.Form):

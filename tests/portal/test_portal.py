@@ -190,7 +190,7 @@ def test_filing_with_details_keeps_the_priority_and_attaches_files(desk: Desk) -
     assert "registered with priority P2 high." in response.text
     attachment = Attachment.objects.get(message__request=ticket)
     assert attachment.name == "trace.log"
-    assert f"/api/v1/attachments/{attachment.pk}" in response.text
+    assert f"/portal/attachments/{attachment.pk}/" in response.text
 
 
 def test_a_rejected_file_type_keeps_the_form_and_files_nothing(desk: Desk) -> None:
@@ -435,7 +435,7 @@ def test_attachment_links_download_with_the_session_and_only_for_the_organizatio
         f"/portal/requests/{ticket.pk}/reply/", {"body": "Logs", "attachments": upload}
     )
     attachment = Attachment.objects.get(message__request=ticket)
-    link = f"/api/v1/attachments/{attachment.pk}"
+    link = f"/portal/attachments/{attachment.pk}/"
     assert link in browser(desk.anna).get(f"/portal/requests/{ticket.pk}/").text
     response = browser(desk.anna).get(link)
     assert response.status_code == 200
