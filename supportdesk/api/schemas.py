@@ -173,6 +173,19 @@ class RequestIn(StrictBody):
             "staff registering a phone call: when the call came in; a customer sending it gets 422"
         ),
     )
+    priority: Priority | None = Field(
+        None,
+        description=(
+            "staff: the priority they judged, which rule 1 (P4 without a detailed "
+            "description) does not override; a customer sending it gets 422"
+        ),
+    )
+    priority_reason: Reason = Field(
+        "",
+        description=(
+            "staff: why that priority; required when rule 1 would give another (else 409)"
+        ),
+    )
 
 
 class BodyIn(StrictBody):

@@ -34,7 +34,7 @@ def earlier_outcome(inbound: Inbound) -> Received | None:
         return None
     receipt = (
         Receipt.objects.filter(
-            channel=inbound.channel,
+            channel=inbound.id_channel,
             sender_scope=inbound.sender_scope,
             external_id=inbound.external_id,
         )
@@ -45,7 +45,7 @@ def earlier_outcome(inbound: Inbound) -> Received | None:
         return None
     if receipt.fingerprint != inbound.fingerprint:
         raise DuplicateMismatch(
-            f"{inbound.channel} id {inbound.external_id!r} was already used with other content"
+            f"{inbound.id_channel} id {inbound.external_id!r} was already used with other content"
         )
     request: Request = receipt.request
     if inbound.actor is not None:  # what the account may still see
