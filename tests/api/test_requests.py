@@ -310,3 +310,25 @@ def test_a_staff_phone_call_and_its_retry_as_another_channel_share_the_key(desk:
     assert client.post("/requests", body, **{"Idempotency-Key": "call-7"}).status_code == 201
     changed = {**body, "channel": "api"}
     assert client.post("/requests", changed, **{"Idempotency-Key": "call-7"}).status_code == 422
+
+
+def test_staff_register_at_the_priority_they_judged(desk: Desk) -> None:
+    body = new(
+        contact_id=desk.contact(desk.vera).pk, channel="phone", component=None,
+        requested_priority="P1", priority="P1",
+    )  # fmt: skip
+    client = Api(desk.agent)
+    refused = client.post("/requests", body)
+    assert refused.status_code == 409
+    assert "rule 1 gives P4" in refused.json()["detail"]
+    answer = client.post("/requests", {**body, "priority_reason": "Every user is down"})
+    assert answer.status_code == 201, answer.content
+    assert (answer.json()["priority"], answer.json()["is_detailed"]) == ("P1", False)
+
+
+def test_a_customer_sending_a_priority_is_422_and_changes_nothing(desk: Desk) -> None:
+    before = snapshot()
+    answer = Api(desk.anna).post("/requests", new(priority="P1"))
+    assert answer.status_code == 422
+    assert "requested_priority" in answer.json()["detail"]
+    assert snapshot() == before
