@@ -319,7 +319,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     now = timezone.now()
     conversation = (
         ticket.messages.filter(kind=MessageKind.PUBLIC)
-        .select_related("author")
+        .select_related("author", "contact")
         .prefetch_related("attachments")
     )
     proposal = ticket.downgrade_proposals.filter(state=ProposalState.PENDING).first()

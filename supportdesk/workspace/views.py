@@ -160,7 +160,7 @@ def _page_context(
         ),
         "reaction": queue.countdown(item.reaction_clock, now=now, calendars=calendars),
         "resolution": queue.countdown(item.resolution_clock, now=now, calendars=calendars),
-        "conversation": item.messages.select_related("author"),
+        "conversation": item.messages.select_related("author", "contact"),
         "timeline": timeline(item, now=now),
         "forms": page_forms,
         "is_open": item.status not in (Status.RESOLVED, Status.CLOSED),
