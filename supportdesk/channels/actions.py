@@ -64,8 +64,9 @@ def _files_kept_only_on_commit(stored: _Stored) -> Iterator[None]:
 
 
 def _refused(reason: RefusalReason) -> Received:
-    return Received(outcome=Outcome.REFUSED, request=None, message=None, duplicate=False,
-                    reason=reason)  # fmt: skip
+    return Received(
+        outcome=Outcome.REFUSED, request=None, message=None, duplicate=False, reason=reason
+    )
 
 
 def _sender(inbound: Inbound, *, now: datetime) -> Contact | RefusalReason | None:
