@@ -69,7 +69,7 @@ def get_contract(user: User, contract_id: int) -> Contract:
 
 def visible_messages(user: User, request: Request) -> QuerySet[Message]:
     """The request's conversation; customers never see internal notes."""
-    messages = request.messages.select_related("author").prefetch_related("attachments")
+    messages = request.messages.select_related("author", "contact").prefetch_related("attachments")
     if is_staff(user):
         return messages
     return messages.filter(kind=MessageKind.PUBLIC)

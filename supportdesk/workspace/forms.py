@@ -116,6 +116,15 @@ class NewRequestForm(forms.Form):
     )
     scope = forms.ChoiceField(label=_("Scope"), choices=_blank(Scope.choices), required=False)
     priority = forms.ChoiceField(label=_("Priority"), choices=PriorityChoices.choices, initial="P3")
+    priority_reason = forms.CharField(
+        label=_("Why this priority"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "Needed when the description is not detailed (no component, no scope, or too "
+            "short) and you judge the request more urgent than P4."
+        ),
+    )
     subject = forms.CharField(label=_("Subject"), max_length=300)
     description = forms.CharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}), required=False

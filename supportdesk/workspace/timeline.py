@@ -125,7 +125,7 @@ def _clock_entries(clock: SlaClock, label: str, now: datetime) -> list[Entry]:
 
 def timeline(request: Request, *, now: datetime) -> list[Entry]:
     entries: list[Entry] = []
-    for message in request.messages.select_related("author"):
+    for message in request.messages.select_related("author", "contact"):
         internal = message.kind == MessageKind.INTERNAL
         title = _("Internal note") if internal else _("Reply")
         entries.append(
@@ -134,7 +134,9 @@ def timeline(request: Request, *, now: datetime) -> list[Entry]:
                 "note" if internal else "message",
                 str(title),
                 message.body,
-                _name(message.author),
+                message.contact.name
+                if message.author is None and message.contact
+                else _name(message.author),
                 1,
             )
         )

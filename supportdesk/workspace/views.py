@@ -19,6 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from supportdesk.channels.actions import receive
+from supportdesk.channels.inbound import Inbound
+from supportdesk.customers.models import Contact
 from supportdesk.sla.policies import policy_rule
 from supportdesk.slamath.policy import PolicyError, Priority, RequestType
 from supportdesk.slamath.priority import PriorityRuleError
@@ -166,7 +169,9 @@ def _page_context(
         ),
         "reaction": queue.countdown(item.reaction_clock, now=now, calendars=calendars),
         "resolution": queue.countdown(item.resolution_clock, now=now, calendars=calendars),
-        "conversation": item.messages.select_related("author").prefetch_related("attachments"),
+        "conversation": item.messages.select_related("author", "contact").prefetch_related(
+            "attachments"
+        ),
         "timeline": timeline(item, now=now),
         "forms": page_forms,
         "is_open": item.status not in (Status.RESOLVED, Status.CLOSED),
@@ -277,23 +282,27 @@ def new_request(request: HttpRequest) -> HttpResponse:
         valid = form.is_valid()
     if valid:
         data = form.cleaned_data
+        contact: Contact = data["contact"]
+        priority = Priority(data["priority"])
+        inbound = Inbound(
+            channel=Channel.PHONE, sender_scope=f"user:{user.pk}", external_id=None,
+            actor=user, contact=contact, request_type=RequestType(data["request_type"]),
+            subject=data["subject"], description=data["description"],
+            requested_priority=priority, component=data["component"],
+            scope=Scope(data["scope"]) if data["scope"] else None,
+            registered_at=data["registered_at"], staff_priority=priority,
+            staff_priority_reason=data["priority_reason"],
+        )  # fmt: skip
         try:
-            created = actions.open_request(
-                actor=user,
-                contact=data["contact"],
-                request_type=RequestType(data["request_type"]),
-                subject=data["subject"],
-                description=data["description"],
-                requested_priority=Priority(data["priority"]),
-                channel=Channel.PHONE,
-                component=data["component"],
-                scope=Scope(data["scope"]) if data["scope"] else None,
-                registered_at=data["registered_at"],
-                now=now,
-            )
+            received = receive(inbound, now=now)
         except DOMAIN_ERRORS as error:
             form.add_error(None, str(error))
         else:
+            created = received.request
+            if created is None:  # staff name the contact: never an unknown sender
+                raise Http404
             messages.success(request, _("Request %(ref)s registered.") % {"ref": created.reference})
+            if received.notice is not None:
+                messages.info(request, received.notice.text(contact.organization.time_zone))
             return HttpResponseRedirect(reverse("workspace:request", args=[created.pk]))
     return render(request, "workspace/new.html", {"form": form}, status=400)
