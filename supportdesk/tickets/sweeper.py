@@ -3,7 +3,8 @@
 It reads only clocks whose ``next_alert_at`` has passed, through a partial index, so its
 cost grows with what is due, not with what is open. Each batch is claimed with
 ``SELECT ... FOR UPDATE SKIP LOCKED``: two workers racing on PostgreSQL take disjoint
-clocks, and the claim (``alerted_percent``) commits with the queued notifications.
+clocks, and the claim (``alerted_percent``) commits with the batch's outbox rows, written
+in one insert.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import Q
 
-from supportdesk.audit.record import record
-from supportdesk.notifications.outbox import Event, notify_after_commit
-from supportdesk.sla.models import SlaClock
+from supportdesk.audit.record import record_many
+from supportdesk.sla.models import ClockKind, SlaClock
 from supportdesk.tickets.models import Request
+from supportdesk.tickets.notifications import STAFF_RELATED, SlaAlert, notify_sla_alerts
 
 BATCH = 500
+BREACHED = "sla.breached"
 
 
 def _thresholds(clock: SlaClock) -> list[tuple[int, datetime | None]]:
@@ -53,33 +55,37 @@ def sweep_sla(*, now: datetime, batch: int = BATCH) -> int:
                 return alerted
             percents = {clock.pk: _claim(clock, now) for clock in due}
             SlaClock.objects.bulk_update(due, ["alerted_percent", "next_alert_at"])
-            ids = list(percents)
-            owners = Request.objects.filter(
-                Q(reaction_clock_id__in=ids) | Q(resolution_clock_id__in=ids)
+            clocks = {clock.pk: clock for clock in due}
+            owners = (
+                Request.objects.filter(
+                    Q(reaction_clock_id__in=percents) | Q(resolution_clock_id__in=percents)
+                )
+                .select_related(
+                    "organization",
+                    f"assignee__{STAFF_RELATED}",
+                    f"contract__dedicated_engineer__{STAFF_RELATED}",
+                    f"contract__personal_manager__{STAFF_RELATED}",
+                )
+                .order_by()
             )
-            for request in owners.only("pk", "reaction_clock_id", "resolution_clock_id"):
+            alerts = [
+                SlaAlert(request, kind, percents[clock_id], clocks[clock_id].due_at)
+                for request in owners
                 for clock_id, kind in (
-                    (request.reaction_clock_id, "reaction"),
-                    (request.resolution_clock_id, "resolution"),
-                ):
-                    if clock_id not in percents:
-                        continue
-                    clock = next(c for c in due if c.pk == clock_id)
-                    percent = percents[clock_id]
-                    due_iso = clock.due_at.isoformat() if clock.due_at else None
-                    if percent == 100:
-                        record(
-                            at=now,
-                            actor=None,
-                            action="sla.breached",
-                            subject=request,
-                            data={"clock": kind},
-                        )
-                        notify_after_commit(Event.SLA_BREACH, request.pk, clock=kind, due=due_iso)
-                    else:
-                        notify_after_commit(
-                            Event.SLA_WARNING, request.pk, clock=kind, percent=percent, due=due_iso
-                        )
+                    (request.reaction_clock_id, ClockKind.REACTION),
+                    (request.resolution_clock_id, ClockKind.RESOLUTION),
+                )
+                if clock_id in percents
+            ]
+            record_many(
+                at=now,
+                actor=None,
+                action=BREACHED,
+                subjects=[
+                    (a.request, {"clock": a.clock.value}) for a in alerts if a.percent == 100
+                ],
+            )
+            notify_sla_alerts(alerts, now=now)
             alerted += len(due)
         if len(due) < batch:
             return alerted

@@ -24,11 +24,23 @@ from supportdesk.tickets.models import (
     Request,
     Status,
 )
+from supportdesk.tickets.notifications import notify_customer_reply, notify_vendor_reply
 
 
-def reply(*, actor: User, request: Request, body: str, now: datetime) -> Message:
+def reply(
+    *,
+    actor: User,
+    request: Request,
+    body: str,
+    now: datetime,
+    email_message_id: str = "",
+    mail_customer: bool = True,
+) -> Message:
     """A public reply. The vendor's first one ends the reaction clock; the customer's
-    reply to a request waiting for them resumes the resolution clock."""
+    reply to a request waiting for them resumes the resolution clock. The vendor's reply
+    is mailed to the customer (``mail_customer=False``: the caller's own mail carries it),
+    the customer's to the assignee. ``email_message_id``: the customer's e-mail that
+    brought it, which the next mail to them answers."""
     if not body.strip():
         raise ActionError(_("A reply needs text."))
     vendor = is_staff(actor)
@@ -53,7 +65,9 @@ def reply(*, actor: User, request: Request, body: str, now: datetime) -> Message
         elif request.status == Status.WAITING:
             change_status(request, Status.OPEN, now=now, reason="customer replied")
         request.updated_at = now
-        request.save(update_fields=["updated_at"])
+        if email_message_id and not vendor:
+            request.customer_message_id = email_message_id
+        request.save(update_fields=["updated_at", "customer_message_id"])
         record(
             at=now,
             actor=actor,
@@ -61,6 +75,10 @@ def reply(*, actor: User, request: Request, body: str, now: datetime) -> Message
             subject=request,
             data={"message": message.pk},
         )
+        if not vendor:
+            notify_customer_reply(request, message, actor=actor, now=now)
+        elif mail_customer:
+            notify_vendor_reply(request, message, actor=actor, now=now)
     return message
 
 

@@ -14,7 +14,6 @@ from supportdesk.calendars.engine import Calendars
 from supportdesk.contracts.models import Contract
 from supportdesk.contracts.reads import contract_in_force
 from supportdesk.customers.models import Contact
-from supportdesk.notifications.outbox import Event, notify_after_commit
 from supportdesk.sla.actions import start_clocks
 from supportdesk.sla.models import ClockKind
 from supportdesk.sla.policies import policy_rule
@@ -39,6 +38,7 @@ from supportdesk.tickets.models import (
     Request,
     Scope,
 )
+from supportdesk.tickets.notifications import notify_opened
 
 
 def detail_rule() -> DetailRule:
@@ -68,10 +68,13 @@ def open_request(
     scope: Scope | None = None,
     environment: Environment = Environment.PRODUCTION,
     registered_at: datetime | None = None,
+    email_message_id: str = "",
     now: datetime,
 ) -> Request:
     """Register a request. Staff register for any contact (a phone call keeps the call's
-    time as ``registered_at``); a customer for themself, a customer admin for a colleague."""
+    time as ``registered_at``); a customer for themself, a customer admin for a colleague.
+    ``email_message_id``: the Message-ID of the e-mail that asks for it, which the
+    acknowledgement answers."""
     if not is_staff(actor):
         own = contact_of(actor)
         if own is None or own.organization_id != contact.organization_id:
@@ -127,6 +130,7 @@ def open_request(
             # In UTC, as stored: the returned request reads as a fresh read of it would.
             registered_at=registered.astimezone(UTC),
             updated_at=now,
+            customer_message_id=email_message_id,
         )
         reason = (
             f"registered as requested ({requested_priority})"
@@ -153,10 +157,11 @@ def open_request(
                 "missing": gaps,
             },
         )
-        notify_after_commit(
-            Event.OPENED,
-            request.pk,
-            reaction_starts=calendars(rule.reaction.calendar).next_open(registered).isoformat(),
-            reaction_due=reaction.due_at.isoformat() if reaction.due_at else None,
+        notify_opened(
+            request,
+            actor=actor,
+            reaction_starts=calendars(rule.reaction.calendar).next_open(registered),
+            reaction_due=reaction.due_at,
+            now=now,
         )
     return request
