@@ -44,7 +44,7 @@ QUEUE_RUNS, QUEUE_WARM_UP = 300, 30
 PAGE_RUNS = 50  # whole workspace pages, first and next
 CHECK_SAMPLE = 2_000
 QUEUE_TARGET_MS = 50.0
-SWEEP_TARGET_S = 2.0
+SWEEP_TARGET_S = 0.3  # issue 7 item 13: 1,000 due clocks among ~285k open
 
 
 @dataclass
@@ -182,8 +182,8 @@ def run(args: argparse.Namespace, bench: database.Bench, out: Outcome) -> None:
     sweep = measure.time_sweep(now)
     print(
         f"\nsweeper: one pass {sweep.seconds:.2f} s, alerted {sweep.alerted}, "
-        f"notifications queued {sweep.queued}, breaches audited {sweep.breaches}, "
-        f"still due {sweep.left_due}"
+        f"outbox rows {sweep.mails} for {sweep.mailed_requests} requests, "
+        f"breaches audited {sweep.breaches}, still due {sweep.left_due}"
     )
     print("  claiming query:")
     print(indent(sweep.claim_plan))
@@ -192,20 +192,21 @@ def run(args: argparse.Namespace, bench: database.Bench, out: Outcome) -> None:
     out.add(
         "sweep_sla pass",
         f"{sweep.seconds:.2f} s",
-        f"<= {SWEEP_TARGET_S:.0f} s: {met(sweep.seconds <= SWEEP_TARGET_S)}",
+        f"<= {SWEEP_TARGET_S:.1f} s: {met(sweep.seconds <= SWEEP_TARGET_S)}",
     )
     breaches = dict(generate.DUE_KINDS)[100]
     sweep_ok = (
         sweep.alerted == generate.DUE_CLOCKS
-        and sweep.queued == generate.DUE_CLOCKS
+        and sweep.mailed_requests == generate.DUE_CLOCKS
         and sweep.breaches == breaches
         and sweep.left_due == 0
     )
     out.add(
-        "sweep alerted / queued / breaches",
-        f"{sweep.alerted} / {sweep.queued} / {sweep.breaches}",
+        "sweep alerted / mailed / breaches",
+        f"{sweep.alerted} / {sweep.mailed_requests} / {sweep.breaches}",
         out.check(sweep_ok, f"sweeper alerted {sweep.alerted}, not {generate.DUE_CLOCKS}")
-        + f" (want {generate.DUE_CLOCKS} / {generate.DUE_CLOCKS} / {breaches})",
+        + f" (want {generate.DUE_CLOCKS} / {generate.DUE_CLOCKS} / {breaches});"
+        f" {sweep.mails} outbox rows",
     )
     out.add(
         "sweeper plans",
@@ -234,6 +235,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
+    parser.add_argument(
+        "--database", default=database.NAME, help=f"database name (default {database.NAME})"
+    )
     parser.add_argument("--api-requests", type=int, default=2000, help="POSTs (default 2000)")
     parser.add_argument("--api-threads", type=int, default=8, help="client threads (default 8)")
     args = parser.parse_args(argv)
@@ -241,7 +245,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.requests = QUICK_REQUESTS if args.quick else FULL_REQUESTS
     print("\n".join(machine()))
     with tempfile.TemporaryDirectory(prefix="desk-bench-") as tmp:
-        bench = database.bench_database(Path(tmp))
+        bench = database.bench_database(Path(tmp), args.database)
         database.recreate(bench)
         print(f"postgres: {database.server_version(bench)}")
         print(

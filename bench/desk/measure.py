@@ -13,13 +13,14 @@ from html import unescape
 from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.db.models import Q
-from huey.contrib.djhuey import HUEY
 
 from supportdesk.audit.models import AuditEvent
 from supportdesk.calendars.engine import load_calendars
+from supportdesk.notifications.models import Notification
 from supportdesk.sla.models import SlaClock
 from supportdesk.slamath.clock import ClockEvent, EventKind, evaluate, next_alert
 from supportdesk.tickets.models import Request
+from supportdesk.tickets.notifications import MailEvent
 from supportdesk.tickets.queues import by_resolution_due
 from supportdesk.tickets.sweeper import BATCH, sweep_sla
 
@@ -204,7 +205,8 @@ def time_queue(
 class SweepResult:
     seconds: float
     alerted: int
-    queued: int  # notification jobs added to the queue
+    mails: int  # outbox rows written: one per alert and recipient
+    mailed_requests: int  # requests with at least one of them
     breaches: int  # sla.breached audit events written
     left_due: int
     claim_plan: str
@@ -231,14 +233,16 @@ def time_sweep(now: datetime) -> SweepResult:
         .explain(analyze=True, buffers=True)
     )
     breaches = AuditEvent.objects.filter(action="sla.breached")
-    breaches_before, queued_before = breaches.count(), int(HUEY.pending_count())
+    sla_mails = Notification.objects.filter(event__in=(MailEvent.SLA_WARNING, MailEvent.SLA_BREACH))
+    breaches_before, mails_before = breaches.count(), sla_mails.count()
     started = time.perf_counter()
     alerted = sweep_sla(now=now)
     seconds = time.perf_counter() - started
     return SweepResult(
         seconds=seconds,
         alerted=alerted,
-        queued=int(HUEY.pending_count()) - queued_before,
+        mails=sla_mails.count() - mails_before,
+        mailed_requests=sla_mails.values("thread").distinct().count(),
         breaches=breaches.count() - breaches_before,
         left_due=due.count(),
         claim_plan=claim_plan,
