@@ -37,7 +37,7 @@ class Notification(models.Model):
     language = models.CharField(_("language"), max_length=8)
     subject = models.TextField(_("subject"))
     body = models.TextField(_("text"))
-    # Headers of the domain's choosing (Auto-Submitted, Reply-To, X-Supportdesk-*).
+    # Headers no column holds: Reply-To, and Auto-Submitted on automatic mail.
     headers = models.JSONField(_("headers"), default=dict, blank=True)
     # Files in the default storage: [{"path", "name", "content_type", "size"}].
     attachments = models.JSONField(_("attachments"), default=list, blank=True)

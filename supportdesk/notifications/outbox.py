@@ -6,18 +6,25 @@ requests or people: the domains compose their mails (``tickets/notifications.py`
 
 from __future__ import annotations
 
+import functools
+import json
 import logging
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat, Replace
 
-from supportdesk.notifications.models import Notification, NotificationChannel
+from supportdesk.notifications.models import (
+    Notification,
+    NotificationChannel,
+    NotificationState,
+)
 
 log = logging.getLogger(__name__)
 
@@ -50,54 +57,120 @@ class OutgoingMail:
     attachments: tuple[StoredFile, ...] = ()
 
 
-def enqueue(mail: OutgoingMail, *, now: datetime) -> Notification:
+class Queued(NamedTuple):
+    pk: int
+    message_id: str
+
+
+def enqueue(mail: OutgoingMail, *, now: datetime) -> Queued:
     return enqueue_many([mail], now=now)[0]
 
 
-def enqueue_many(mails: Sequence[OutgoingMail], *, now: datetime) -> list[Notification]:
-    """Insert one row per mail (one INSERT, one UPDATE for the Message-IDs), due at ``now``."""
+def enqueue_many(mails: Sequence[OutgoingMail], *, now: datetime) -> list[Queued]:
+    """Write one row per mail, due at ``now``: two statements whatever the number. A job's
+    batch on PostgreSQL (``COPY_FROM`` rows or more) takes its ids first and is copied in,
+    which costs a fraction of an INSERT's Python work; otherwise the rows are inserted and
+    their Message-IDs, which carry the row id, set by one UPDATE."""
     if not mails:
         return []
-    domain = settings.MAIL_DOMAIN
-    rows = [
-        Notification(
-            channel=NotificationChannel.EMAIL,
-            event=mail.event,
-            thread=mail.thread,
-            recipient=mail.to,
-            language=mail.language,
-            # A header is one line: a subject typed with a line break still sends.
-            subject=" ".join(mail.subject.split()),
-            body=mail.body,
-            headers=_headers(mail),
-            attachments=[
-                {"path": f.path, "name": f.name, "content_type": f.content_type, "size": f.size}
-                for f in mail.attachments
-            ],
-            message_id=f"{(mail.thread or 'sd').lower()}{_ROW_ID}{secrets.token_hex(6)}@{domain}",
-            in_reply_to=mail.in_reply_to,
-            references=" ".join(mail.references),
-            next_attempt_at=now,
-            created_at=now,
-        )
-        for mail in mails
-    ]
+    if len(mails) >= COPY_FROM and connection.vendor == "postgresql":
+        queued = _copy(mails, now=now)
+    else:
+        queued = _insert(mails, now=now)
+    kick_after_commit()
+    return queued
+
+
+# A batch at least this large is copied in on PostgreSQL (the SLA sweeper's are).
+COPY_FROM = 100
+# What every new row starts with, beside what the mail says.
+_FRESH = {
+    "channel": NotificationChannel.EMAIL.value,
+    "state": NotificationState.PENDING.value,
+    "attempts": 0,
+    "answers_lost": 0,
+    "claimed_until": None,
+    "lease": "",
+    "first_attempt_at": None,
+    "sent_at": None,
+    "last_error": "",
+}
+
+
+def _values(mail: OutgoingMail, message_id: str, now: datetime) -> dict[str, object]:
+    return {
+        **_FRESH,
+        "event": mail.event,
+        "thread": mail.thread,
+        "recipient": mail.to,
+        "language": mail.language,
+        # A header is one line: a subject typed with a line break still sends.
+        "subject": " ".join(mail.subject.split()),
+        "body": mail.body,
+        "headers": _headers(mail),
+        "attachments": [
+            {"path": f.path, "name": f.name, "content_type": f.content_type, "size": f.size}
+            for f in mail.attachments
+        ],
+        "message_id": message_id,
+        "in_reply_to": mail.in_reply_to,
+        "references": " ".join(mail.references),
+        "next_attempt_at": now,
+        "created_at": now,
+    }
+
+
+def _message_id(mail: OutgoingMail, row_id: int | str) -> str:
+    """``sd-123.n4567.1f2e3d4c5b6a@desk.example``: the request, the row, 48 random bits."""
+    thread = (mail.thread or "sd").lower()
+    return f"{thread}.n{row_id}.{secrets.token_hex(6)}@{settings.MAIL_DOMAIN}"
+
+
+def _insert(mails: Sequence[OutgoingMail], *, now: datetime) -> list[Queued]:
+    rows = [Notification(**_values(mail, _message_id(mail, "#"), now)) for mail in mails]
     Notification.objects.bulk_create(rows)
     with_row_id = Concat(Value(".n"), Cast("id", CharField()), Value("."))
     Notification.objects.filter(pk__in=[row.pk for row in rows]).update(
         # django-stubs type the replacement as a Value; Django takes any expression.
         message_id=Replace("message_id", Value(_ROW_ID), with_row_id)  # type: ignore[arg-type]
     )
-    for row in rows:
-        row.message_id = row.message_id.replace(_ROW_ID, f".n{row.pk}.")
-    kick_after_commit()
-    return rows
+    return [Queued(row.pk, row.message_id.replace(_ROW_ID, f".n{row.pk}.")) for row in rows]
+
+
+def _copy(mails: Sequence[OutgoingMail], *, now: datetime) -> list[Queued]:
+    table = Notification._meta.db_table
+    fields = [field for field in Notification._meta.concrete_fields if not field.primary_key]
+    quote = connection.ops.quote_name
+    columns = ", ".join([quote("id"), *(quote(str(field.column)) for field in fields)])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [table, len(mails)],
+        )
+        ids = [row_id for (row_id,) in cursor.fetchall()]
+        queued = [
+            Queued(row_id, _message_id(mail, row_id))
+            for row_id, mail in zip(ids, mails, strict=True)
+        ]
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for (row_id, message_id), mail in zip(queued, mails, strict=True):
+                values = _values(mail, message_id, now)
+                values["headers"] = _headers_json(tuple(_headers(mail).items()))
+                values["attachments"] = json.dumps(values["attachments"])
+                copy.write_row([row_id, *(values[field.attname] for field in fields)])
+    return queued
+
+
+@functools.lru_cache(maxsize=16)
+def _headers_json(headers: tuple[tuple[str, str], ...]) -> str:
+    """A job's mails share a few sets of headers: each is encoded once."""
+    return json.dumps(dict(headers))
 
 
 def _headers(mail: OutgoingMail) -> dict[str, str]:
-    headers = {"Reply-To": settings.SUPPORT_ADDRESS, "X-Supportdesk-Event": mail.event}
-    if mail.thread:
-        headers["X-Supportdesk-Request"] = mail.thread
+    """The headers no column holds (the sender adds X-Supportdesk-Event and -Request from
+    ``event`` and ``thread``, the Message-ID and the thread's from theirs)."""
+    headers = {"Reply-To": settings.SUPPORT_ADDRESS}
     if mail.automatic:
         headers["Auto-Submitted"] = "auto-generated"
         # Exchange and Outlook send no out-of-office reply to a mail carrying this.

@@ -126,7 +126,9 @@ def _deliver(transport: Transport, row: Notification) -> Delivery:
 
 
 def build_message(row: Notification) -> EmailMessage:
-    headers = {**row.headers, "Message-ID": f"<{row.message_id}>"}
+    headers = {**row.headers, "Message-ID": f"<{row.message_id}>", "X-Supportdesk-Event": row.event}
+    if row.thread:
+        headers["X-Supportdesk-Request"] = row.thread
     if row.in_reply_to:
         headers["In-Reply-To"] = f"<{row.in_reply_to}>"
     if row.references:

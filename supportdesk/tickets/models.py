@@ -133,7 +133,12 @@ class Request(models.Model):
 
     @property
     def reference(self) -> str:
-        return f"SD-{self.pk}"
+        return reference_of(self.pk)
+
+
+def reference_of(request_id: int) -> str:
+    """How people name a request: "SD-123"."""
+    return f"SD-{request_id}"
 
 
 class MessageKind(models.TextChoices):

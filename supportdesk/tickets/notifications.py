@@ -19,23 +19,25 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from supportdesk.notifications.models import Notification
-from supportdesk.notifications.outbox import OutgoingMail, StoredFile, enqueue_many
+from supportdesk.notifications.outbox import OutgoingMail, Queued, StoredFile, enqueue_many
 from supportdesk.sla.models import ClockKind
 from supportdesk.staff.models import StaffEvent, StaffRole
 from supportdesk.staff.preferences import wants_mail
-from supportdesk.tickets.access import staff_member
-from supportdesk.tickets.links import desk_url, downgrade_url, portal_url
+from supportdesk.tickets.access import is_lead, staff_member
+from supportdesk.tickets.links import absolute, desk_url, downgrade_url, portal_url
 from supportdesk.tickets.models import (
     Attachment,
     DowngradeProposal,
     Message,
     Request,
     Status,
+    reference_of,
 )
 
 # Staff read times in the vendor's zone; customers in their organization's.
@@ -86,10 +88,23 @@ class Thread:
 
 @dataclass(frozen=True)
 class SlaAlert:
-    request: Request  # with STAFF_RELATED of the assignee and the contract's people
+    """A clock of a request past a threshold, with what its mail says and who gets it."""
+
+    request_id: int
+    subject: str
+    organization: str
+    priority: str
+    status: str
+    assignee_id: int | None
+    engineer_id: int | None  # the contract's dedicated engineer
+    manager_id: int | None  # and personal manager
     clock: ClockKind
     percent: int  # 75, 90 or 100 (the breach)
     due_at: datetime | None
+
+    @property
+    def reference(self) -> str:
+        return reference_of(self.request_id)
 
 
 # -- customers ------------------------------------------------------------------------------
@@ -129,7 +144,7 @@ def notify_opened(
             opening = request.customer_message_id  # the customer's e-mail that opened it
             mails.append(
                 _mail(
-                    customer, MailEvent.ACKNOWLEDGED, request, _("Request registered"), lines,
+                    customer, MailEvent.ACKNOWLEDGED, request.reference, _("Request registered"), lines,
                     thread=Thread(root="", customer=opening),
                 )
             )  # fmt: skip
@@ -150,7 +165,7 @@ def notify_opened(
                 "",
                 desk_url(request),
             ]
-            mails.append(_mail(person, MailEvent.NEW_REQUEST, request, subject, lines))
+            mails.append(_mail(person, MailEvent.NEW_REQUEST, request.reference, subject, lines))
     enqueue_many(mails, now=now)
 
 
@@ -172,7 +187,7 @@ def notify_vendor_reply(request: Request, message: Message, *, actor: User, now:
         lines += ["", _reply_hint(request)]
         subject = f"Re: {request.subject}"
         mail = _mail(
-            customer, MailEvent.VENDOR_REPLIED, request, subject, lines,
+            customer, MailEvent.VENDOR_REPLIED, request.reference, subject, lines,
             thread=thread_of(request), automatic=False, attachments=attached,
         )  # fmt: skip
     enqueue_many([mail], now=now)
@@ -195,7 +210,7 @@ def notify_waiting(request: Request, *, actor: User, reason: str, now: datetime)
             _reply_hint(request),
         ]
         mail = _mail(
-            customer, MailEvent.WAITING_FOR_CUSTOMER, request, _("We need your answer"), lines,
+            customer, MailEvent.WAITING_FOR_CUSTOMER, request.reference, _("We need your answer"), lines,
             thread=thread_of(request),
         )  # fmt: skip
     enqueue_many([mail], now=now)
@@ -216,7 +231,7 @@ def notify_priority_corrected(
             _reply_hint(request),
         ]
         mail = _mail(
-            customer, MailEvent.PRIORITY_CORRECTED, request, _("Priority corrected"), lines,
+            customer, MailEvent.PRIORITY_CORRECTED, request.reference, _("Priority corrected"), lines,
             thread=thread_of(request),
         )  # fmt: skip
     enqueue_many([mail], now=now)
@@ -246,7 +261,7 @@ def notify_downgrade_proposed(
             _("Decline: %(url)s") % {"url": downgrade_url(**link, accept=False)},
         ]
         mail = _mail(
-            customer, MailEvent.DOWNGRADE_PROPOSED, request, _("Lower the priority?"), lines,
+            customer, MailEvent.DOWNGRADE_PROPOSED, request.reference, _("Lower the priority?"), lines,
             thread=thread_of(request),
         )  # fmt: skip
     enqueue_many([mail], now=now)
@@ -277,7 +292,7 @@ def notify_resolved(request: Request, *, actor: User, summary: str, now: datetim
             % {"days": settings.AUTO_CLOSE_BUSINESS_DAYS},
         ]
         mail = _mail(
-            customer, MailEvent.RESOLVED, request, _("Request resolved"), lines,
+            customer, MailEvent.RESOLVED, request.reference, _("Request resolved"), lines,
             thread=thread_of(request),
         )  # fmt: skip
     enqueue_many([mail], now=now)
@@ -303,7 +318,7 @@ def notify_closed(request: Request, *, actor: User | None, now: datetime) -> Non
             )
         lines.append(_("If the problem comes back, please open a new request."))
         mail = _mail(
-            customer, MailEvent.CLOSED, request, _("Request closed"), lines,
+            customer, MailEvent.CLOSED, request.reference, _("Request closed"), lines,
             thread=thread_of(request),
         )  # fmt: skip
     enqueue_many([mail], now=now)
@@ -337,7 +352,7 @@ def notify_customer_reply(
                 desk_url(request),
             ]
             mails.append(
-                _mail(person, MailEvent.CUSTOMER_REPLIED, request, subject, lines,
+                _mail(person, MailEvent.CUSTOMER_REPLIED, request.reference, subject, lines,
                       thread=thread_of(request))
             )  # fmt: skip
     enqueue_many(mails, now=now)
@@ -363,66 +378,71 @@ def notify_assigned(request: Request, *, actor: User, now: datetime) -> None:
                 desk_url(request),
             ]
             mails.append(
-                _mail(person, MailEvent.ASSIGNED, request, subject, lines,
+                _mail(person, MailEvent.ASSIGNED, request.reference, subject, lines,
                       thread=thread_of(request))
             )  # fmt: skip
     enqueue_many(mails, now=now)
 
 
-def notify_sla_alerts(alerts: Sequence[SlaAlert], *, now: datetime) -> list[Notification]:
-    """The sweeper's batch in one insert: each warning to the assignee, the dedicated
-    engineer and the personal manager; a breach also to the support leads."""
+def notify_sla_alerts(alerts: Sequence[SlaAlert], *, now: datetime) -> list[Queued]:
+    """The sweeper's batch, in one insert: each warning to the assignee, the dedicated
+    engineer and the personal manager; a breach also to the support leads. The people come
+    in one query, and each alert's text is rendered once per language it is read in."""
     if not alerts:
         return []
-    leads: list[User] = []
-    if any(alert.percent == 100 for alert in alerts):
-        leads = list(
-            User.objects.filter(staff__role=StaffRole.LEAD, is_active=True).select_related(
-                STAFF_RELATED
-            )
-        )
-    roots = _roots([alert.request for alert in alerts])
-    mails = []
+    breach = any(alert.percent == 100 for alert in alerts)
+    named = {
+        person
+        for alert in alerts
+        for person in (alert.assignee_id, alert.engineer_id, alert.manager_id)
+        if person is not None
+    }
+    who = Q(pk__in=named) | Q(staff__role=StaffRole.LEAD) if breach else Q(pk__in=named)
+    people = {user.pk: user for user in User.objects.filter(who).select_related(STAFF_RELATED)}
+    leads = [user for user in people.values() if is_lead(user)]
+    roots = _roots([alert.reference for alert in alerts])
+    recipients = []
     for alert in alerts:
-        request, breach = alert.request, alert.percent == 100
-        contract = request.contract
-        people: list[User | None] = [
-            request.assignee,
-            contract.dedicated_engineer,
-            contract.personal_manager,
-        ]
-        if breach:
-            people.extend(leads)
-        event = StaffEvent.SLA_BREACH if breach else StaffEvent.SLA_WARNING
-        thread = Thread(root=roots.get(request.reference, ""), customer="")
-        for person in _staff(people, event, actor=None):
-            with translation.override(person.language):
-                clock = str(ClockKind(alert.clock).label)
-                if breach:
-                    subject = _("SLA breached: %(clock)s of %(ref)s") % {
-                        "clock": clock,
-                        "ref": request.reference,
-                    }
-                else:
-                    subject = _("SLA warning %(percent)s%%: %(clock)s of %(ref)s") % {
-                        "percent": alert.percent,
-                        "clock": clock,
-                        "ref": request.reference,
-                    }
-                lines = [
-                    _title(request),
-                    _summary(request),
-                    _("Due: %(due)s") % {"due": _local(alert.due_at, STAFF_ZONE)},
-                    "",
-                    desk_url(request),
-                ]
-                mails.append(
-                    _mail(
-                        person, MailEvent.SLA_BREACH if breach else MailEvent.SLA_WARNING,
-                        request, subject, lines, thread=thread,
-                    )
-                )  # fmt: skip
+        ids = (alert.assignee_id, alert.engineer_id, alert.manager_id)
+        candidates = [people.get(pk) for pk in ids if pk is not None]
+        if alert.percent == 100:
+            recipients.append(_staff([*candidates, *leads], StaffEvent.SLA_BREACH, actor=None))
+        else:
+            recipients.append(_staff(candidates, StaffEvent.SLA_WARNING, actor=None))
+    texts: dict[tuple[int, str], tuple[str, list[str]]] = {}
+    for language in sorted({person.language for people_ in recipients for person in people_}):
+        with translation.override(language):
+            for index, alert in enumerate(alerts):
+                if any(person.language == language for person in recipients[index]):
+                    texts[index, language] = _sla_text(alert)
+    mails = [
+        _mail(
+            person, MailEvent.SLA_BREACH if alert.percent == 100 else MailEvent.SLA_WARNING,
+            alert.reference, *texts[index, person.language],
+            thread=Thread(root=roots.get(alert.reference, ""), customer=""),
+        )
+        for index, alert in enumerate(alerts)
+        for person in recipients[index]
+    ]  # fmt: skip
     return enqueue_many(mails, now=now)
+
+
+def _sla_text(alert: SlaAlert) -> tuple[str, list[str]]:
+    """The subject and lines of an SLA mail, in the active language."""
+    values = {"clock": str(alert.clock.label), "ref": alert.reference, "percent": alert.percent}
+    if alert.percent == 100:
+        subject = _("SLA breached: %(clock)s of %(ref)s") % values
+    else:
+        subject = _("SLA warning %(percent)s%%: %(clock)s of %(ref)s") % values
+    summary = [alert.organization, alert.priority, str(Status(alert.status).label)]
+    lines = [
+        f"{alert.reference}: {alert.subject}",
+        " · ".join(summary),
+        _("Due: %(due)s") % {"due": _local(alert.due_at, STAFF_ZONE)},
+        "",
+        absolute(reverse("workspace:request", args=[alert.request_id])),
+    ]
+    return subject, lines
 
 
 # -- threads ---------------------------------------------------------------------------------
@@ -432,15 +452,15 @@ def thread_of(request: Request) -> Thread:
     """The request's thread: its acknowledgement's Message-ID (one indexed read) and the
     customer's latest e-mail."""
     return Thread(
-        root=_roots([request]).get(request.reference, ""),
+        root=_roots([request.reference]).get(request.reference, ""),
         customer=request.customer_message_id,
     )
 
 
-def _roots(requests: Iterable[Request]) -> dict[str, str]:
-    references = [request.reference for request in requests]
+def _roots(references: Iterable[str]) -> dict[str, str]:
+    """The acknowledgement's Message-ID of each request that has one."""
     acknowledgements = Notification.objects.filter(
-        thread__in=references, event=MailEvent.ACKNOWLEDGED
+        thread__in=list(references), event=MailEvent.ACKNOWLEDGED
     ).order_by("-pk")
     # The first acknowledgement wins: the dict keeps the last value written for a key.
     return dict(acknowledgements.values_list("thread", "message_id"))
@@ -494,7 +514,7 @@ def _staff(people: Iterable[User | None], event: StaffEvent, *, actor: User | No
 def _mail(
     person: Person,
     event: MailEvent,
-    request: Request,
+    reference: str,
     subject: str,
     lines: Iterable[str],
     *,
@@ -506,9 +526,9 @@ def _mail(
         to=person.address,
         language=person.language,
         event=event,
-        subject=f"[{request.reference}] {subject}",
+        subject=f"[{reference}] {subject}",
         body="\n".join(lines) + "\n",
-        thread=request.reference,
+        thread=reference,
         automatic=automatic,
         in_reply_to=thread.in_reply_to if thread else "",
         references=thread.references if thread else (),

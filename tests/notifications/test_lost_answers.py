@@ -11,7 +11,7 @@ from django.db import transaction
 from pytest_django.fixtures import Settings
 
 from supportdesk.notifications.models import Notification, NotificationState
-from supportdesk.notifications.outbox import OutgoingMail, enqueue_many
+from supportdesk.notifications.outbox import OutgoingMail, Queued, enqueue_many
 from supportdesk.notifications.sender import send_batch
 from supportdesk.notifications.transport import PATIENCE
 from tests.notifications.conftest import SmtpServer, mailer
@@ -20,7 +20,7 @@ T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 TIMEOUT = 1.0
 
 
-def one_mail() -> Notification:
+def one_mail() -> Queued:
     with transaction.atomic():
         (row,) = enqueue_many(
             [OutgoingMail(to="anna@alfa.example", language="ru", event="test.event",

@@ -5,6 +5,7 @@ ones again."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,13 @@ from pytest_django.fixtures import Settings
 from supportdesk.audit.models import AuditEvent
 from supportdesk.notifications.actions import retry_failed
 from supportdesk.notifications.models import Notification, NotificationState
-from supportdesk.notifications.outbox import OutgoingMail, StoredFile, enqueue_many
+from supportdesk.notifications.outbox import (
+    COPY_FROM,
+    OutgoingMail,
+    Queued,
+    StoredFile,
+    enqueue_many,
+)
 from supportdesk.notifications.sender import RETRY_FOR, send_batch
 from tests.notifications.conftest import Inbox, SmtpServer
 from tests.tickets.conftest import Desk
@@ -35,12 +42,12 @@ def mail(n: int, **changes: Any) -> OutgoingMail:
     return OutgoingMail(**fields)
 
 
-def write(mails: list[OutgoingMail], now: datetime = T0) -> list[Notification]:
+def write(mails: list[OutgoingMail], now: datetime = T0) -> list[Queued]:
     with transaction.atomic():
         return enqueue_many(mails, now=now)
 
 
-def state(row: Notification) -> Notification:
+def state(row: Queued) -> Notification:
     return Notification.objects.get(pk=row.pk)
 
 
@@ -160,3 +167,39 @@ def test_a_missing_attachment_fails_the_row_not_the_batch(db: None, smtp: Inbox)
     assert state(broken).state == NotificationState.FAILED
     assert "attachment is missing" in state(broken).last_error
     assert state(fine).state == NotificationState.SENT
+
+
+def test_a_jobs_large_batch_is_written_like_an_actions_small_one(db: None) -> None:
+    """A batch of COPY_FROM rows or more is copied in on PostgreSQL; the rows are the same."""
+    file = StoredFile(path="attachments/a.txt", name="a.txt", content_type="text/plain", size=3)
+    big = [
+        mail(n, attachments=(file,), in_reply_to="c@alfa.example", references=("r1", "r2"))
+        for n in range(COPY_FROM)
+    ]
+    small = big[:2]
+
+    rows = {
+        "large": enqueue_many(big, now=T0),
+        "small": enqueue_many(small, now=T0),
+    }
+
+    for queued in rows.values():
+        stored = Notification.objects.get(pk=queued[1].pk)
+        assert stored.message_id == queued[1].message_id
+        assert re.fullmatch(rf"sd-1\.n{stored.pk}\.[0-9a-f]{{12}}@127\.0\.0\.1", stored.message_id)
+        assert (stored.recipient, stored.subject, stored.body) == (
+            "person1@alfa.example", "Mail 1", "Text 1\n",
+        )  # fmt: skip
+        assert stored.headers == {
+            "Reply-To": "support@supportdesk.invalid", "Auto-Submitted": "auto-generated",
+            "X-Auto-Response-Suppress": "All",
+        }  # fmt: skip
+        assert stored.attachments == [
+            {"path": "attachments/a.txt", "name": "a.txt", "content_type": "text/plain", "size": 3}
+        ]
+        assert (stored.in_reply_to, stored.references) == ("c@alfa.example", "r1 r2")
+        assert (stored.state, stored.attempts, stored.next_attempt_at, stored.created_at) == (
+            NotificationState.PENDING, 0, T0, T0,
+        )  # fmt: skip
+    assert Notification.objects.count() == COPY_FROM + 2
+    assert len({row.message_id for row in Notification.objects.all()}) == COPY_FROM + 2

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from supportdesk.audit.models import AuditEvent
 from supportdesk.notifications.models import Notification, NotificationState
-from supportdesk.notifications.outbox import OutgoingMail, enqueue_many
+from supportdesk.notifications.outbox import OutgoingMail, Queued, enqueue_many
 from supportdesk.staff.models import NotificationPreferences, StaffMember
 from tests.tickets.conftest import Desk
 from tests.workspace.conftest import NOW, browser
@@ -51,7 +51,7 @@ def test_customers_have_no_mail_pages(desk: Desk) -> None:
     assert client.post("/desk/outbox/retry/", {"notification": "all"}).status_code == 404
 
 
-def failed_rows(count: int) -> list[Notification]:
+def failed_rows(count: int) -> list[Queued]:
     with transaction.atomic():
         rows = enqueue_many(
             [OutgoingMail(to=f"p{n}@alfa.example", language="ru", event="request.resolved",
