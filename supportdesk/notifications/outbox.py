@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import operator
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -139,9 +140,9 @@ def _insert(mails: Sequence[OutgoingMail], *, now: datetime) -> list[Queued]:
 
 def _copy(mails: Sequence[OutgoingMail], *, now: datetime) -> list[Queued]:
     table = Notification._meta.db_table
-    fields = [field for field in Notification._meta.concrete_fields if not field.primary_key]
-    quote = connection.ops.quote_name
-    columns = ", ".join([quote("id"), *(quote(str(field.column)) for field in fields)])
+    fields = [str(f.column) for f in Notification._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(column) for column in ["id", *fields])
+    values_of = operator.itemgetter(*fields)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
@@ -156,8 +157,9 @@ def _copy(mails: Sequence[OutgoingMail], *, now: datetime) -> list[Queued]:
             for (row_id, message_id), mail in zip(queued, mails, strict=True):
                 values = _values(mail, message_id, now)
                 values["headers"] = _headers_json(tuple(_headers(mail).items()))
-                values["attachments"] = json.dumps(values["attachments"])
-                copy.write_row([row_id, *(values[field.attname] for field in fields)])
+                files = values["attachments"]
+                values["attachments"] = json.dumps(files) if files else "[]"
+                copy.write_row((row_id, *values_of(values)))
     return queued
 
 

@@ -409,40 +409,63 @@ def notify_sla_alerts(alerts: Sequence[SlaAlert], *, now: datetime) -> list[Queu
             recipients.append(_staff([*candidates, *leads], StaffEvent.SLA_BREACH, actor=None))
         else:
             recipients.append(_staff(candidates, StaffEvent.SLA_WARNING, actor=None))
-    texts: dict[tuple[int, str], tuple[str, list[str]]] = {}
-    for language in sorted({person.language for people_ in recipients for person in people_}):
+    languages = {person.language for people_ in recipients for person in people_}
+    words = {}
+    for language in languages:
         with translation.override(language):
-            for index, alert in enumerate(alerts):
-                if any(person.language == language for person in recipients[index]):
-                    texts[index, language] = _sla_text(alert)
-    mails = [
-        _mail(
-            person, MailEvent.SLA_BREACH if alert.percent == 100 else MailEvent.SLA_WARNING,
-            alert.reference, *texts[index, person.language],
-            thread=Thread(root=roots.get(alert.reference, ""), customer=""),
-        )
-        for index, alert in enumerate(alerts)
-        for person in recipients[index]
-    ]  # fmt: skip
+            words[language] = _SlaWords.active()
+    mails = []
+    for alert, people_ in zip(alerts, recipients, strict=True):
+        if not people_:
+            continue
+        event = MailEvent.SLA_BREACH if alert.percent == 100 else MailEvent.SLA_WARNING
+        thread = Thread(root=roots.get(alert.reference, ""), customer="")
+        link = absolute(reverse("workspace:request", args=[alert.request_id]))
+        texts: dict[str, tuple[str, list[str]]] = {}
+        for person in people_:
+            if person.language not in texts:
+                texts[person.language] = words[person.language].render(alert, link)
+            subject, lines = texts[person.language]
+            mails.append(_mail(person, event, alert.reference, subject, lines, thread=thread))
     return enqueue_many(mails, now=now)
 
 
-def _sla_text(alert: SlaAlert) -> tuple[str, list[str]]:
-    """The subject and lines of an SLA mail, in the active language."""
-    values = {"clock": str(alert.clock.label), "ref": alert.reference, "percent": alert.percent}
-    if alert.percent == 100:
-        subject = _("SLA breached: %(clock)s of %(ref)s") % values
-    else:
-        subject = _("SLA warning %(percent)s%%: %(clock)s of %(ref)s") % values
-    summary = [alert.organization, alert.priority, str(Status(alert.status).label)]
-    lines = [
-        f"{alert.reference}: {alert.subject}",
-        " · ".join(summary),
-        _("Due: %(due)s") % {"due": _local(alert.due_at, STAFF_ZONE)},
-        "",
-        absolute(reverse("workspace:request", args=[alert.request_id])),
-    ]
-    return subject, lines
+@dataclass(frozen=True)
+class _SlaWords:
+    """An SLA mail's words in one language, looked up once for the sweeper's batch."""
+
+    breached: str
+    warning: str
+    due: str
+    clocks: dict[str, str]
+    statuses: dict[str, str]
+
+    @classmethod
+    def active(cls) -> _SlaWords:
+        """In the active language."""
+        return cls(
+            breached=_("SLA breached: %(clock)s of %(ref)s"),
+            warning=_("SLA warning %(percent)s%%: %(clock)s of %(ref)s"),
+            due=_("Due: %(due)s"),
+            clocks={kind.value: str(kind.label) for kind in ClockKind},
+            statuses={status.value: str(status.label) for status in Status},
+        )
+
+    def render(self, alert: SlaAlert, link: str) -> tuple[str, list[str]]:
+        values = {
+            "clock": self.clocks[alert.clock],
+            "ref": alert.reference,
+            "percent": alert.percent,
+        }
+        subject = (self.breached if alert.percent == 100 else self.warning) % values
+        lines = [
+            f"{alert.reference}: {alert.subject}",
+            " · ".join([alert.organization, alert.priority, self.statuses[alert.status]]),
+            self.due % {"due": _local(alert.due_at, STAFF_ZONE)},
+            "",
+            link,
+        ]
+        return subject, lines
 
 
 # -- threads ---------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from supportdesk.tickets.notifications import SlaAlert, notify_sla_alerts
 
 BATCH = 500
 BREACHED = "sla.breached"
+CLAIM_FIELDS = ("alerted_percent", "next_alert_at", "warning_75_at", "warning_90_at", "due_at")
 OWNER_FIELDS = (
     "pk", "subject", "organization__name", "priority", "status", "assignee_id",
     "contract__dedicated_engineer_id", "contract__personal_manager_id",
@@ -54,6 +55,7 @@ def sweep_sla(*, now: datetime, batch: int = BATCH) -> int:
             due = list(
                 SlaClock.objects.select_for_update(skip_locked=True)
                 .filter(next_alert_at__lte=now)
+                .only(*CLAIM_FIELDS)
                 .order_by("next_alert_at")[:batch]
             )
             if not due:
@@ -78,12 +80,12 @@ def sweep_sla(*, now: datetime, batch: int = BATCH) -> int:
 
 
 def _save_claims(clocks: list[SlaClock]) -> None:
-    """One statement for the batch's claims (``bulk_update``'s CASE expressions cost more
-    to build than the whole pass may take)."""
+    """The batch's claims as one prepared statement run per clock (``bulk_update``'s CASE
+    expressions cost more to build than the whole pass may take). The table's name comes
+    from the model."""
     table = connection.ops.quote_name(SlaClock._meta.db_table)
     with connection.cursor() as cursor:
         cursor.executemany(
-            # The table's name comes from the model, not from input.
             f"UPDATE {table} SET alerted_percent = %s, next_alert_at = %s WHERE id = %s",  # noqa: S608
             [(clock.alerted_percent, clock.next_alert_at, clock.pk) for clock in clocks],
         )
@@ -95,26 +97,17 @@ def _alerts(clocks: list[SlaClock], percents: dict[int, int]) -> list[SlaAlert]:
     owners = Request.objects.filter(
         Q(reaction_clock_id__in=percents) | Q(resolution_clock_id__in=percents)
     ).order_by()
+    kinds = (ClockKind.REACTION, ClockKind.RESOLUTION)
     alerts = []
-    for owner in owners.values(*OWNER_FIELDS):
-        for field, kind in (("reaction_clock_id", ClockKind.REACTION),
-                            ("resolution_clock_id", ClockKind.RESOLUTION)):  # fmt: skip
-            clock_id = owner[field]
-            if clock_id not in percents:
-                continue
-            alerts.append(
-                SlaAlert(
-                    request_id=owner["pk"],
-                    subject=owner["subject"],
-                    organization=owner["organization__name"],
-                    priority=owner["priority"],
-                    status=owner["status"],
-                    assignee_id=owner["assignee_id"],
-                    engineer_id=owner["contract__dedicated_engineer_id"],
-                    manager_id=owner["contract__personal_manager_id"],
-                    clock=kind,
-                    percent=percents[clock_id],
-                    due_at=due_at[clock_id],
-                )
-            )
+    for row in owners.values_list(*OWNER_FIELDS):
+        pk, subject, organization, priority, status, assignee, engineer, manager = row[:8]
+        for clock_id, kind in zip(row[8:], kinds, strict=True):
+            if clock_id in percents:
+                alert = SlaAlert(
+                    request_id=pk, subject=subject, organization=organization,
+                    priority=priority, status=status, assignee_id=assignee,
+                    engineer_id=engineer, manager_id=manager, clock=kind,
+                    percent=percents[clock_id], due_at=due_at[clock_id],
+                )  # fmt: skip
+                alerts.append(alert)
     return alerts
