@@ -15,8 +15,10 @@ The run
    sample of clocks from their events and checks invariants of the whole load;
 2. times ``tickets.queues.by_resolution_due(agent, team_id=<random team>)[:50]`` 300 times
    after a warm-up, and records its plan (EXPLAIN ANALYZE, BUFFERS);
-3. times one ``tickets.sweeper.sweep_sla`` pass, which must alert exactly 1,000 clocks,
-   and records the plans of the claiming query and the owners lookup;
+3. times one ``tickets.sweeper.sweep_sla`` pass, which must alert exactly 1,000 clocks and
+   write their outbox rows, after five rehearsals of it rolled back (a running desk sweeps
+   every minute: its code and pages are warm), and records the plans of the claiming query
+   and the owners lookup;
 4. starts uvicorn (2 workers) on loopback and POSTs 2,000 requests to /api/v1/requests
    from 8 threads with keep-alive connections and a customer's API token;
 5. prints a summary. The exit status is 1 when a correctness check fails (bad data,
@@ -180,8 +182,10 @@ def run(args: argparse.Namespace, bench: database.Bench, out: Outcome) -> None:
     out.check(not pages.problems, "the workspace page failed")
 
     sweep = measure.time_sweep(now)
+    rehearsals = ", ".join(f"{seconds:.2f}" for seconds in sweep.rehearsals)
+    print(f"\nsweeper: {len(sweep.rehearsals)} passes rolled back first: {rehearsals} s")
     print(
-        f"\nsweeper: one pass {sweep.seconds:.2f} s, alerted {sweep.alerted}, "
+        f"sweeper: one pass {sweep.seconds:.2f} s, alerted {sweep.alerted}, "
         f"outbox rows {sweep.mails} for {sweep.mailed_requests} requests, "
         f"breaches audited {sweep.breaches}, still due {sweep.left_due}"
     )
@@ -191,7 +195,7 @@ def run(args: argparse.Namespace, bench: database.Bench, out: Outcome) -> None:
     print(indent(sweep.owners_plan))
     out.add(
         "sweep_sla pass",
-        f"{sweep.seconds:.2f} s",
+        f"{sweep.seconds:.2f} s (first rolled back {sweep.rehearsals[0]:.2f} s)",
         f"<= {SWEEP_TARGET_S:.1f} s: {met(sweep.seconds <= SWEEP_TARGET_S)}",
     )
     breaches = dict(generate.DUE_KINDS)[100]
