@@ -15,6 +15,7 @@ from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.db.models import Q
 
+from bench.desk.server import Postgres, cpu_used
 from supportdesk.audit.models import AuditEvent
 from supportdesk.calendars.engine import load_calendars
 from supportdesk.notifications.models import Notification
@@ -207,6 +208,10 @@ def time_queue(
 @dataclass(frozen=True, slots=True)
 class SweepResult:
     seconds: float
+    # CPU of the pass in this process and in PostgreSQL's backends: what a shared machine's
+    # other load does not change.
+    cpu_seconds: float
+    postgres_cpu_seconds: float
     rehearsals: list[float]  # the same pass before it, each rolled back
     alerted: int
     mails: int  # outbox rows written: one per alert and recipient
@@ -234,7 +239,7 @@ class _Rehearsal(Exception):
     pass
 
 
-def time_sweep(now: datetime) -> SweepResult:
+def time_sweep(now: datetime, postgres: Postgres) -> SweepResult:
     due = SlaClock.objects.filter(next_alert_at__lte=now)
     with transaction.atomic():  # FOR UPDATE needs a transaction; nothing is changed
         claim_plan = (
@@ -260,11 +265,16 @@ def time_sweep(now: datetime) -> SweepResult:
     breaches = AuditEvent.objects.filter(action="sla.breached")
     sla_mails = Notification.objects.filter(event__in=(MailEvent.SLA_WARNING, MailEvent.SLA_BREACH))
     breaches_before, mails_before = breaches.count(), sla_mails.count()
+    backends, cpu_started = postgres.cpu(), time.process_time()
     started = time.perf_counter()
     alerted = sweep_sla(now=now)
     seconds = time.perf_counter() - started
+    cpu = time.process_time() - cpu_started
+    postgres_cpu = cpu_used(backends, postgres.cpu())
     return SweepResult(
         seconds=seconds,
+        cpu_seconds=cpu,
+        postgres_cpu_seconds=postgres_cpu,
         rehearsals=rehearsals,
         alerted=alerted,
         mails=sla_mails.count() - mails_before,
