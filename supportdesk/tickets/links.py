@@ -9,8 +9,6 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
-from supportdesk.tickets.models import Request
-
 _SALT = "supportdesk.downgrade-decision"
 
 
@@ -22,12 +20,14 @@ def absolute(path: str) -> str:
     return f"{settings.SITE_URL.rstrip('/')}{path}"
 
 
-def portal_url(request: Request) -> str:
-    return absolute(reverse("portal:request", args=[request.pk]))
+def portal_url(request_id: int) -> str:
+    """The request's page for customers."""
+    return absolute(reverse("portal:request", args=[request_id]))
 
 
-def desk_url(request: Request) -> str:
-    return absolute(reverse("workspace:request", args=[request.pk]))
+def desk_url(request_id: int) -> str:
+    """The request's page for staff."""
+    return absolute(reverse("workspace:request", args=[request_id]))
 
 
 def downgrade_token(*, proposal_id: int, contact_id: int, accept: bool) -> str:

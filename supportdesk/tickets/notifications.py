@@ -19,7 +19,6 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -30,7 +29,7 @@ from supportdesk.sla.models import ClockKind
 from supportdesk.staff.models import StaffEvent, StaffRole
 from supportdesk.staff.preferences import wants_mail
 from supportdesk.tickets.access import is_lead, staff_member
-from supportdesk.tickets.links import absolute, desk_url, downgrade_url, portal_url
+from supportdesk.tickets.links import desk_url, downgrade_url, portal_url
 from supportdesk.tickets.models import (
     Attachment,
     DowngradeProposal,
@@ -163,7 +162,7 @@ def notify_opened(
                 "",
                 request.description,
                 "",
-                desk_url(request),
+                desk_url(request.pk),
             ]
             mails.append(_mail(person, MailEvent.NEW_REQUEST, request.reference, subject, lines))
     enqueue_many(mails, now=now)
@@ -272,7 +271,7 @@ def notify_resolved(request: Request, *, actor: User, summary: str, now: datetim
     customer = _customer(request, actor=actor)
     if customer is None:
         return
-    page = portal_url(request)
+    page = portal_url(request.pk)
     with translation.override(customer.language):
         lines = [
             _("Your request %(title)s is resolved.") % {"title": _title(request)},
@@ -338,6 +337,7 @@ def notify_customer_reply(
         StaffEvent.CUSTOMER_REPLIED,
         actor=actor,
     )
+    thread = thread_of(request) if people else None
     mails = []
     for person in people:
         with translation.override(person.language):
@@ -349,11 +349,11 @@ def notify_customer_reply(
                 "",
                 message.body,
                 "",
-                desk_url(request),
+                desk_url(request.pk),
             ]
             mails.append(
                 _mail(person, MailEvent.CUSTOMER_REPLIED, request.reference, subject, lines,
-                      thread=thread_of(request))
+                      thread=thread)
             )  # fmt: skip
     enqueue_many(mails, now=now)
 
@@ -366,6 +366,7 @@ def notify_assigned(request: Request, *, actor: User, now: datetime) -> None:
         StaffEvent.ASSIGNED,
         actor=actor,
     )
+    thread = thread_of(request) if people else None
     mails = []
     for person in people:
         with translation.override(person.language):
@@ -375,11 +376,11 @@ def notify_assigned(request: Request, *, actor: User, now: datetime) -> None:
                 _summary(request),
                 _("Assigned by %(actor)s.") % {"actor": actor.get_full_name() or actor.username},
                 "",
-                desk_url(request),
+                desk_url(request.pk),
             ]
             mails.append(
                 _mail(person, MailEvent.ASSIGNED, request.reference, subject, lines,
-                      thread=thread_of(request))
+                      thread=thread)
             )  # fmt: skip
     enqueue_many(mails, now=now)
 
@@ -420,7 +421,7 @@ def notify_sla_alerts(alerts: Sequence[SlaAlert], *, now: datetime) -> list[Queu
             continue
         event = MailEvent.SLA_BREACH if alert.percent == 100 else MailEvent.SLA_WARNING
         thread = Thread(root=roots.get(alert.reference, ""), customer="")
-        link = absolute(reverse("workspace:request", args=[alert.request_id]))
+        link = desk_url(alert.request_id)
         texts: dict[str, tuple[str, list[str]]] = {}
         for person in people_:
             if person.language not in texts:
@@ -576,7 +577,7 @@ def _local(at: datetime | None, zone: str) -> str:
 
 
 def _reply_hint(request: Request) -> str:
-    return _("Reply to this e-mail or on the portal: %(url)s") % {"url": portal_url(request)}
+    return _("Reply to this e-mail or on the portal: %(url)s") % {"url": portal_url(request.pk)}
 
 
 def _author(message: Message) -> str:
