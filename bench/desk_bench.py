@@ -15,8 +15,10 @@ The run
    sample of clocks from their events and checks invariants of the whole load;
 2. times ``tickets.queues.by_resolution_due(agent, team_id=<random team>)[:50]`` 300 times
    after a warm-up, and records its plan (EXPLAIN ANALYZE, BUFFERS);
-3. times one ``tickets.sweeper.sweep_sla`` pass, which must alert exactly 1,000 clocks,
-   and records the plans of the claiming query and the owners lookup;
+3. times one ``tickets.sweeper.sweep_sla`` pass, which must alert exactly 1,000 clocks and
+   write their outbox rows, after five rehearsals of it rolled back (a running desk sweeps
+   every minute: its code and pages are warm), and records the plans of the claiming query
+   and the owners lookup;
 4. starts uvicorn (2 workers) on loopback and POSTs 2,000 requests to /api/v1/requests
    from 8 threads with keep-alive connections and a customer's API token;
 5. prints a summary. The exit status is 1 when a correctness check fails (bad data,
@@ -44,7 +46,7 @@ QUEUE_RUNS, QUEUE_WARM_UP = 300, 30
 PAGE_RUNS = 50  # whole workspace pages, first and next
 CHECK_SAMPLE = 2_000
 QUEUE_TARGET_MS = 50.0
-SWEEP_TARGET_S = 2.0
+SWEEP_TARGET_S = 0.3  # issue 7 item 13: 1,000 due clocks among ~285k open
 
 
 @dataclass
@@ -96,6 +98,7 @@ def run(args: argparse.Namespace, bench: database.Bench, out: Outcome) -> None:
     from django.contrib.auth.models import User
 
     from bench.desk import api_load, generate, measure, world
+    from bench.desk.server import Postgres
 
     now = datetime.now(UTC).replace(microsecond=0)
     print(f"generation instant (the sweeper's now): {now.isoformat()}")
@@ -179,11 +182,17 @@ def run(args: argparse.Namespace, bench: database.Bench, out: Outcome) -> None:
         )
     out.check(not pages.problems, "the workspace page failed")
 
-    sweep = measure.time_sweep(now)
+    sweep = measure.time_sweep(now, Postgres(bench.admin_conninfo(), bench.name))
+    rehearsals = ", ".join(f"{seconds:.2f}" for seconds in sweep.rehearsals)
+    print(f"\nsweeper: {len(sweep.rehearsals)} passes rolled back first: {rehearsals} s")
     print(
-        f"\nsweeper: one pass {sweep.seconds:.2f} s, alerted {sweep.alerted}, "
-        f"notifications queued {sweep.queued}, breaches audited {sweep.breaches}, "
-        f"still due {sweep.left_due}"
+        f"sweeper: one pass {sweep.seconds:.2f} s, alerted {sweep.alerted}, "
+        f"outbox rows {sweep.mails} for {sweep.mailed_requests} requests, "
+        f"breaches audited {sweep.breaches}, still due {sweep.left_due}"
+    )
+    print(
+        f"  CPU: this process {sweep.cpu_seconds:.2f} s, PostgreSQL "
+        f"{sweep.postgres_cpu_seconds:.2f} s"
     )
     print("  claiming query:")
     print(indent(sweep.claim_plan))
@@ -191,21 +200,23 @@ def run(args: argparse.Namespace, bench: database.Bench, out: Outcome) -> None:
     print(indent(sweep.owners_plan))
     out.add(
         "sweep_sla pass",
-        f"{sweep.seconds:.2f} s",
-        f"<= {SWEEP_TARGET_S:.0f} s: {met(sweep.seconds <= SWEEP_TARGET_S)}",
+        f"{sweep.seconds:.2f} s (CPU {sweep.cpu_seconds:.2f} + {sweep.postgres_cpu_seconds:.2f}"
+        f" s; first rehearsal {sweep.rehearsals[0]:.2f} s)",
+        f"<= {SWEEP_TARGET_S:.1f} s: {met(sweep.seconds <= SWEEP_TARGET_S)}",
     )
     breaches = dict(generate.DUE_KINDS)[100]
     sweep_ok = (
         sweep.alerted == generate.DUE_CLOCKS
-        and sweep.queued == generate.DUE_CLOCKS
+        and sweep.mailed_requests == generate.DUE_CLOCKS
         and sweep.breaches == breaches
         and sweep.left_due == 0
     )
     out.add(
-        "sweep alerted / queued / breaches",
-        f"{sweep.alerted} / {sweep.queued} / {sweep.breaches}",
+        "sweep alerted / mailed / breaches",
+        f"{sweep.alerted} / {sweep.mailed_requests} / {sweep.breaches}",
         out.check(sweep_ok, f"sweeper alerted {sweep.alerted}, not {generate.DUE_CLOCKS}")
-        + f" (want {generate.DUE_CLOCKS} / {generate.DUE_CLOCKS} / {breaches})",
+        + f" (want {generate.DUE_CLOCKS} / {generate.DUE_CLOCKS} / {breaches});"
+        f" {sweep.mails} outbox rows",
     )
     out.add(
         "sweeper plans",
@@ -234,6 +245,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
+    parser.add_argument(
+        "--database", default=database.NAME, help=f"database name (default {database.NAME})"
+    )
     parser.add_argument("--api-requests", type=int, default=2000, help="POSTs (default 2000)")
     parser.add_argument("--api-threads", type=int, default=8, help="client threads (default 8)")
     args = parser.parse_args(argv)
@@ -241,7 +255,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.requests = QUICK_REQUESTS if args.quick else FULL_REQUESTS
     print("\n".join(machine()))
     with tempfile.TemporaryDirectory(prefix="desk-bench-") as tmp:
-        bench = database.bench_database(Path(tmp))
+        bench = database.bench_database(Path(tmp), args.database)
         database.recreate(bench)
         print(f"postgres: {database.server_version(bench)}")
         print(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
+from email.utils import parseaddr
 from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -85,6 +86,40 @@ def env_networks(name: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Networ
         except ValueError as error:
             raise ImproperlyConfigured(f"{name}: {item!r} is not a CIDR range ({error})") from None
     return networks
+
+
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_DOMAIN = re.compile(rf"(?=.{{1,253}}$){_LABEL}(?:\.{_LABEL})*")
+
+
+def env_domain(name: str, default: str) -> str:
+    """A host name such as ``desk.example.com`` (lower-cased): the right-hand side of the
+    Message-IDs the product writes."""
+    value = env_str(name, default).strip().lower()
+    if not _DOMAIN.fullmatch(value):
+        raise ImproperlyConfigured(f"{name}={value!r} is not a domain name (e.g. desk.example.com)")
+    return value
+
+
+def env_address(name: str, default: str) -> str:
+    """An e-mail address, optionally with a display name: ``Support <support@example.com>``."""
+    value = env_str(name, default).strip()
+    _display, address = parseaddr(value)
+    local, at, domain = address.rpartition("@")
+    if not (local and at and domain) or "\n" in value or "\r" in value:
+        raise ImproperlyConfigured(f"{name}={value!r} is not an e-mail address")
+    return value
+
+
+def env_token(name: str, *, min_length: int = 32) -> str:
+    """An optional bearer token: empty when unset, else at least ``min_length`` characters."""
+    value = env_str(name, "").strip()
+    if value and len(value) < min_length:
+        raise ImproperlyConfigured(
+            f"{name} is too short: use {min_length} or more random characters, e.g. the output "
+            "of python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+        )
+    return value
 
 
 # A statement is prepared on its fifth run on a connection (psycopg's default).
@@ -178,7 +213,8 @@ def mailer_from_env(
     if kind == "smtp":
         options = {"host": host, "port": port, "username": username, "password": password}
         return {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            # Django's, on a connection that tells a lost answer from a refusal.
+            "BACKEND": "supportdesk.notifications.transport.SmtpBackend",
             "OPTIONS": {**options, "use_tls": use_tls, "timeout": 10},
         }
     if kind == "console":

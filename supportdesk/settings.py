@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
@@ -10,13 +11,16 @@ from django.core.exceptions import ImproperlyConfigured
 from supportdesk.env import (
     cache_from_url,
     database_from_url,
+    env_address,
     env_bool,
+    env_domain,
     env_int,
     env_list,
     env_media_types,
     env_networks,
     env_secret,
     env_str,
+    env_token,
     jobs_from_url,
     mailer_from_env,
     storage_from_env,
@@ -46,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "supportdesk.core",
+    "supportdesk.jobs",
     "supportdesk.audit",
     "supportdesk.calendars",
     "supportdesk.sla",
@@ -59,6 +64,7 @@ INSTALLED_APPS = [
     "supportdesk.web",
     "supportdesk.portal",
     "supportdesk.workspace",
+    "supportdesk.monitoring",
     "huey.contrib.djhuey",
     "ninja",  # Swagger UI as static files for /api/docs
 ]
@@ -192,7 +198,8 @@ SECURE_HSTS_SECONDS = env_int(
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SUPPORTDESK_HSTS_SUBDOMAINS", SESSION_COOKIE_SECURE)
 SECURE_HSTS_PRELOAD = env_bool("SUPPORTDESK_HSTS_PRELOAD", SESSION_COOKIE_SECURE)
 SECURE_SSL_REDIRECT = env_bool("SUPPORTDESK_SSL_REDIRECT", SESSION_COOKIE_SECURE)
-SECURE_REDIRECT_EXEMPT = [r"^health$"]  # load balancers probe the web processes over HTTP
+# Load balancers and Prometheus probe the web processes over HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^health$", r"^metrics$"]
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https")
     if env_bool("SUPPORTDESK_PROXY_SSL_HEADER", SESSION_COOKIE_SECURE)
@@ -265,3 +272,15 @@ MAILERS = {
     )
 }
 DEFAULT_FROM_EMAIL = env_str("SUPPORTDESK_MAIL_FROM", "support@supportdesk.invalid")
+# Where customers' answers go (Reply-To of every notification): the mailbox the e-mail
+# reader reads.
+SUPPORT_ADDRESS = env_address("SUPPORTDESK_SUPPORT_ADDRESS", DEFAULT_FROM_EMAIL)
+# The right-hand side of our Message-IDs, by which replies and loops are recognised.
+MAIL_DOMAIN = env_domain("SUPPORTDESK_MAIL_DOMAIN", urlsplit(SITE_URL).hostname or "localhost")
+# Files of a vendor's reply go with its e-mail up to this total; the rest are named in the
+# text, for download on the portal.
+MAIL_ATTACHMENTS_MAX_BYTES = env_int("SUPPORTDESK_MAIL_ATTACHMENTS_MAX_BYTES", 20 * 1024 * 1024)
+
+# -- monitoring: /metrics answers a bearer token or an allowed address; 404 with neither ---
+METRICS_TOKEN = env_token("SUPPORTDESK_METRICS_TOKEN")
+METRICS_ALLOWED_NETWORKS = env_networks("SUPPORTDESK_METRICS_ALLOW")

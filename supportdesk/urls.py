@@ -4,7 +4,8 @@ from django.urls import include, path
 
 from supportdesk.api.api import api
 from supportdesk.core.views import health
-from supportdesk.notifications.views import downgrade_link
+from supportdesk.monitoring.views import metrics
+from supportdesk.portal.links import downgrade_link
 from supportdesk.web.views import SignInView, home
 
 urlpatterns = [
@@ -15,6 +16,7 @@ urlpatterns = [
     path("portal/", include("supportdesk.portal.urls")),
     path("desk/", include("supportdesk.workspace.urls")),
     path("health", health, name="health"),
+    path("metrics", metrics, name="metrics"),
     path("links/downgrade/<str:token>", downgrade_link, name="downgrade-link"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

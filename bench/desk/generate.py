@@ -64,7 +64,7 @@ REQUEST_COLUMNS = (
     "component_id", "environment", "channel", "scope", "subject", "description", "is_detailed",
     "requested_priority", "priority", "status", "assignee_id", "team_id", "policy_version_id",
     "reaction_clock_id", "resolution_clock_id", "registered_at", "first_response_at",
-    "resolved_at", "closed_at", "updated_at",
+    "resolved_at", "closed_at", "updated_at", "customer_message_id",
 )  # fmt: skip
 EVENT_COLUMNS = ("id", "clock_id", "kind", "at", "target_seconds", "calendar_id", "reason")
 TABLES = (
@@ -391,7 +391,7 @@ class Generator:
             f"{DESCRIPTION if detailed else ''}\t{'t' if detailed else 'f'}\t{requested}\t"
             f"{priority}\t{status}\t{assignee}\t{rng.choice(world.team_ids)}\t{version}\t"
             f"{reaction_id}\t{resolution_id}\t{iso(reaction[0][1])}\t{opt(first_response)}\t"
-            f"{opt(resolved_at)}\t{opt(closed_at)}\t{iso(updated)}\n"
+            f"{opt(resolved_at)}\t{opt(closed_at)}\t{iso(updated)}\t\n"  # no e-mail thread
         )
 
     def chunks(self, n: int, plan: Plan, first_request: int) -> Iterator[Chunk]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -26,4 +27,25 @@ def record(
         subject_type=subject._meta.label_lower,
         subject_id=str(subject.pk),
         data=data or {},
+    )
+
+
+def record_many(
+    *,
+    at: datetime,
+    actor: User | None,
+    action: str,
+    subjects: Iterable[tuple[models.Model, dict[str, Any]]],
+) -> list[AuditEvent]:
+    """The same event about many subjects, in one insert (a job's batch)."""
+    return AuditEvent.objects.bulk_create(
+        AuditEvent(
+            at=at,
+            actor=actor if actor is not None and actor.pk else None,
+            action=action,
+            subject_type=subject._meta.label_lower,
+            subject_id=str(subject.pk),
+            data=data,
+        )
+        for subject, data in subjects
     )

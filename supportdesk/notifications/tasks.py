@@ -1,53 +1,28 @@
-"""The job that sends notifications; queued after commit by ``outbox``."""
+"""The outbox's jobs: a kick queued after each commit that wrote notifications, and the
+periodic pickup that sends whatever is left (a kick the queue did not take, a retry that
+came due, a lease that ran out)."""
 
 from __future__ import annotations
 
-import logging
-from typing import Any
+from django.utils import timezone
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
-from django.conf import settings
-from django.core.mail import EmailMessage, mailers
-from huey.contrib.djhuey import db_task
-
-from supportdesk.notifications.emails import compose
-from supportdesk.tickets.models import Request
-
-log = logging.getLogger(__name__)
+from supportdesk.jobs.heartbeat import Job, beat
+from supportdesk.notifications.sender import deliver_due
 
 
-@db_task(retries=5, retry_delay=60)
-def send_notification(event: str, request_id: int, data: dict[str, Any]) -> int:
-    request = (
-        Request.objects.select_related(
-            "organization",
-            "contact",
-            "assignee",
-            "contract__dedicated_engineer",
-            "contract__personal_manager",
-        )
-        .filter(pk=request_id)
-        .first()
-    )
-    if request is None:
-        return 0
-    mails = compose(event, request, data)
-    if not mails:
-        return 0
-    with mailers.default as connection:
-        sent = connection.send_messages(
-            [
-                EmailMessage(
-                    subject=mail.subject,
-                    body=mail.body,
-                    from_email=settings.DEFAULT_FROM_EMAIL,
-                    to=list(mail.to),
-                    headers={
-                        "X-Supportdesk-Event": event,
-                        "X-Supportdesk-Request": request.reference,
-                    },
-                )
-                for mail in mails
-            ]
-        )
-    log.info("sent %s notification(s) %s for %s", sent, event, request.reference)
-    return sent or 0
+@db_task()
+def send_outbox_now() -> int:
+    return _send()
+
+
+@db_periodic_task(crontab(minute="*"))
+def send_outbox() -> int:
+    return _send()
+
+
+def _send() -> int:
+    sent = deliver_due().sent
+    beat(Job.OUTBOX_SENDER, now=timezone.now())
+    return sent

@@ -10,7 +10,7 @@ class TeamAdmin(admin.ModelAdmin[Team]):
 
 @admin.register(StaffMember)
 class StaffMemberAdmin(admin.ModelAdmin[StaffMember]):
-    list_display = ("user", "role")
+    list_display = ("user", "role", "language")
     list_filter = ("role", "teams")
     filter_horizontal = ("teams",)
     raw_id_fields = ("user",)

@@ -32,6 +32,10 @@ class StaffMember(models.Model):
     )
     role = models.CharField(_("role"), max_length=16, choices=StaffRole.choices)
     teams = models.ManyToManyField(Team, blank=True, related_name="members")
+    # The language of the e-mails this person gets.
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="ru"
+    )
 
     class Meta:
         verbose_name = _("staff member")
@@ -39,3 +43,40 @@ class StaffMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user.get_full_name() or self.user.get_username()} ({self.role})"
+
+
+class StaffEvent(models.TextChoices):
+    """What staff may be told by e-mail; each person chooses (all on by default)."""
+
+    NEW_REQUEST = "new_request", _("a new request I should know of")
+    CUSTOMER_REPLIED = "customer_replied", _("the customer answered on a request of mine")
+    ASSIGNED = "assigned", _("a request was assigned to me")
+    SLA_WARNING = "sla_warning", _("an SLA warning (75 % and 90 % of a target)")
+    SLA_BREACH = "sla_breach", _("an SLA breach")
+
+
+class NotificationPreferences(models.Model):
+    """One staff member's choice of e-mails. No row: every e-mail, as the defaults say."""
+
+    member = models.OneToOneField(
+        StaffMember,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="notification_preferences",
+    )
+    new_request = models.BooleanField(StaffEvent.NEW_REQUEST.label, default=True)
+    customer_replied = models.BooleanField(StaffEvent.CUSTOMER_REPLIED.label, default=True)
+    assigned = models.BooleanField(StaffEvent.ASSIGNED.label, default=True)
+    sla_warning = models.BooleanField(StaffEvent.SLA_WARNING.label, default=True)
+    sla_breach = models.BooleanField(StaffEvent.SLA_BREACH.label, default=True)
+    updated_at = models.DateTimeField(_("updated at"))
+
+    class Meta:
+        verbose_name = _("notification preferences")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return f"notification preferences of {self.member}"
+
+    def wants(self, event: StaffEvent) -> bool:
+        return bool(getattr(self, StaffEvent(event).value))

@@ -112,6 +112,10 @@ class Request(models.Model):
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"))
+    # The Message-ID (without angle brackets) of the customer's latest e-mail on this
+    # request, set by the actions when the e-mail intake passes one: the next mail to the
+    # customer answers it (In-Reply-To), so their mail client threads the conversation.
+    customer_message_id = models.CharField(max_length=255, blank=True)
 
     class Meta:
         verbose_name = _("request")
@@ -129,7 +133,12 @@ class Request(models.Model):
 
     @property
     def reference(self) -> str:
-        return f"SD-{self.pk}"
+        return reference_of(self.pk)
+
+
+def reference_of(request_id: int) -> str:
+    """How people name a request: "SD-123"."""
+    return f"SD-{request_id}"
 
 
 class MessageKind(models.TextChoices):

@@ -6,13 +6,17 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from supportdesk.jobs.heartbeat import Job, beat
 from supportdesk.tickets.actions import auto_close_resolved
 from supportdesk.tickets.sweeper import sweep_sla
 
 
 @db_periodic_task(crontab(minute="*"))
 def sla_sweeper() -> int:
-    return sweep_sla(now=timezone.now())
+    now = timezone.now()
+    alerted = sweep_sla(now=now)
+    beat(Job.SLA_SWEEPER, now=now)
+    return alerted
 
 
 @db_periodic_task(crontab(minute="7"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from supportdesk.workspace import views
+from supportdesk.workspace import mail, views
 
 app_name = "workspace"
 urlpatterns = [
@@ -10,4 +10,7 @@ urlpatterns = [
     path("requests/<int:request_id>/", views.request_page, name="request"),
     path("requests/<int:request_id>/<str:action>/", views.request_action, name="action"),
     path("attachments/<int:attachment_id>/", views.attachment, name="attachment"),
+    path("me/notifications/", mail.preferences, name="preferences"),
+    path("outbox/", mail.outbox, name="outbox"),
+    path("outbox/retry/", mail.outbox_retry, name="outbox-retry"),
 ]

@@ -22,7 +22,9 @@ BODY = {
 # Read: the token with its user, staff membership and contact (with its organization, whose
 # time zone dates the contract); the component; the calendars' ids and revisions; the
 # contract in force. Written: both clocks in one INSERT, their START events in one, the
-# request, its intake priority record, the audit event.
+# request, its intake priority record, the audit event. Then the notifications: the staff
+# told of the new request with their preferences, the outbox rows in one INSERT and their
+# Message-IDs (which carry the row id) in one UPDATE.
 STATEMENTS = [
     "SELECT api_apitoken",
     "SELECT tickets_component",
@@ -34,6 +36,10 @@ STATEMENTS = [
     "INSERT tickets_request",
     "INSERT tickets_prioritychange",
     "INSERT audit_auditevent",
+    "SELECT customers_organization",
+    "SELECT auth_user",
+    "INSERT notifications_notification",
+    "UPDATE notifications_notification",
     "RELEASE SAVEPOINT",  # COMMIT
 ]
 
@@ -43,7 +49,7 @@ def statement(sql: str) -> str:
     if sql.startswith(("SAVEPOINT", "RELEASE SAVEPOINT")):
         return sql.rsplit(" ", 1)[0]
     verb = sql.split(" ", 1)[0]
-    table = re.search(r'(?:FROM|INTO) "(\w+)"', sql)
+    table = re.search(r'(?:FROM|INTO|UPDATE) "(\w+)"', sql)
     return f"{verb} {table.group(1) if table else '?'}"
 
 
@@ -53,7 +59,7 @@ def register(api: Api, **changes: Any) -> tuple[Any, list[str]]:
     return answer, [statement(query["sql"]) for query in queries.captured_queries]
 
 
-def test_a_customer_registration_runs_eleven_statements(desk: Desk) -> None:
+def test_a_customer_registration_runs_fifteen_statements(desk: Desk) -> None:
     _, token = create_token(user=desk.anna, name="portal sync", now=NOW)
     api = Api(token=token)
     first, _ = register(api)  # compiles the calendars and reads the policy once

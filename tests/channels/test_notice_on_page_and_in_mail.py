@@ -11,6 +11,7 @@ from django.test import Client
 from supportdesk.tickets.models import Request
 from tests.notifications.conftest import Inbox
 from tests.notifications.conftest import smtp as smtp
+from tests.notifications.conftest import smtp_server as smtp_server
 from tests.tickets.conftest import Desk, at
 
 SATURDAY_NOON = at(28, 12)
@@ -43,5 +44,5 @@ def test_a_premium_customers_undetailed_p1_on_saturday_page_and_mail_agree(
     request = Request.objects.get()
     assert (request.requested_priority, request.priority) == ("P1", "P4")
     assert NOTICE_RU in page
-    (ack,) = smtp.messages
-    assert NOTICE_RU in str(ack.get_content())
+    (ack,) = [mail for mail in smtp.messages if mail["To"] == desk.vera.email]
+    assert NOTICE_RU in str(ack.get_body(preferencelist=("plain",)).get_content())

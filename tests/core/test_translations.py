@@ -131,7 +131,7 @@ def test_email_texts_are_russian() -> None:
 
 def test_templates_are_russian() -> None:
     with translation.override("ru"):
-        page = render_to_string("notifications/link_error.html", {"message": "-"})
+        page = render_to_string("portal/link_error.html", {"message": "-"})
     assert "Эта ссылка недействительна" in page
 
 

@@ -1,4 +1,6 @@
-"""Each notification travels over SMTP to a real server on loopback."""
+"""Each notification travels over SMTP to a real server on loopback: written by the action,
+kicked after the commit, sent by the job (immediate in the tests) with the thread's
+headers."""
 
 from __future__ import annotations
 
@@ -17,7 +19,8 @@ from tests.tickets.conftest import DETAILED, Desk, at
 
 
 def body(message) -> str:  # type: ignore[no-untyped-def]
-    return str(message.get_content())
+    part = message.get_body(preferencelist=("plain",))
+    return str(part.get_content())
 
 
 def open_request(desk: Desk, run, **changes) -> Request:  # type: ignore[no-untyped-def]
@@ -32,27 +35,37 @@ def open_request(desk: Desk, run, **changes) -> Request:  # type: ignore[no-unty
         return actions.open_request(**fields)
 
 
+def to(inbox: Inbox, address: str) -> list[Any]:
+    return [m for m in inbox.messages if m["To"] == address]
+
+
 def test_acknowledgement_tells_an_out_of_hours_8x5_customer_when_the_clock_starts(
     desk: Desk, smtp: Inbox, django_capture_on_commit_callbacks
 ) -> None:  # type: ignore[no-untyped-def]
+    desk.contact(desk.anna).language = "en"
+    desk.contact(desk.anna).save()
     request = open_request(desk, django_capture_on_commit_callbacks)
-    (ack,) = smtp.messages
-    assert ack["To"] == desk.anna.email
-    assert f"[{request.reference}]" in ack["Subject"]
+    (ack,) = to(smtp, desk.anna.email)
+    assert ack["Subject"] == f"[{request.reference}] Request registered"
+    assert ack["Auto-Submitted"] == "auto-generated"
+    assert ack["X-Supportdesk-Event"] == "request.acknowledged"
+    assert ack["Reply-To"] == "support@supportdesk.invalid"
     text = body(ack)
-    # Friday 20:00 -> counted from Monday's opening, and due an hour later; in Anna's Russian
+    # Friday 20:00 -> counted from Monday's opening, and due an hour later; in Anna's English
     assert (
-        "Обращение зарегистрировано вне часов поддержки для его приоритета: время реакции "
-        "начнёт отсчитываться 30.11.2026 в 10:00 (Europe/Moscow)."
+        "The request is registered outside support hours for its priority: our reaction "
+        "time starts counting on 30.11.2026 at 10:00 (Europe/Moscow)."
     ) in text
-    assert "Срок реакции — до 30.11.2026 11:00" in text
+    assert "Our reaction is due by 30.11.2026 11:00" in text
+    assert f"/portal/requests/{request.pk}/" in text
 
 
 def test_no_notice_when_the_reaction_clock_starts_at_once(
     desk: Desk, smtp: Inbox, django_capture_on_commit_callbacks
 ) -> None:  # type: ignore[no-untyped-def]
     open_request(desk, django_capture_on_commit_callbacks, now=at(23, 11))  # Monday 11:00
-    text = body(smtp.messages[0])
+    (ack,) = to(smtp, desk.anna.email)
+    text = body(ack)
     assert "вне часов поддержки" not in text
     assert "Срок реакции — до 23.11.2026 12:00" in text
 
@@ -61,14 +74,19 @@ def test_a_request_without_details_is_told_it_is_low_priority(
     desk: Desk, smtp: Inbox, django_capture_on_commit_callbacks
 ) -> None:  # type: ignore[no-untyped-def]
     open_request(desk, django_capture_on_commit_callbacks, component=None, now=at(23, 11))
-    assert "P4" in body(smtp.messages[0])
+    (ack,) = to(smtp, desk.anna.email)
+    assert "P4" in body(ack)
+    assert "Обращение зарегистрировано" in ack["Subject"]  # Anna reads Russian, the default
 
 
-def test_correction_downgrade_link_resolution_and_sla_mail(
+def test_correction_downgrade_link_resolution_and_sla_mail_in_one_thread(
     desk: Desk, smtp: Inbox, django_capture_on_commit_callbacks
 ) -> None:  # type: ignore[no-untyped-def]
     run = django_capture_on_commit_callbacks
     request = open_request(desk, run, now=at(23, 10))
+    (ack,) = to(smtp, desk.anna.email)
+    root = ack["Message-ID"]
+    assert re.fullmatch(rf"<sd-{request.pk}\.n\d+\.[0-9a-f]{{12}}@127\.0\.0\.1>", root)
     with run(execute=True):
         actions.correct_priority(
             actor=desk.engineer,
@@ -80,6 +98,8 @@ def test_correction_downgrade_link_resolution_and_sla_mail(
     (corrected,) = [m for m in smtp.messages if "one region only" in body(m)]
     assert "P1" in body(corrected)
     assert "P2" in body(corrected)
+    assert corrected["In-Reply-To"] == root
+    assert corrected["References"] == root
 
     with run(execute=True):
         actions.propose_downgrade(
@@ -106,11 +126,14 @@ def test_correction_downgrade_link_resolution_and_sla_mail(
 
     with run(execute=True):
         sweep_sla(now=at(23, 10, 50))  # reaction at 75 %+ (due 11:00)
-    warnings = smtp.about("SLA warning")
-    assert len(warnings) == 1
-    assert desk.engineer.email in warnings[0]["X-Envelope-To"]
+    warnings = smtp.about("Предупреждение SLA")
+    assert sorted(m["To"] for m in warnings) == sorted([desk.engineer.email, desk.manager.email])
+    assert all(m["References"] == root for m in warnings)
 
     with run(execute=True):
         actions.resolve(actor=desk.engineer, request=request, summary="Fixed", now=at(23, 12))
-    resolved = [m for m in smtp.messages if m["X-Supportdesk-Event"] == "resolved"]
+    resolved = [m for m in smtp.messages if m["X-Supportdesk-Event"] == "request.resolved"]
     assert [m["To"] for m in resolved] == [desk.anna.email]
+    assert "Fixed" in body(resolved[0])
+    # The summary is the resolution mail's; no separate reply mail carries it.
+    assert [m for m in smtp.messages if m["X-Supportdesk-Event"] == "request.vendor_replied"] == []

@@ -30,28 +30,36 @@ def open_p2(desk: Desk, now=None) -> Request:  # type: ignore[no-untyped-def]
     return request
 
 
-def subjects() -> list[str]:
-    return sorted(str(message.subject) for message in mail.outbox if "SLA" in message.subject)
+def alerts() -> list[tuple[str, str]]:
+    """(recipient, subject) of every SLA mail sent, sorted."""
+    return sorted((m.to[0], str(m.subject)) for m in mail.outbox if "SLA" in m.subject)
 
 
 def test_warnings_then_breach_each_once(desk: Desk, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
     ref = open_p2(desk).reference  # reaction due 11:00 (75 % at 10:45), resolution at 18:00
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
+        for person in (desk.agent, desk.engineer, desk.manager, desk.lead):
+            person.staff.language = "en"
+            person.staff.save()
         assert sweep_sla(now=at(23, 10, 44)) == 0
         assert sweep_sla(now=at(23, 10, 46)) == 1
         assert sweep_sla(now=at(23, 10, 47)) == 0
-    assert subjects() == [f"SLA warning 75%: reaction of {ref}"]
-    warning = mail.outbox[-1]
-    assert sorted(warning.to) == sorted([desk.agent.email, desk.engineer.email, desk.manager.email])
+    warning = f"[{ref}] SLA warning 75%: reaction of {ref}"
+    # One mail each: the assignee, the dedicated engineer and the personal manager.
+    assert alerts() == sorted(
+        (person.email, warning) for person in (desk.agent, desk.engineer, desk.manager)
+    )
 
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         # A sweep missed for a while: only the highest threshold passed is sent.
         assert sweep_sla(now=at(23, 11, 30)) == 1
-    assert subjects() == [f"SLA breached: reaction of {ref}"]
-    breach = mail.outbox[-1]
-    assert desk.lead.email in breach.to  # a breach escalates to the support leads
+    breach = f"[{ref}] SLA breached: reaction of {ref}"
+    # A breach escalates to the support leads.
+    assert alerts() == sorted(
+        (person.email, breach) for person in (desk.agent, desk.engineer, desk.manager, desk.lead)
+    )
     assert AuditEvent.objects.filter(action="sla.breached").count() == 1
 
 

@@ -13,6 +13,6 @@ def lock_request(request: Request) -> Request:
     """Re-read the request under a row lock: two agents never interleave on one request."""
     return (
         Request.objects.select_for_update(of=("self",))
-        .select_related("reaction_clock", "resolution_clock")
+        .select_related("reaction_clock", "resolution_clock", "contact")
         .get(pk=request.pk)
     )

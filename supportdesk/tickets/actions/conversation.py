@@ -29,6 +29,7 @@ from supportdesk.tickets.models import (
     Request,
     Status,
 )
+from supportdesk.tickets.notifications import notify_customer_reply, notify_vendor_reply
 
 
 def _customer_author(actor: User | None, contact: Contact | None, request: Request) -> Contact:
@@ -53,13 +54,18 @@ def reply(
     contact: Contact | None = None,
     channel: Channel | None = None,
     files: Sequence[UploadedFile[bytes]] = (),
+    email_message_id: str = "",
+    mail_customer: bool = True,
 ) -> Message:
     """A public reply. The vendor's first one ends the reaction clock; the customer's
     reply to a request waiting for them resumes the resolution clock and counts as their
     answer. ``actor`` is None for a contact without an account (``contact``) whom a
     channel identified; ``channel`` is where a customer's reply came from (by default the
     request's own channel). Its ``files`` are stored with it or not at all: one refused
-    file (UploadRejected) refuses the reply."""
+    file (UploadRejected) refuses the reply. The vendor's reply is mailed to the customer
+    with its files (``mail_customer=False``: the caller's own mail carries it), the
+    customer's to the assignee. ``email_message_id``: the customer's e-mail that brought it,
+    which the next mail to them answers."""
     if not body.strip():
         raise ActionError(_("A reply needs text."))
     vendor = actor is not None and is_staff(actor)
@@ -87,7 +93,9 @@ def reply(
         elif request.status == Status.WAITING:
             change_status(request, Status.OPEN, now=now, reason="customer replied")
         request.updated_at = now
-        request.save(update_fields=["updated_at"])
+        if email_message_id and not vendor:
+            request.customer_message_id = email_message_id
+        request.save(update_fields=["updated_at", "customer_message_id"])
         record(
             at=now,
             actor=actor,
@@ -95,6 +103,10 @@ def reply(
             subject=request,
             data={"message": message.pk, **({"contact": author.pk} if author else {})},
         )
+        if not vendor:
+            notify_customer_reply(request, message, actor=actor, now=now)
+        elif mail_customer and actor is not None:
+            notify_vendor_reply(request, message, actor=actor, now=now)
     return message
 
 

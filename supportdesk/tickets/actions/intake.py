@@ -15,7 +15,6 @@ from supportdesk.calendars.engine import Calendars
 from supportdesk.channels.rules import contract_for, detail_rule, intake_notice
 from supportdesk.contracts.models import Contract
 from supportdesk.customers.models import Contact
-from supportdesk.notifications.outbox import Event, notify_after_commit
 from supportdesk.sla.actions import start_clocks
 from supportdesk.sla.models import ClockKind
 from supportdesk.sla.policies import policy_rule
@@ -33,6 +32,7 @@ from supportdesk.tickets.models import (
     Request,
     Scope,
 )
+from supportdesk.tickets.notifications import notify_opened
 
 
 def _contract_for(contact: Contact, at: datetime) -> Contract:
@@ -109,6 +109,7 @@ def open_request(
     staff_priority_reason: str = "",
     calendars: Calendars | None = None,
     also_write: Callable[[Request], None] | None = None,
+    email_message_id: str = "",
     now: datetime,
 ) -> Request:
     """Register a request. Staff register for any contact (a phone call keeps the call's
@@ -117,7 +118,9 @@ def open_request(
     a colleague, at rule 1's priority. ``actor`` is None for a contact without an account
     whom a channel identified (an e-mail from their address). ``also_write`` writes the
     caller's own rows in the same transaction once the request exists (intake: the files
-    sent with it, its receipt); what it raises rolls the registration back."""
+    sent with it, its receipt); what it raises rolls the registration back.
+    ``email_message_id``: the Message-ID of the e-mail that asks for it, which the
+    acknowledgement answers."""
     staff = actor is not None and is_staff(actor)
     if not staff:
         _check_customer(actor, contact, channel)
@@ -178,6 +181,7 @@ def open_request(
             # In UTC, as stored: the returned request reads as a fresh read of it would.
             registered_at=registered.astimezone(UTC),
             updated_at=now,
+            customer_message_id=email_message_id,
         )
         PriorityChange.objects.create(
             request=request,
@@ -207,12 +211,12 @@ def open_request(
                 **({"staff_priority": staff_priority.value} if staff_priority else {}),
             },
         )
-        notify_after_commit(
-            Event.OPENED,
-            request.pk,
-            reaction_starts=notice.starts_at.isoformat() if notice else registered.isoformat(),
-            reaction_due=reaction.due_at.isoformat() if reaction.due_at else None,
-            notice_starts=notice.starts_at.isoformat() if notice else None,
+        notify_opened(
+            request,
+            actor=actor,
+            notice=notice,
+            reaction_due=reaction.due_at,
+            now=now,
         )
         if also_write is not None:
             also_write(request)

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 
 from supportdesk.audit.record import record
 from supportdesk.customers.models import Contact
-from supportdesk.notifications.outbox import Event, notify_after_commit
 from supportdesk.slamath.policy import Priority
 from supportdesk.slamath.priority import (
     PriorityRuleError,
@@ -33,6 +32,10 @@ from supportdesk.tickets.models import (
     ProposalState,
     Request,
     Status,
+)
+from supportdesk.tickets.notifications import (
+    notify_downgrade_proposed,
+    notify_priority_corrected,
 )
 
 
@@ -80,8 +83,8 @@ def correct_priority(
             subject=request,
             data={"from": before, "to": to.value, "reason": reason},
         )
-        notify_after_commit(
-            Event.PRIORITY_CORRECTED, request.pk, before=before, after=to.value, reason=reason
+        notify_priority_corrected(
+            request, actor=actor, before=before, after=to.value, reason=reason, now=now
         )
     return request
 
@@ -110,7 +113,7 @@ def propose_downgrade(
             subject=request,
             data={"proposal": proposal.pk, "to": to.value},
         )
-        notify_after_commit(Event.DOWNGRADE_PROPOSED, request.pk, proposal=proposal.pk)
+        notify_downgrade_proposed(request, proposal, actor=actor, now=now)
     return proposal
 
 

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 
 from supportdesk.audit.record import record
 from supportdesk.calendars.engine import get_calendar
-from supportdesk.notifications.outbox import Event, notify_after_commit
 from supportdesk.staff.models import Team
 from supportdesk.tickets.access import (
     is_staff,
@@ -27,6 +26,13 @@ from supportdesk.tickets.models import (
     MessageKind,
     Request,
     Status,
+)
+from supportdesk.tickets.notifications import (
+    notify_assigned,
+    notify_closed,
+    notify_customer_reply,
+    notify_resolved,
+    notify_waiting,
 )
 
 
@@ -45,6 +51,8 @@ def assign(
             at=now, actor=actor, action="request.assigned", subject=request,
             data={"from": before, "to": {"assignee": request.assignee_id, "team": request.team_id}},
         )  # fmt: skip
+        if request.assignee_id != before["assignee"]:
+            notify_assigned(request, actor=actor, now=now)
     return request
 
 
@@ -66,6 +74,8 @@ def set_status(
             at=now, actor=actor, action="request.status", subject=request,
             data={"from": before, "to": status.value, "reason": reason},
         )  # fmt: skip
+        if status == Status.WAITING and before != Status.WAITING:
+            notify_waiting(request, actor=actor, reason=reason, now=now)
     return request
 
 
@@ -76,11 +86,11 @@ def resolve(*, actor: User, request: Request, summary: str, now: datetime) -> Re
     with transaction.atomic():
         if lock_request(request).status in (Status.RESOLVED, Status.CLOSED):
             raise ActionError(_("The request is already resolved."))
-        reply(actor=actor, request=request, body=summary, now=now)
+        reply(actor=actor, request=request, body=summary, now=now, mail_customer=False)
         request = lock_request(request)
         change_status(request, Status.RESOLVED, now=now, reason="resolved")
         record(at=now, actor=actor, action="request.resolved", subject=request, data={})
-        notify_after_commit(Event.RESOLVED, request.pk)
+        notify_resolved(request, actor=actor, summary=summary, now=now)
     return request
 
 
@@ -92,6 +102,7 @@ def confirm_resolution(*, actor: User, request: Request, now: datetime) -> Reque
             raise ActionError(_("Only a resolved request can be confirmed."))
         change_status(request, Status.CLOSED, now=now, reason="confirmed by the customer")
         record(at=now, actor=actor, action="request.confirmed", subject=request, data={})
+        notify_closed(request, actor=actor, now=now)
     return request
 
 
@@ -105,7 +116,7 @@ def reopen(*, actor: User, request: Request, reason: str, now: datetime) -> Requ
         request = lock_request(request)
         if request.status != Status.RESOLVED:
             raise ActionError(_("Only a resolved request can be reopened."))
-        request.messages.create(
+        message = request.messages.create(
             kind=MessageKind.PUBLIC, author=actor, from_vendor=is_staff(actor),
             channel=Channel.PORTAL, body=reason, created_at=now,
         )  # fmt: skip
@@ -113,6 +124,8 @@ def reopen(*, actor: User, request: Request, reason: str, now: datetime) -> Requ
         record(
             at=now, actor=actor, action="request.reopened", subject=request, data={"reason": reason}
         )
+        if not message.from_vendor:
+            notify_customer_reply(request, message, actor=actor, now=now)
     return request
 
 
@@ -133,7 +146,7 @@ def auto_close_resolved(*, now: datetime) -> int:
         with transaction.atomic():
             request = (
                 Request.objects.select_for_update(of=("self",))
-                .select_related("reaction_clock", "resolution_clock")
+                .select_related("reaction_clock", "resolution_clock", "contact")
                 .filter(pk=request_id, status=Status.RESOLVED)
                 .first()
             )
@@ -146,5 +159,6 @@ def auto_close_resolved(*, now: datetime) -> int:
                 at=now, actor=SYSTEM, action="request.auto_closed", subject=request,
                 data={"days": days},
             )  # fmt: skip
+            notify_closed(request, actor=SYSTEM, now=now)
             closed += 1
     return closed

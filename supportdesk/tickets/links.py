@@ -1,4 +1,5 @@
-"""Signed, expiring links in e-mails: the customer decides a downgrade with one click."""
+"""Links in e-mails: the request's pages, and signed, expiring links with which a customer
+decides a downgrade in one click."""
 
 from __future__ import annotations
 
@@ -6,12 +7,27 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
+from django.urls import reverse
 
 _SALT = "supportdesk.downgrade-decision"
 
 
 class BadLink(ValueError):
     pass
+
+
+def absolute(path: str) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}{path}"
+
+
+def portal_url(request_id: int) -> str:
+    """The request's page for customers."""
+    return absolute(reverse("portal:request", args=[request_id]))
+
+
+def desk_url(request_id: int) -> str:
+    """The request's page for staff."""
+    return absolute(reverse("workspace:request", args=[request_id]))
 
 
 def downgrade_token(*, proposal_id: int, contact_id: int, accept: bool) -> str:
@@ -34,4 +50,4 @@ def read_downgrade_token(token: str) -> tuple[int, int, bool]:
 
 def downgrade_url(*, proposal_id: int, contact_id: int, accept: bool) -> str:
     token = downgrade_token(proposal_id=proposal_id, contact_id=contact_id, accept=accept)
-    return f"{settings.SITE_URL.rstrip('/')}/links/downgrade/{token}"
+    return absolute(reverse("downgrade-link", args=[token]))

@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from supportdesk.customers.models import Contact
-from supportdesk.notifications.links import BadLink, read_downgrade_token
 from supportdesk.tickets import actions
 from supportdesk.tickets.access import ActionDenied
 from supportdesk.tickets.errors import ActionError
+from supportdesk.tickets.links import BadLink, read_downgrade_token
 from supportdesk.tickets.models import DowngradeProposal
 
 
@@ -27,7 +27,7 @@ def downgrade_link(request: HttpRequest, token: str) -> HttpResponse:
         contact = Contact.objects.get(pk=contact_id, is_active=True)
     except (BadLink, DowngradeProposal.DoesNotExist, Contact.DoesNotExist) as error:
         message = str(error) if isinstance(error, BadLink) else "the link is not valid"
-        return render(request, "notifications/link_error.html", {"message": message}, status=400)
+        return render(request, "portal/link_error.html", {"message": message}, status=400)
     context = {"proposal": proposal, "accept": accept, "done": False}
     if request.method == "POST":
         try:
@@ -35,8 +35,6 @@ def downgrade_link(request: HttpRequest, token: str) -> HttpResponse:
                 by=contact, proposal=proposal, accept=accept, now=timezone.now()
             )
         except (ActionError, ActionDenied) as error:
-            return render(
-                request, "notifications/link_error.html", {"message": str(error)}, status=409
-            )
+            return render(request, "portal/link_error.html", {"message": str(error)}, status=409)
         context["done"] = True
-    return render(request, "notifications/downgrade.html", context)
+    return render(request, "portal/downgrade_link.html", context)

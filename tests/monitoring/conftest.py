@@ -1,0 +1,1 @@
+from tests.tickets.conftest import desk  # noqa: F401 - the personas
