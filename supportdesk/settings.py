@@ -18,9 +18,11 @@ from supportdesk.env import (
     env_secret,
     env_str,
     jobs_from_url,
+    mailboxes_from_env,
     mailer_from_env,
     storage_from_env,
 )
+from supportdesk.slamath.policy import RequestType
 
 django_stubs_ext.monkeypatch()  # lets admin classes be written ModelAdmin[Model]
 
@@ -54,6 +56,7 @@ INSTALLED_APPS = [
     "supportdesk.contracts",
     "supportdesk.tickets",
     "supportdesk.notifications",
+    "supportdesk.channels.email",
     "supportdesk.api",
     "supportdesk.web",
     "supportdesk.portal",
@@ -264,3 +267,11 @@ MAILERS = {
     )
 }
 DEFAULT_FROM_EMAIL = env_str("SUPPORTDESK_MAIL_FROM", "support@supportdesk.invalid")
+
+# -- e-mail in (docs/mail.md) ------------------------------------------------------------
+MAILBOXES = mailboxes_from_env(frozenset(kind.value for kind in RequestType))
+MAIL_MAX_BYTES = env_int("SUPPORTDESK_MAIL_MAX_BYTES", 25 * 2**20)
+MAIL_POLL_SECONDS = env_int("SUPPORTDESK_MAIL_POLL_SECONDS", 60)
+# Our own Message-IDs end with @MAIL_DOMAIN (shared with the outbox): mail that carries
+# one coming back into a support mailbox is a loop.
+MAIL_DOMAIN = env_str("SUPPORTDESK_MAIL_DOMAIN", DEFAULT_FROM_EMAIL.rpartition("@")[2]).lower()
