@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "supportdesk.staff",
     "supportdesk.contracts",
     "supportdesk.tickets",
+    "supportdesk.channels",
     "supportdesk.notifications",
     "supportdesk.channels.email",
     "supportdesk.api",

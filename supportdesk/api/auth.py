@@ -25,12 +25,12 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User:
-        # The user's staff membership and contact come along: the permission checks of the
-        # endpoint and the action read them without a query of their own.
+        # The user's staff membership and contact (with its organization) come along: the
+        # permission checks and the intake rules read them without a query of their own.
         try:
-            found = ApiToken.objects.select_related("user__staff", "user__contact").get(
-                token_hash=hash_token(token)
-            )
+            found = ApiToken.objects.select_related(
+                "user__staff", "user__contact__organization"
+            ).get(token_hash=hash_token(token))
         except ApiToken.DoesNotExist:
             raise AuthenticationError(message="unknown API token") from None
         if found.revoked_at is not None:

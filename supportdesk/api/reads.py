@@ -55,7 +55,7 @@ def get_organization(user: User, organization_id: int) -> Organization:
 
 
 def get_contact(user: User, contact_id: int) -> Contact:
-    contact = visible_contacts(user).filter(pk=contact_id).first()
+    contact = visible_contacts(user).select_related("organization").filter(pk=contact_id).first()
     if contact is None:
         raise NotFound(f"no contact {contact_id}")
     return contact

@@ -18,7 +18,6 @@ from ninja import Query, Router, Status
 from ninja.errors import HttpError, ValidationError
 from ninja.params import HeaderEx, P
 
-from supportdesk.api import actions as api_actions
 from supportdesk.api import reads, render
 from supportdesk.api.auth import acting_user
 from supportdesk.api.schemas import (
@@ -34,8 +33,9 @@ from supportdesk.api.schemas import (
     errors,
 )
 from supportdesk.api.sla import request_clocks
+from supportdesk.channels.actions import DuplicateMismatch, receive
+from supportdesk.channels.inbound import Inbound
 from supportdesk.customers.models import Contact
-from supportdesk.tickets import actions
 from supportdesk.tickets.access import (
     ActionDenied,
     contact_of,
@@ -142,23 +142,22 @@ def create_request(
     now = timezone.now()
     contact = _contact_for(user, data)
     component = reads.get_component(data.component) if data.component else None
-
-    def register() -> Request:
-        return actions.open_request(
-            actor=user, contact=contact, request_type=data.request_type, subject=data.subject,
-            description=data.description, requested_priority=data.requested_priority,
-            channel=data.channel, component=component, scope=data.scope,
-            environment=data.environment, registered_at=data.registered_at, now=now,
-        )  # fmt: skip
-
-    if idempotency_key is None:
-        created, is_new = register(), True
-    else:
-        created, is_new = api_actions.open_request_once(
-            actor=user, key=idempotency_key, fingerprint=_fingerprint(data),
-            register=register, now=now,
-        )  # fmt: skip
-    if is_new:  # the action's request carries its component and clocks: no re-read
+    inbound = Inbound(
+        channel=data.channel, sender_scope=f"user:{user.pk}", external_id=idempotency_key,
+        fingerprint=_fingerprint(data) if idempotency_key is not None else "",
+        actor=user, contact=contact, request_type=data.request_type, subject=data.subject,
+        description=data.description, requested_priority=data.requested_priority,
+        component=component, scope=data.scope, environment=data.environment,
+        registered_at=data.registered_at,
+    )  # fmt: skip
+    try:
+        received = receive(inbound, now=now)
+    except DuplicateMismatch:
+        raise HttpError(422, "the Idempotency-Key was already used with a different body") from None
+    created = received.request
+    if created is None:  # a signed-in caller is never refused as an unknown sender
+        raise ActionDenied("only support staff and customers register requests")
+    if not received.duplicate:  # the action's request carries its component and clocks
         return Status(201, render.request(created))
     return Status(200, render.request(listed(user).get(pk=created.pk)))
 

@@ -32,6 +32,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from supportdesk.calendars.engine import get_calendar
+from supportdesk.channels import rules
 from supportdesk.contracts.models import AddOn, Contract
 from supportdesk.contracts.reads import contract_in_force
 from supportdesk.customers.models import Contact, Organization
@@ -236,7 +237,7 @@ def _intake_notice(contact: Contact, now: datetime) -> datetime | None:
 
 
 def _missing_details(component: Component | None, scope: str, description: str) -> list[str]:
-    rule = actions.detail_rule()
+    rule = rules.detail_rule()
     gaps = []
     if rule.needs_component and component is None:
         gaps.append(_("the component"))
@@ -325,7 +326,7 @@ def new_request(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "priorities": priorities,
-            "min_length": actions.detail_rule().min_description_length,
+            "min_length": rules.detail_rule().min_description_length,
             "next_open": next_open,
             "zone": _zone(contact.organization),
         },

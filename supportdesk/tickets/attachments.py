@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from supportdesk.audit.record import record
 from supportdesk.tickets import filetypes
 from supportdesk.tickets.access import NotFound, get_request, is_staff
-from supportdesk.tickets.models import Attachment, Message, MessageKind
+from supportdesk.tickets.models import Attachment, Message, MessageKind, Request
 
 
 class UploadRejected(ValueError):
@@ -102,6 +102,19 @@ def add_attachment(
     request = get_request(actor, message.request_id)
     if message.kind != MessageKind.PUBLIC and not is_staff(actor):
         raise NotFound(f"no message {message.pk}")
+    return store_attachment(actor=actor, request=request, message=message, upload=upload, now=now)
+
+
+def store_attachment(
+    *,
+    actor: User | None,
+    request: Request,
+    message: Message,
+    upload: UploadedFile[bytes],
+    now: datetime,
+) -> Attachment:
+    """Check and store a file on ``message`` of ``request``; the caller has checked who may
+    (``add_attachment``, or intake for a contact without an account)."""
     content_type = check_upload(upload)
     name = _clean_name(upload.name or "")
     suffix = "".join(PurePath(name).suffixes[-1:])[:10]

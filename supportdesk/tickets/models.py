@@ -143,6 +143,10 @@ class Message(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # The customer's person who wrote it, also when they have no account (an e-mail).
+    contact = models.ForeignKey(
+        Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     from_vendor = models.BooleanField(_("from the vendor"))
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     body = models.TextField(_("text"))

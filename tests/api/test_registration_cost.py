@@ -19,14 +19,15 @@ BODY = {
     "requested_priority": "P3", "component": "messaging", "scope": "mass",
 }  # fmt: skip
 
-# Read: the token with its user, staff membership and contact; the component; the contract
-# in force; the calendars' ids and revisions. Written: both clocks in one INSERT, their
-# START events in one, the request, its intake priority record, the audit event.
+# Read: the token with its user, staff membership and contact (with its organization, whose
+# time zone dates the contract); the component; the calendars' ids and revisions; the
+# contract in force. Written: both clocks in one INSERT, their START events in one, the
+# request, its intake priority record, the audit event.
 STATEMENTS = [
     "SELECT api_apitoken",
     "SELECT tickets_component",
-    "SELECT contracts_contract",
     "SELECT calendars_businesscalendar",
+    "SELECT contracts_contract",
     "SAVEPOINT",  # the action's transaction (BEGIN outside the test's own)
     "INSERT sla_slaclock",
     "INSERT sla_slaclockevent",

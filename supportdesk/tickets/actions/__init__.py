@@ -7,7 +7,7 @@ topic: ``intake``, ``conversation``, ``workflow``, ``priority``.
 """
 
 from supportdesk.tickets.actions.conversation import add_internal_note, reply
-from supportdesk.tickets.actions.intake import detail_rule, open_request
+from supportdesk.tickets.actions.intake import open_request
 from supportdesk.tickets.actions.priority import (
     correct_priority,
     decide_downgrade,
@@ -30,7 +30,6 @@ __all__ = [
     "confirm_resolution",
     "correct_priority",
     "decide_downgrade",
-    "detail_rule",
     "open_request",
     "propose_downgrade",
     "raise_priority",

@@ -9,7 +9,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from supportdesk.audit.record import record
+from supportdesk.customers.models import Contact
 from supportdesk.tickets.access import (
+    ActionDenied,
     is_staff,
     require_customer_of,
     require_staff,
@@ -26,14 +28,37 @@ from supportdesk.tickets.models import (
 )
 
 
-def reply(*, actor: User, request: Request, body: str, now: datetime) -> Message:
+def _customer_author(actor: User | None, contact: Contact | None, request: Request) -> Contact:
+    """The customer's person replying: the signed-in account's contact (the requester or a
+    customer admin), or a contact without an account whom a channel identified (an e-mail
+    from their address), who must be an active contact of the request's organization."""
+    if actor is not None:
+        return require_customer_of(actor, request)
+    if contact is None:
+        raise ActionDenied(_("Only the customer may do this."))
+    if not contact.is_active or contact.organization_id != request.organization_id:
+        raise ActionDenied(_("Only the customer may do this."))
+    return contact
+
+
+def reply(
+    *,
+    actor: User | None,
+    request: Request,
+    body: str,
+    now: datetime,
+    contact: Contact | None = None,
+    channel: Channel | None = None,
+) -> Message:
     """A public reply. The vendor's first one ends the reaction clock; the customer's
-    reply to a request waiting for them resumes the resolution clock."""
+    reply to a request waiting for them resumes the resolution clock and counts as their
+    answer. ``actor`` is None for a contact without an account (``contact``) whom a
+    channel identified; ``channel`` is where a customer's reply came from (by default the
+    request's own channel)."""
     if not body.strip():
         raise ActionError(_("A reply needs text."))
-    vendor = is_staff(actor)
-    if not vendor:
-        require_customer_of(actor, request)
+    vendor = actor is not None and is_staff(actor)
+    author = None if vendor else _customer_author(actor, contact, request)
     with transaction.atomic():
         request = lock_request(request)
         if request.status == Status.CLOSED:
@@ -41,8 +66,9 @@ def reply(*, actor: User, request: Request, body: str, now: datetime) -> Message
         message = request.messages.create(
             kind=MessageKind.PUBLIC,
             author=actor,
+            contact=author,
             from_vendor=vendor,
-            channel=request.channel if not vendor else Channel.PORTAL,
+            channel=Channel.PORTAL if vendor else channel or request.channel,
             body=body,
             created_at=now,
         )
@@ -59,7 +85,7 @@ def reply(*, actor: User, request: Request, body: str, now: datetime) -> Message
             actor=actor,
             action="request.replied",
             subject=request,
-            data={"message": message.pk},
+            data={"message": message.pk, **({"contact": author.pk} if author else {})},
         )
     return message
 

@@ -1,33 +1,27 @@
-"""Registering a request."""
+"""Registering a request. Channels call it through ``channels.actions.receive``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from supportdesk.audit.record import record
 from supportdesk.calendars.engine import Calendars
+from supportdesk.channels.rules import contract_for, detail_rule, intake_notice
 from supportdesk.contracts.models import Contract
-from supportdesk.contracts.reads import contract_in_force
 from supportdesk.customers.models import Contact
 from supportdesk.notifications.outbox import Event, notify_after_commit
 from supportdesk.sla.actions import start_clocks
 from supportdesk.sla.models import ClockKind
 from supportdesk.sla.policies import policy_rule
 from supportdesk.slamath.policy import Priority, RequestType
-from supportdesk.slamath.priority import (
-    DetailRule,
-    intake_priority,
-)
-from supportdesk.tickets.access import (
-    ActionDenied,
-    contact_of,
-    is_staff,
-)
+from supportdesk.slamath.priority import intake_priority
+from supportdesk.tickets.access import ActionDenied, contact_of, is_staff
 from supportdesk.tickets.actions._common import STAFF_CHANNELS
 from supportdesk.tickets.errors import ActionError
 from supportdesk.tickets.models import (
@@ -41,23 +35,66 @@ from supportdesk.tickets.models import (
 )
 
 
-def detail_rule() -> DetailRule:
-    return DetailRule(min_description_length=settings.DETAIL_MIN_DESCRIPTION_LENGTH)
-
-
 def _contract_for(contact: Contact, at: datetime) -> Contract:
-    contract = contract_in_force(contact.organization_id, at.date(), related=False)
+    organization = contact.organization
+    contract = contract_for(organization, at)
     if contract is None:
         raise ActionError(
             _("%(organization)s has no contract valid on %(day)s.")
-            % {"organization": contact.organization, "day": at.date()}
+            % {
+                "organization": organization,
+                "day": at.astimezone(ZoneInfo(organization.time_zone)).date(),
+            }
         )
     return contract
 
 
+def _check_customer(actor: User | None, contact: Contact, channel: Channel) -> None:
+    """A customer registers for themself, a customer admin for a colleague; a contact
+    without an account (identified by a channel, e.g. by e-mail address) for themself."""
+    if channel in STAFF_CHANNELS:
+        raise ActionDenied(
+            _("The %(channel)s channel is for support staff.") % {"channel": channel.label}
+        )
+    if actor is None:
+        if not contact.is_active:
+            raise ActionDenied(_("The contact is not active."))
+        return
+    own = contact_of(actor)
+    if own is None or own.organization_id != contact.organization_id:
+        raise ActionDenied(_("A customer registers requests for their own organization only."))
+    if own.pk != contact.pk and not own.is_customer_admin:
+        raise ActionDenied(_("Only a customer admin registers requests for a colleague."))
+
+
+def _intake_reason(
+    *,
+    requested: Priority,
+    gaps: list[str],
+    rule_one: Priority,
+    staff_priority: Priority | None,
+    staff_reason: str,
+) -> str:
+    """What the intake PriorityChange says: rule 1's outcome, or the staff judgement."""
+    if staff_priority is not None:
+        if staff_priority == rule_one:
+            why = f" ({staff_reason.strip()})" if staff_reason.strip() else ""
+            return f"set by staff at registration: {staff_priority}{why}"
+        return (
+            f"set by staff at registration: {staff_priority} (rule 1 gives {rule_one}): "
+            f"{staff_reason.strip()}"
+        )
+    if not gaps:
+        return f"registered as requested ({requested})"
+    return (
+        f"requested {requested}; registered P4: no detailed description "
+        f"(missing: {', '.join(gaps)})"
+    )
+
+
 def open_request(
     *,
-    actor: User,
+    actor: User | None,
     contact: Contact,
     request_type: RequestType,
     subject: str,
@@ -68,21 +105,25 @@ def open_request(
     scope: Scope | None = None,
     environment: Environment = Environment.PRODUCTION,
     registered_at: datetime | None = None,
+    staff_priority: Priority | None = None,
+    staff_priority_reason: str = "",
+    calendars: Calendars | None = None,
+    also_write: Callable[[Request], None] | None = None,
     now: datetime,
 ) -> Request:
     """Register a request. Staff register for any contact (a phone call keeps the call's
-    time as ``registered_at``); a customer for themself, a customer admin for a colleague."""
-    if not is_staff(actor):
-        own = contact_of(actor)
-        if own is None or own.organization_id != contact.organization_id:
-            raise ActionDenied(_("A customer registers requests for their own organization only."))
-        if own.pk != contact.pk and not own.is_customer_admin:
-            raise ActionDenied(_("Only a customer admin registers requests for a colleague."))
+    time as ``registered_at``) at the priority they judged (``staff_priority``, with a
+    reason when rule 1 would give another); a customer for themself, a customer admin for
+    a colleague, at rule 1's priority. ``actor`` is None for a contact without an account
+    whom a channel identified (an e-mail from their address). ``also_write`` writes the
+    caller's own rows in the same transaction once the request exists (intake: the files
+    sent with it, its receipt); what it raises rolls the registration back."""
+    staff = actor is not None and is_staff(actor)
+    if not staff:
+        _check_customer(actor, contact, channel)
+        if staff_priority is not None:
+            raise ActionDenied(_("Only support staff set the priority at registration."))
         registered_at = None  # customers cannot backdate
-        if channel in STAFF_CHANNELS:
-            raise ActionDenied(
-                _("The %(channel)s channel is for support staff.") % {"channel": channel.label}
-            )
     registered = registered_at or now
     if registered > now:
         raise ActionError(_("A request cannot be registered in the future."))
@@ -92,12 +133,22 @@ def open_request(
     gaps = detail_rule().missing(
         has_component=component is not None, has_scope=bool(scope), description=description
     )
-    priority = intake_priority(requested_priority, detailed=not gaps)
+    rule_one = intake_priority(requested_priority, detailed=not gaps)
+    judged_otherwise = staff_priority is not None and staff_priority != rule_one
+    if judged_otherwise and not staff_priority_reason.strip():
+        raise ActionError(
+            _("Say why the priority is %(priority)s: rule 1 gives %(rule)s for this description.")
+            % {"priority": staff_priority, "rule": rule_one}
+        )
+    priority = staff_priority or rule_one
     rule = policy_rule(contract.policy_version_id, request_type.value, priority.value, now=now)
     targets = [(ClockKind.REACTION, rule.reaction)]
     if rule.resolution is not None:
         targets.append((ClockKind.RESOLUTION, rule.resolution))
-    calendars = Calendars()  # one read for the clocks and the notice below
+    calendars = calendars or Calendars()  # one read for the clocks and the notice below
+    notice = intake_notice(
+        registered_at=registered, reaction_calendar=calendars(rule.reaction.calendar)
+    )
     with transaction.atomic():
         reaction, *others = start_clocks(
             targets=targets,
@@ -128,18 +179,18 @@ def open_request(
             registered_at=registered.astimezone(UTC),
             updated_at=now,
         )
-        reason = (
-            f"registered as requested ({requested_priority})"
-            if not gaps
-            else f"requested {requested_priority}; registered P4: no detailed description "
-            f"(missing: {', '.join(gaps)})"
-        )
         PriorityChange.objects.create(
             request=request,
             kind=PriorityChangeKind.INTAKE,
             to_priority=priority.value,
             actor=actor,
-            reason=reason,
+            reason=_intake_reason(
+                requested=requested_priority,
+                gaps=gaps,
+                rule_one=rule_one,
+                staff_priority=staff_priority,
+                staff_reason=staff_priority_reason,
+            ),
             at=now,
         )
         record(
@@ -151,12 +202,18 @@ def open_request(
                 "priority": priority.value,
                 "requested": requested_priority.value,
                 "missing": gaps,
+                "contact": contact.pk,
+                "channel": channel.value,
+                **({"staff_priority": staff_priority.value} if staff_priority else {}),
             },
         )
         notify_after_commit(
             Event.OPENED,
             request.pk,
-            reaction_starts=calendars(rule.reaction.calendar).next_open(registered).isoformat(),
+            reaction_starts=notice.starts_at.isoformat() if notice else registered.isoformat(),
             reaction_due=reaction.due_at.isoformat() if reaction.due_at else None,
+            notice_starts=notice.starts_at.isoformat() if notice else None,
         )
+        if also_write is not None:
+            also_write(request)
     return request

@@ -1,0 +1,85 @@
+"""Read helpers for intake: the earlier outcome of a delivery, and who sent it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib.auth.models import User
+from django.db.models import QuerySet
+
+from supportdesk.channels.inbound import Inbound, Outcome, Received, RefusalReason
+from supportdesk.channels.models import Receipt
+from supportdesk.channels.rules import contract_for
+from supportdesk.customers.models import Contact
+from supportdesk.tickets.access import get_request
+from supportdesk.tickets.errors import ActionError
+from supportdesk.tickets.models import Channel, Message, Request
+
+
+class DuplicateMismatch(ActionError):
+    """The channel's id was already used for another content (the API's 422 "key reused
+    with another body")."""
+
+
+def receipts_of(channel: Channel, external_id: str) -> QuerySet[Receipt]:
+    """Every sender's receipt of an id: the e-mail reader tells the same Message-ID from
+    another sender (``duplicate-id``) from a re-delivery."""
+    return Receipt.objects.filter(channel=channel, external_id=external_id)
+
+
+def earlier_outcome(inbound: Inbound) -> Received | None:
+    """What intake answered the first time this (channel, sender, id) came, or None.
+    DuplicateMismatch when it came with another fingerprint."""
+    if inbound.external_id is None:
+        return None
+    receipt = (
+        Receipt.objects.filter(
+            channel=inbound.channel,
+            sender_scope=inbound.sender_scope,
+            external_id=inbound.external_id,
+        )
+        .select_related("request", "message")
+        .first()
+    )
+    if receipt is None:
+        return None
+    if receipt.fingerprint != inbound.fingerprint:
+        raise DuplicateMismatch(
+            f"{inbound.channel} id {inbound.external_id!r} was already used with other content"
+        )
+    request: Request = receipt.request
+    if inbound.actor is not None:  # what the account may still see
+        request = get_request(inbound.actor, receipt.request_id)
+    message: Message | None = receipt.message
+    return Received(
+        outcome=Outcome(receipt.outcome), request=request, message=message, duplicate=True
+    )
+
+
+def staff_address(address: str) -> bool:
+    return User.objects.filter(email__iexact=address, is_active=True, staff__isnull=False).exists()
+
+
+def sender_contact(
+    address: str, *, thread: Request | None, at: datetime
+) -> Contact | RefusalReason:
+    """The contact an address speaks for: for a message on ``thread``, an active contact of
+    the thread's organization; for a new request, an active contact of an organization with
+    a contract in force (the earliest such contact when the address is on several). Else
+    why not: a staff address, another organization's address, or an unknown one."""
+    if staff_address(address):
+        return RefusalReason.STAFF_SENDER
+    contacts = list(
+        Contact.objects.filter(email__iexact=address, is_active=True, organization__is_active=True)
+        .select_related("organization")
+        .order_by("pk")
+    )
+    if thread is not None:
+        for contact in contacts:
+            if contact.organization_id == thread.organization_id:
+                return contact
+        return RefusalReason.FOREIGN_ORGANIZATION if contacts else RefusalReason.UNKNOWN_SENDER
+    for contact in contacts:
+        if contract_for(contact.organization, at) is not None:
+            return contact
+    return RefusalReason.UNKNOWN_SENDER

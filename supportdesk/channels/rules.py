@@ -1,0 +1,89 @@
+"""The intake rules, one module for the actions, the pages and every channel's answer.
+
+- ``contract_for``: the contract in force on the organization's *local* date;
+- ``detail_gaps``: what keeps a description from being "detailed" (SPEC 6 rule 1);
+- ``intake_notice``: the out-of-hours notice, shown whenever the reaction clock does not
+  start at registration, and saying when it starts; ``IntakeNotice.text`` is the one
+  sentence the page, the acknowledgement e-mail, and later the chat and the bot show.
+
+This module sits below ``tickets``: it reads contracts, calendars and settings only, so the
+request actions, the pages and the notifications can all use it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import dateformat
+from django.utils.translation import gettext as _
+
+from supportdesk.contracts.models import Contract
+from supportdesk.contracts.reads import contract_in_force
+from supportdesk.customers.models import Organization
+from supportdesk.slamath.calendar import WorkCalendar
+from supportdesk.slamath.priority import DetailRule
+
+
+def contract_for(
+    organization: Organization, at: datetime, *, related: bool = False
+) -> Contract | None:
+    """The organization's contract in force at ``at``, judged on the organization's own
+    calendar date: a request at 01:00 Moscow on a contract's first day is within it, though
+    in UTC that is still the day before. ``related``: see ``contract_in_force``."""
+    day = at.astimezone(ZoneInfo(organization.time_zone)).date()
+    return contract_in_force(organization.pk, day, related=related)
+
+
+def detail_rule() -> DetailRule:
+    return DetailRule(min_description_length=settings.DETAIL_MIN_DESCRIPTION_LENGTH)
+
+
+def detail_gaps(*, component: object | None, scope: str | None, description: str) -> list[str]:
+    """What the description lacks to be detailed, in the active language; empty when it is
+    detailed. The same test as the action's (``DetailRule.missing``), worded for people."""
+    rule = detail_rule()
+    gaps = []
+    if rule.needs_component and component is None:
+        gaps.append(_("the component"))
+    if rule.needs_scope and not scope:
+        gaps.append(_("who is affected (many or individual users)"))
+    if len(description.strip()) < rule.min_description_length:
+        gaps.append(
+            _("a description of at least %(count)d characters")
+            % {"count": rule.min_description_length}
+        )
+    return gaps
+
+
+@dataclass(frozen=True)
+class IntakeNotice:
+    """The reaction clock of a request does not start when it is registered."""
+
+    starts_at: datetime  # when the reaction clock starts (aware, UTC)
+
+    def text(self, zone: str) -> str:
+        """The one sentence, in the active language, with the start in ``zone``."""
+        local = self.starts_at.astimezone(ZoneInfo(zone))
+        return _(
+            "The request is registered outside support hours for its priority: our reaction "
+            "time starts counting on %(weekday)s %(date)s at %(time)s (%(zone)s)."
+        ) % {
+            "weekday": dateformat.format(local, "l"),
+            "date": local.strftime("%d.%m.%Y"),
+            "time": local.strftime("%H:%M"),
+            "zone": zone,
+        }
+
+
+def intake_notice(
+    *, registered_at: datetime, reaction_calendar: WorkCalendar
+) -> IntakeNotice | None:
+    """The notice for a request registered at ``registered_at`` whose reaction clock runs
+    on ``reaction_calendar``; None when the clock starts at registration."""
+    starts_at = reaction_calendar.next_open(registered_at)
+    if starts_at <= registered_at:
+        return None
+    return IntakeNotice(starts_at=starts_at.astimezone(UTC))
