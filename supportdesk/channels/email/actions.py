@@ -152,7 +152,7 @@ def _decide(
     )
     mail.raw.name = raw_name
     if first_sender is not None:
-        what = _("the same Message-ID came first from %(sender)s") % {"sender": first_sender or "?"}
+        what = f"the same Message-ID came first from {first_sender or 'an unknown sender'}"
         return _quarantine(mail, QuarantineReason.DUPLICATE_ID, what, thread=None, now=now)
     if parsed.kind == MailKind.BOUNCE:
         thread = bounced_request(parsed.bounce) if parsed.bounce else None
@@ -203,17 +203,13 @@ def _decide(
 
 
 def _refusal_detail(reason: QuarantineReason, parsed: ParsedMail) -> str:
+    # Details are the reader's notes for staff, like a log line; the reason is the
+    # translated part of the quarantine list.
     if reason == QuarantineReason.FOREIGN_ORGANIZATION:
-        return _("%(sender)s is not a contact of the organization of the request it names.") % {
-            "sender": parsed.sender
-        }
+        return f"{parsed.sender} is not a contact of the organization of the request it names"
     if reason == QuarantineReason.STAFF_SENDER:
-        return _("%(sender)s is a staff address: staff answer in the workspace.") % {
-            "sender": parsed.sender
-        }
-    return _("%(sender)s is no active contact of a customer with a contract in force.") % {
-        "sender": parsed.sender
-    }
+        return f"{parsed.sender} is a staff address: staff answer in the workspace"
+    return f"{parsed.sender} is no active contact of a customer with a contract in force"
 
 
 def _quarantine(
@@ -266,7 +262,7 @@ def _flag_bounced(parsed: ParsedMail, *, thread: Request | None, now: datetime) 
 
 
 def _subject(parsed: ParsedMail) -> str:
-    subject = TAG.sub("", parsed.subject).strip()
+    subject = " ".join(TAG.sub("", parsed.subject).split())
     if subject:
         return subject
     first_line = next((line.strip() for line in parsed.text.splitlines() if line.strip()), "")
@@ -297,9 +293,10 @@ def _inbound(
             if follow_up is not None
             else ""
         )
-    # A new request gets the whole text (a forwarded mail is the substance); a reply
-    # only the sender's own words (the raw message keeps the rest).
-    description = parsed.text or parsed.subject or no_text
+    # A new request gets the whole text (a forwarded mail is the substance); a reply, and
+    # a follow-up of a closed request, only the sender's own words (the raw message keeps
+    # the rest).
+    description = (parsed.reply if follow_up else parsed.text) or parsed.subject or no_text
     return Inbound(
         channel=Channel.EMAIL,
         sender_scope=f"email:{parsed.sender}",

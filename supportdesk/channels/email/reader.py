@@ -102,7 +102,9 @@ def read_once(
     uidvalidity = _select(box, mailbox.folder)
     state = mailboxes.state_of(mailbox.name)
     last = mailboxes.start_from(state, uidvalidity)
-    pending = sorted(int(uid) for uid in box.uids(AND(uid=U(str(last + 1), "*"))) if int(uid) > last)
+    # "n:*" names the last message even when its UID is below n: keep only the new ones.
+    found = box.uids(AND(uid=U(str(last + 1), "*")))
+    pending = sorted(uid for uid in map(int, found) if uid > last)
     first_failure: int | None = None
     for start in range(0, len(pending), FETCH_BATCH):
         batch = _fetch(box, pending[start : start + FETCH_BATCH])

@@ -41,7 +41,8 @@ def test_a_file_sent_as_octet_stream_gets_the_type_of_its_name() -> None:
         b'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\n'
         b"Content-Type: text/plain\r\n\r\nsee attached\r\n--b\r\n"
         b'Content-Type: application/octet-stream; name="=?utf-8?B?0L7RgtGH0ZHRgi5wZGY=?="\r\n'
-        b"Content-Disposition: attachment;\r\n filename*=utf-8''%D0%BE%D1%82%D1%87%D1%91%D1%82.pdf\r\n"
+        b"Content-Disposition: attachment;\r\n"
+        b" filename*=utf-8''%D0%BE%D1%82%D1%87%D1%91%D1%82.pdf\r\n"
         b"Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--b--\r\n"
     )
 

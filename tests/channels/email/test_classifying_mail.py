@@ -33,7 +33,7 @@ def test_an_exchange_out_of_office_reply_is_an_automatic_reply() -> None:
     ("headers", "subject", "problem"),
     [
         ("Auto-Submitted: auto-replied", "Re: x", "Auto-Submitted: auto-replied"),
-        ("X-Auto-Response-Suppress: OOF, AutoReply", "x", "X-Auto-Response-Suppress: OOF, AutoReply"),
+        ("X-Auto-Response-Suppress: OOF", "x", "X-Auto-Response-Suppress: OOF"),
         ("Precedence: bulk", "x", "Precedence: bulk"),
         ("Precedence: junk", "x", "Precedence: junk"),
         ("Precedence: list", "x", "Precedence: list"),
@@ -140,13 +140,17 @@ def test_an_oversized_message_keeps_its_headers_and_first_part() -> None:
     text = "See the dump.\r\n"
     dump = b"A" * 76 + b"\r\n"
     raw = (
-        "From: anna@alfa.example\r\nTo: support@desk.example\r\nSubject: dump\r\n"
-        f"Message-ID: <big@alfa.example>\r\nMIME-Version: 1.0\r\n"
-        f'Content-Type: multipart/mixed; boundary="{boundary}"\r\n\r\n'
-        f"--{boundary}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{text}"
-        f"--{boundary}\r\nContent-Type: application/octet-stream; name=core.dump\r\n"
-        "Content-Transfer-Encoding: base64\r\n\r\n"
-    ).encode() + dump * 420_000 + f"--{boundary}--\r\n".encode()
+        (
+            "From: anna@alfa.example\r\nTo: support@desk.example\r\nSubject: dump\r\n"
+            f"Message-ID: <big@alfa.example>\r\nMIME-Version: 1.0\r\n"
+            f'Content-Type: multipart/mixed; boundary="{boundary}"\r\n\r\n'
+            f"--{boundary}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{text}"
+            f"--{boundary}\r\nContent-Type: application/octet-stream; name=core.dump\r\n"
+            "Content-Transfer-Encoding: base64\r\n\r\n"
+        ).encode()
+        + dump * 420_000
+        + f"--{boundary}--\r\n".encode()
+    )
     assert len(raw) > 30 * 2**20 + 1_000_000  # a 30 MiB message or more
 
     mail = parse(raw, rules=MailRules(max_bytes=25 * 2**20))

@@ -24,9 +24,7 @@ def test_outlook_reply_in_russian_stops_at_the_from_sent_block() -> None:
 def test_thunderbird_reply_below_the_quote_keeps_what_follows_it() -> None:
     mail = parse(corpus("thunderbird_reply_ru.eml"), rules=RULES)
 
-    assert mail.reply == (
-        "Версия клиента 3.14.2 (Windows 11), у коллег на macOS та же проблема."
-    )
+    assert mail.reply == ("Версия клиента 3.14.2 (Windows 11), у коллег на macOS та же проблема.")
     assert mail.text.startswith("23.11.2026 12:05, Служба поддержки пишет:\n> Здравствуйте!")
 
 
