@@ -17,10 +17,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.db import close_old_connections
 from django.utils import timezone
 from imap_tools import AND, BaseMailBox, MailBox, MailBoxStartTls, MailBoxUnencrypted, U
+from imap_tools.utils import encode_folder
 
 from supportdesk.channels.email import mailboxes
 from supportdesk.channels.email.actions import process_message
@@ -58,6 +60,10 @@ def connect(mailbox: MailboxSettings, *, timeout: float = 30) -> Iterator[BaseMa
             box = MailBox(mailbox.host, mailbox.port, timeout=timeout, ssl_context=context)
     box.login(mailbox.user, mailbox.password, initial_folder=None)
     try:
+        # What the server can do once logged in (MOVE, UIDPLUS, IDLE): imaplib keeps the
+        # capabilities of the greeting only.
+        _typ, data = box.client.capability()
+        box.client.capabilities = tuple(data[-1].decode().upper().split())
         if not box.folder.exists(mailbox.processed_folder):
             box.folder.create(mailbox.processed_folder)
         yield box
@@ -94,6 +100,26 @@ def _fetch(box: BaseMailBox, uids: list[int]) -> list[tuple[int, bytes]]:
     return sorted(found)
 
 
+def _move(box: BaseMailBox, uids: list[int], folder: str) -> None:
+    """Move messages to ``folder``: UID MOVE (RFC 6851); without it, copy them and mark
+    the originals deleted, expunging only those (UID EXPUNGE, RFC 4315) or, where the
+    server cannot, none: the product never expunges anything it did not copy."""
+    uid_set = ",".join(map(str, uids))
+    target = encode_folder(folder).decode("ascii")
+    if "MOVE" in box.client.capabilities:
+        _checked(box.client.uid("MOVE", uid_set, target), "UID MOVE")
+        return
+    _checked(box.client.uid("COPY", uid_set, target), "UID COPY")
+    _checked(box.client.uid("STORE", uid_set, "+FLAGS.SILENT", r"(\Deleted)"), "UID STORE")
+    if "UIDPLUS" in box.client.capabilities:
+        _checked(box.client.uid("EXPUNGE", uid_set), "UID EXPUNGE")
+
+
+def _checked(result: tuple[str, list[Any]], command: str) -> None:
+    if result[0] != "OK":
+        raise RuntimeError(f"{command} failed: {result[1]!r}")
+
+
 def read_once(
     box: BaseMailBox, mailbox: MailboxSettings, *, clock: Callable[[], datetime] = timezone.now
 ) -> ReadReport:
@@ -123,7 +149,7 @@ def read_once(
             key = outcome.reason.value if outcome.reason else outcome.outcome.value
             report.outcomes[key] = report.outcomes.get(key, 0) + 1
         if done:
-            box.move([str(uid) for uid in done], mailbox.processed_folder)
+            _move(box, done, mailbox.processed_folder)
             report.moved += len(done)
         handled = [uid for uid, _raw in batch if first_failure is None or uid < first_failure]
         if handled:

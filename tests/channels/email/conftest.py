@@ -3,6 +3,9 @@ count to prove nothing was lost or changed."""
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +20,7 @@ from supportdesk.customers.models import Contact
 from supportdesk.env import MailboxSettings
 from supportdesk.sla.models import SlaClock, SlaClockEvent
 from supportdesk.tickets.models import Attachment, Message, PriorityChange, Request
+from tests.channels.email.imap import DOVECOT, Dovecot, start_dovecot
 
 SUPPORT = MailboxSettings(
     name="support",
@@ -55,3 +59,20 @@ def snapshot() -> dict[str, Any]:
     }
     state["files"] = stored_files()
     return state
+
+
+@pytest.fixture(scope="session")
+def dovecot() -> Iterator[Dovecot]:
+    """One Dovecot for the session; every test takes mailboxes of its own from it."""
+    if not DOVECOT.exists():
+        pytest.skip("no Dovecot here: ./dev test installs dovecot-imapd")
+    # Not under pytest's temporary folder: that is private to us, and Dovecot's own
+    # users must reach the maildirs when the tests run as root.
+    folder = Path(tempfile.mkdtemp(prefix="supportdesk-dovecot-"))
+    folder.chmod(0o755)
+    server = start_dovecot(folder / "server")
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
