@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db import close_old_connections
+from django.db import DatabaseError, close_old_connections, transaction
 from django.utils import timezone
 from imap_tools import AND, BaseMailBox, MailBox, MailBoxStartTls, MailBoxUnencrypted, U
 from imap_tools.utils import encode_folder
@@ -120,6 +120,40 @@ def _checked(result: tuple[str, list[Any]], command: str) -> None:
         raise RuntimeError(f"{command} failed: {result[1]!r}")
 
 
+def _take_in(
+    batch: list[tuple[int, bytes]],
+    mailbox: MailboxSettings,
+    clock: Callable[[], datetime],
+    report: ReadReport,
+) -> tuple[list[int], int | None]:
+    """Hand each message of a fetched batch to ``process_message``; the UIDs taken in and
+    the first that failed. One commit for the batch (the database's flush to disk is a
+    good part of a message's cost), each message in a savepoint of its own: one that fails
+    is rolled back alone and left in the folder. A batch that cannot commit is left whole."""
+    done: list[int] = []
+    tallies: list[str] = []
+    failed: int | None = None
+    try:
+        with transaction.atomic():
+            for uid, raw in batch:
+                try:
+                    outcome = process_message(raw, mailbox=mailbox.name, now=clock())
+                except Exception as error:
+                    log.exception("%s: UID %s could not be taken in", mailbox.name, uid)
+                    report.failed.append(f"UID {uid}: {type(error).__name__}: {error}")
+                    failed = uid if failed is None else failed
+                    continue
+                done.append(uid)
+                tallies.append(outcome.reason.value if outcome.reason else outcome.outcome.value)
+    except DatabaseError as error:
+        log.exception("%s: a batch of %s could not be committed", mailbox.name, len(batch))
+        report.failed.append(f"UIDs {batch[0][0]}-{batch[-1][0]}: {type(error).__name__}: {error}")
+        return [], batch[0][0]
+    for key in tallies:
+        report.outcomes[key] = report.outcomes.get(key, 0) + 1
+    return done, failed
+
+
 def read_once(
     box: BaseMailBox, mailbox: MailboxSettings, *, clock: Callable[[], datetime] = timezone.now
 ) -> ReadReport:
@@ -135,19 +169,9 @@ def read_once(
     for start in range(0, len(pending), FETCH_BATCH):
         batch = _fetch(box, pending[start : start + FETCH_BATCH])
         report.fetched += len(batch)
-        done: list[int] = []
-        for uid, raw in batch:
-            try:
-                outcome = process_message(raw, mailbox=mailbox.name, now=clock())
-            except Exception as error:
-                # Left in the folder and read again next time; the others go on.
-                log.exception("%s: UID %s could not be taken in", mailbox.name, uid)
-                report.failed.append(f"UID {uid}: {type(error).__name__}: {error}")
-                first_failure = uid if first_failure is None else min(first_failure, uid)
-                continue
-            done.append(uid)
-            key = outcome.reason.value if outcome.reason else outcome.outcome.value
-            report.outcomes[key] = report.outcomes.get(key, 0) + 1
+        done, failed = _take_in(batch, mailbox, clock, report)
+        if failed is not None:
+            first_failure = failed if first_failure is None else min(first_failure, failed)
         if done:
             _move(box, done, mailbox.processed_folder)
             report.moved += len(done)

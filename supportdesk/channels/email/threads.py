@@ -39,19 +39,23 @@ def request_of_message_ids(message_ids: Sequence[str]) -> Request | None:
     we sent."""
     if not message_ids:
         return None
-    found: dict[str, int] = {}
+    found: dict[str, Request] = {}
     taken = Q(outcome__in=(Outcome.OPENED, Outcome.APPENDED)) | Q(state=QuarantineState.RELEASED)
-    for message_id, request_id in InboundMail.objects.filter(
+    for mail in InboundMail.objects.filter(
         taken, message_id__in=message_ids, request__isnull=False
-    ).values_list("message_id", "request_id"):
-        found.setdefault(message_id, request_id)
-    for message_id, reference in sent_threads(message_ids).items():
-        number = TAG.fullmatch(f"[{reference}]")
-        if number:
-            found.setdefault(message_id, int(number.group(1)))
+    ).select_related("request"):
+        if mail.request is not None:
+            found.setdefault(mail.message_id, mail.request)
+    sent = {
+        message_id: int(number.group(1))
+        for message_id, reference in sent_threads(message_ids).items()
+        if (number := TAG.fullmatch(f"[{reference}]"))
+    }
     for message_id in message_ids:
         if message_id in found:
-            return Request.objects.filter(pk=found[message_id]).first()
+            return found[message_id]
+        if message_id in sent:
+            return Request.objects.filter(pk=sent[message_id]).first()
     return None
 
 
