@@ -6,8 +6,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from django.conf import settings
 from pytest_django.fixtures import Settings
 
+from supportdesk.audit.models import AuditEvent
 from supportdesk.channels.email.actions import process_message
 from supportdesk.channels.email.models import Outcome
 from supportdesk.slamath.policy import Priority, RequestType
@@ -131,3 +133,30 @@ def test_the_mailbox_sets_the_type_of_the_requests_it_opens(desk: Desk, settings
         "consultation",
     )
     assert by_consult.request.priority == "P4"
+
+
+def test_a_file_the_portal_would_refuse_is_left_out_and_the_message_kept(
+    desk: Desk, request_of_anna: Request
+) -> None:
+    raw = (
+        f"From: anna@alfa.example\r\nSubject: Re: [{request_of_anna.reference}] VPN\r\n"
+        "Message-ID: <exe@alfa.example>\r\n"
+        'Content-Type: multipart/mixed; boundary="b"\r\n\r\n'
+        "--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nПрограмма для диагностики.\r\n"
+        "--b\r\nContent-Type: application/x-msdownload; name=tool.exe\r\n"
+        "Content-Disposition: attachment; filename=tool.exe\r\n"
+        "Content-Transfer-Encoding: base64\r\n\r\n"
+        "TVqQAAMAAAAEAAAA//8AALgAAAAAAAAAQAAAAAAAAAA=\r\n--b--\r\n"
+    ).encode()
+
+    outcome = process_message(raw, mailbox="support", now=at(23, 11))
+
+    assert (outcome.outcome, outcome.request) == (Outcome.APPENDED, request_of_anna)
+    message = request_of_anna.messages.get()
+    assert (message.body, message.attachments.count()) == ("Программа для диагностики.", 0)
+    received = AuditEvent.objects.get(action="mail.received")
+    assert received.data["refused_files"] == [
+        "tool.exe: tool.exe: files of type application/x-msdownload are not accepted; allowed: "
+        + ", ".join(sorted(settings.ATTACHMENT_TYPES))
+        + "."
+    ]
