@@ -9,7 +9,14 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+)
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +36,7 @@ from supportdesk.workspace.views import _staff
 
 # Shown in the page; anything else (an SVG can carry script) is only downloaded.
 INLINE_IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
+SHOWN = 200  # the newest; a quarantine longer than that is worked from the top
 
 
 def _mail(user: User, mail_id: int) -> InboundMail:
@@ -51,7 +59,13 @@ def quarantine(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "workspace/quarantine.html",
-        {"mails": mails[:200], "state": state, "states": QuarantineState.choices},
+        {
+            "mails": mails[:SHOWN],
+            "count": mails.count(),
+            "shown": SHOWN,
+            "state": state,
+            "states": QuarantineState.choices,
+        },
     )
 
 
@@ -101,16 +115,28 @@ def mail_page(request: HttpRequest, mail_id: int) -> HttpResponse:
 
 
 @login_required
-def raw_download(request: HttpRequest, mail_id: int) -> HttpResponse:
+def raw_download(request: HttpRequest, mail_id: int) -> FileResponse:
     user = _staff(request)
     mail = _mail(user, mail_id)
-    response = HttpResponse(actions.read_raw(mail), content_type="message/rfc822")
-    response["Content-Disposition"] = f'attachment; filename="mail-{mail.pk}.eml"'
+    try:
+        handle = mail.raw.open("rb")
+    except OSError:
+        raise Http404("the raw message is missing from the storage") from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=f"mail-{mail.pk}.eml", content_type="message/rfc822"
+    )
+    return _private(response)
+
+
+def _private[Response: HttpResponseBase](response: Response) -> Response:
+    """What a staff member downloads is not for a shared cache, nor for type guessing."""
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
     return response
 
 
 @login_required
-def part_download(request: HttpRequest, mail_id: int, index: int) -> HttpResponse:
+def part_download(request: HttpRequest, mail_id: int, index: int) -> HttpResponseBase:
     user = _staff(request)
     mail = _mail(user, mail_id)
     parts = parsed(mail).attachments
