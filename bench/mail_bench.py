@@ -310,7 +310,7 @@ def run(args: argparse.Namespace, bench: database.Bench, tmp: Path) -> list[str]
         ("parsing (parse)", parsing.seconds),
         (f"SQL ({sql.calls / n:.1f} statements a message)", sql.seconds),
         ("taking in, besides SQL (actions, intake, file storage)", python),
-        ("IMAP (FETCH, MOVE) and the reader", imap),
+        ("IMAP (FETCH, MOVE), batch commits, the reader", imap),
     ):
         print(f"  {label:<58} {seconds:7.1f} s {100 * seconds / total:5.1f} %"
               f" {1000 * seconds / n:6.2f} ms/message")  # fmt: skip
