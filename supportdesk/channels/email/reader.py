@@ -13,6 +13,7 @@ import logging
 import re
 import ssl
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -192,24 +193,35 @@ def poll_once(mailbox: MailboxSettings) -> ReadReport:
         raise
 
 
-def watch(mailbox: MailboxSettings, stop: threading.Event, *, poll_seconds: int) -> None:
+def watch(
+    mailbox: MailboxSettings,
+    stop: threading.Event,
+    *,
+    poll_seconds: int,
+    working: threading.Lock | None = None,
+) -> None:
     """Read the mailbox until ``stop``: IDLE between reads where the server has it (new
     mail wakes it at once), else a read every ``poll_seconds``. A lost connection is
-    retried with a growing pause, up to five minutes."""
+    retried with a growing pause, up to five minutes. ``working`` is held while messages
+    are taken in, so a stopping process can wait for that and no more."""
+    working = working or threading.Lock()
     pause = 1.0
     while not stop.is_set():
         try:
             with connect(mailbox) as box:
                 pause = 1.0
-                while not stop.is_set():
-                    report = read_once(box, mailbox)
+                while True:
+                    with working:
+                        if stop.is_set():
+                            return
+                        report = read_once(box, mailbox)
+                        close_old_connections()
                     if report.fetched:
                         log.info("%s: %s", mailbox.name, report)
-                    close_old_connections()
                     if "IDLE" in box.client.capabilities:
                         box.idle.wait(timeout=min(poll_seconds, IDLE_LIMIT_SECONDS))
-                    else:
-                        stop.wait(poll_seconds)
+                    elif stop.wait(poll_seconds):
+                        return
         except Exception as error:  # the reader outlives a broken connection
             log.warning("%s: %s; retrying in %.0f s", mailbox.name, error, pause)
             try:
@@ -223,20 +235,38 @@ def watch(mailbox: MailboxSettings, stop: threading.Event, *, poll_seconds: int)
             pause = min(pause * 2, 300.0)
 
 
+@dataclass
+class Watcher:
+    mailbox: MailboxSettings
+    thread: threading.Thread
+    working: threading.Lock
+
+
 def watch_all(
     mailboxes_to_read: tuple[MailboxSettings, ...], stop: threading.Event, *, poll_seconds: int
-) -> list[threading.Thread]:
+) -> list[Watcher]:
     """One reader thread per mailbox (IDLE holds a connection each)."""
-    threads = [
-        threading.Thread(
+    watchers = []
+    for mailbox in mailboxes_to_read:
+        working = threading.Lock()
+        thread = threading.Thread(
             target=watch,
             args=(mailbox, stop),
-            kwargs={"poll_seconds": poll_seconds},
+            kwargs={"poll_seconds": poll_seconds, "working": working},
             name=f"mail-{mailbox.name}",
             daemon=True,  # one waiting in IDLE must not hold the process at exit
         )
-        for mailbox in mailboxes_to_read
-    ]
-    for thread in threads:
         thread.start()
-    return threads
+        watchers.append(Watcher(mailbox, thread, working))
+    return watchers
+
+
+def finish(watchers: list[Watcher], *, grace: float) -> list[str]:
+    """After ``stop``: wait up to ``grace`` seconds for the messages in hand (a reader in
+    IDLE or waiting has none); the mailboxes still busy then."""
+    deadline = time.monotonic() + grace
+    busy = []
+    for watcher in watchers:
+        if not watcher.working.acquire(timeout=max(0.0, deadline - time.monotonic())):
+            busy.append(watcher.mailbox.name)
+    return busy

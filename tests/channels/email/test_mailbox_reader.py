@@ -200,4 +200,6 @@ def test_idle_wakes_the_reader_as_soon_as_mail_arrives(
     finally:
         stop.set()
     assert dovecot.count(mailbox, "Processed") == 1
-    assert watcher.is_alive()  # still in IDLE; the process exit ends it (a daemon thread)
+    # Waiting in IDLE it has nothing in hand: stopping does not wait for it.
+    assert reader.finish([watcher], grace=5) == []
+    assert watcher.thread.is_alive()  # the process's exit ends it (a daemon thread)

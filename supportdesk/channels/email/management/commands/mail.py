@@ -95,10 +95,11 @@ class Command(ScriptCommand):
 
         signal.signal(signal.SIGTERM, on_signal)
         signal.signal(signal.SIGINT, on_signal)
-        threads = reader.watch_all(chosen, stop, poll_seconds=settings.MAIL_POLL_SECONDS)
+        watchers = reader.watch_all(chosen, stop, poll_seconds=settings.MAIL_POLL_SECONDS)
         names = ", ".join(mailbox.name for mailbox in chosen)
         self.stdout.write(f"reading {names} (stop with Ctrl-C)")
         self.stdout.flush()
         stop.wait()
-        for thread in threads:
-            thread.join(timeout=STOP_GRACE_SECONDS / len(threads))
+        busy = reader.finish(watchers, grace=STOP_GRACE_SECONDS)
+        if busy:  # left in their folders, read again next time
+            self.stderr.write(f"stopped while taking in mail of {', '.join(busy)}")
