@@ -1,29 +1,23 @@
-"""Every change the API makes outside the request actions: tokens and idempotency keys.
-One function each: permission, transaction, audit event."""
+"""Every change the API makes outside the request actions and intake: its tokens. One
+function each: permission, transaction, audit event."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import User
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
-from supportdesk.api.models import ApiToken, IdempotencyKey
+from supportdesk.api.models import ApiToken
 from supportdesk.audit.record import record
-from supportdesk.tickets.access import ActionDenied, get_request, is_lead
+from supportdesk.tickets.access import ActionDenied, is_lead
 from supportdesk.tickets.errors import ActionError
-from supportdesk.tickets.models import Request
 
 TOKEN_PREFIX_LENGTH = 8
 # A token's last use is written at most this often: a busy client is not a write per call.
 LAST_USED_PRECISION = timedelta(minutes=1)
-
-
-class IdempotencyMismatch(ValueError):
-    """An ``Idempotency-Key`` reused with a different body (a 422 for the API)."""
 
 
 def hash_token(raw: str) -> str:
@@ -80,43 +74,3 @@ def mark_token_used(*, token: ApiToken, now: datetime) -> None:
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
-
-
-# -- idempotent registration -------------------------------------------------------------
-
-
-def _replayed(actor: User, key: str, fingerprint: str) -> Request | None:
-    row = IdempotencyKey.objects.filter(user=actor, key=key).first()
-    if row is None:
-        return None
-    if row.fingerprint != fingerprint:
-        raise IdempotencyMismatch("the Idempotency-Key was already used with a different body")
-    return get_request(actor, row.request_id)
-
-
-def open_request_once(
-    *,
-    actor: User,
-    key: str,
-    fingerprint: str,
-    register: Callable[[], Request],
-    now: datetime,
-) -> tuple[Request, bool]:
-    """Run ``register`` (a call of ``tickets.actions.open_request``) once per key and
-    user. Returns the request and whether it was registered now. A concurrent retry that
-    loses the race on the unique key is rolled back whole and gets the winner's request."""
-    earlier = _replayed(actor, key, fingerprint)
-    if earlier is not None:
-        return earlier, False
-    try:
-        with transaction.atomic():
-            request = register()
-            IdempotencyKey.objects.create(
-                user=actor, key=key, fingerprint=fingerprint, request=request, created_at=now
-            )
-    except IntegrityError:
-        earlier = _replayed(actor, key, fingerprint)
-        if earlier is None:
-            raise
-        return earlier, False
-    return request, True

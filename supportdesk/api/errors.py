@@ -24,8 +24,8 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from supportdesk.api.actions import IdempotencyMismatch
 from supportdesk.calendars.engine import UnknownCalendar
+from supportdesk.channels.reads import DuplicateMismatch
 from supportdesk.slamath.clock import ClockError
 from supportdesk.slamath.policy import PolicyError
 from supportdesk.tickets.access import ActionDenied, NotFound
@@ -47,7 +47,7 @@ STATUSES: dict[type[Exception], int] = {
     PolicyError: 409,
     ClockError: 409,
     UnknownCalendar: 409,
-    IdempotencyMismatch: 422,
+    DuplicateMismatch: 422,  # an ActionError; the MRO finds it first
     DjangoValidationError: 422,
 }
 

@@ -10,8 +10,9 @@ from ninja.files import UploadedFile
 from supportdesk.api import reads, render
 from supportdesk.api.auth import acting_user
 from supportdesk.api.schemas import READ_ERRORS, UPLOAD_ERRORS, AttachmentOut, Id, MessageOut
-from supportdesk.tickets.access import NotFound, get_request
+from supportdesk.tickets.access import get_attachment, get_request
 from supportdesk.tickets.attachments import add_attachment
+from supportdesk.web.downloads import attachment_response
 
 router = Router(tags=["messages"])
 
@@ -63,11 +64,4 @@ def upload_attachment(
     openapi_extra={"responses": {200: {"description": "the file"}}},
 )
 def download_attachment(request: HttpRequest, attachment_id: Id) -> FileResponse:
-    attachment = reads.get_attachment(acting_user(request), attachment_id)
-    try:
-        handle = attachment.file.open("rb")
-    except OSError:
-        raise NotFound(f"the file of attachment {attachment_id} is missing") from None
-    return FileResponse(
-        handle, as_attachment=True, filename=attachment.name, content_type=attachment.content_type
-    )
+    return attachment_response(get_attachment(acting_user(request), attachment_id))

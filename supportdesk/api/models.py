@@ -1,12 +1,11 @@
-"""API tokens and idempotency keys. Only ``api.actions`` writes these."""
+"""API tokens. Only ``api.actions`` writes these. An ``Idempotency-Key`` is a receipt of
+intake (``channels.models.Receipt``)."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-from supportdesk.tickets.models import Request
 
 
 class ApiToken(models.Model):
@@ -30,24 +29,3 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.name})"
-
-
-class IdempotencyKey(models.Model):
-    """A client's ``Idempotency-Key`` for a request it registered: a retry with the same
-    key and body returns the same request instead of registering another."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(_("key"), max_length=255)
-    fingerprint = models.CharField(_("body fingerprint"), max_length=64)
-    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(_("created at"))
-
-    class Meta:
-        verbose_name = _("idempotency key")
-        verbose_name_plural = _("idempotency keys")
-        constraints = (
-            models.UniqueConstraint(fields=("user", "key"), name="one_idempotency_key_per_user"),
-        )
-
-    def __str__(self) -> str:
-        return f"{self.key} -> {self.request_id}"

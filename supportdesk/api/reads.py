@@ -13,7 +13,6 @@ from supportdesk.customers.models import Contact, Organization
 from supportdesk.staff.models import Team
 from supportdesk.tickets.access import NotFound, contact_of, get_request, is_lead, is_staff
 from supportdesk.tickets.models import (
-    Attachment,
     Component,
     DowngradeProposal,
     Message,
@@ -70,7 +69,7 @@ def get_contract(user: User, contract_id: int) -> Contract:
 
 def visible_messages(user: User, request: Request) -> QuerySet[Message]:
     """The request's conversation; customers never see internal notes."""
-    messages = request.messages.select_related("author").prefetch_related("attachments")
+    messages = request.messages.select_related("author", "contact").prefetch_related("attachments")
     if is_staff(user):
         return messages
     return messages.filter(kind=MessageKind.PUBLIC)
@@ -81,18 +80,6 @@ def get_message(user: User, request: Request, message_id: int) -> Message:
     if message is None:
         raise NotFound(f"no message {message_id}")
     return message
-
-
-def get_attachment(user: User, attachment_id: int) -> Attachment:
-    attachment = Attachment.objects.select_related("message").filter(pk=attachment_id).first()
-    if attachment is None:
-        raise NotFound(f"no attachment {attachment_id}")
-    try:
-        request = get_request(user, attachment.message.request_id)
-        get_message(user, request, attachment.message_id)
-    except NotFound:
-        raise NotFound(f"no attachment {attachment_id}") from None
-    return attachment
 
 
 def get_proposal(user: User, proposal_id: int) -> DowngradeProposal:

@@ -56,13 +56,15 @@ def attachment(row: Attachment) -> schemas.AttachmentOut:
 
 
 def message(row: Message) -> schemas.MessageOut:
-    author = row.author
+    author, contact = row.author, row.contact
+    name = (author.get_full_name() or author.get_username()) if author else ""
     return schemas.MessageOut(
         id=row.pk,
         request_id=row.request_id,
         kind=row.kind,
         author_id=row.author_id,
-        author_name=(author.get_full_name() or author.get_username()) if author else "",
+        author_name=name or (contact.name if contact else ""),
+        contact_id=row.contact_id,
         from_vendor=row.from_vendor,
         channel=row.channel,
         body=row.body,

@@ -43,7 +43,7 @@ from supportdesk.tickets.access import (
     is_staff,
     visible_requests,
 )
-from supportdesk.tickets.models import Request
+from supportdesk.tickets.models import Channel, Request
 
 router = Router(tags=["requests"])
 
@@ -109,6 +109,12 @@ def _contact_for(user: User, data: RequestIn) -> Contact:
               "msg": "registered_at is for staff registering a phone call; "
                      "a customer's request is registered when it arrives"}]
         )  # fmt: skip
+    if (data.priority is not None or data.priority_reason) and not is_staff(user):
+        raise ValidationError(
+            [{"loc": ("body", "data", "priority"), "type": "value_error",
+              "msg": "priority is for staff registering a request; a customer asks for one "
+                     "with requested_priority"}]
+        )  # fmt: skip
     if data.contact_id is not None:
         return reads.get_contact(user, data.contact_id)
     own = contact_of(user)
@@ -119,8 +125,17 @@ def _contact_for(user: User, data: RequestIn) -> Contact:
     raise ActionDenied("only support staff and customers register requests")
 
 
-def _fingerprint(data: RequestIn) -> str:
-    canonical = json.dumps(data.model_dump(mode="json"), sort_keys=True)
+# Fields added after keys were first stored: left out of the fingerprint while unused, so
+# a key stored before them still matches its retry.
+LATER_FIELDS = ("priority", "priority_reason")
+
+
+def fingerprint_of(data: RequestIn) -> str:
+    body = data.model_dump(mode="json")
+    for name in LATER_FIELDS:
+        if body[name] in (None, ""):
+            del body[name]
+    canonical = json.dumps(body, sort_keys=True)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -143,12 +158,14 @@ def create_request(
     contact = _contact_for(user, data)
     component = reads.get_component(data.component) if data.component else None
     inbound = Inbound(
-        channel=data.channel, sender_scope=f"user:{user.pk}", external_id=idempotency_key,
-        fingerprint=_fingerprint(data) if idempotency_key is not None else "",
+        channel=data.channel, receipt_channel=Channel.API, sender_scope=f"user:{user.pk}",
+        external_id=idempotency_key,
+        fingerprint=fingerprint_of(data) if idempotency_key is not None else "",
         actor=user, contact=contact, request_type=data.request_type, subject=data.subject,
         description=data.description, requested_priority=data.requested_priority,
         component=component, scope=data.scope, environment=data.environment,
-        registered_at=data.registered_at,
+        registered_at=data.registered_at, staff_priority=data.priority,
+        staff_priority_reason=data.priority_reason,
     )  # fmt: skip
     try:
         received = receive(inbound, now=now)

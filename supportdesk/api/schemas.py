@@ -173,6 +173,15 @@ class RequestIn(StrictBody):
             "staff registering a phone call: when the call came in; a customer sending it gets 422"
         ),
     )
+    priority: Priority | None = Field(
+        None,
+        description=(
+            "staff: the priority they judged, which rule 1 (P4 without a detailed "
+            "description) does not override; why, in priority_reason, is required when rule "
+            "1 would give another (else 409); a customer sending either gets 422"
+        ),
+    )
+    priority_reason: Reason = ""
 
 
 class BodyIn(StrictBody):
@@ -259,6 +268,9 @@ class MessageOut(Schema):
     kind: str
     author_id: int | None
     author_name: str
+    contact_id: int | None = Field(
+        description="the customer's person who wrote it, also one without an account"
+    )
     from_vendor: bool
     channel: str
     body: str

@@ -64,8 +64,9 @@ def _files_kept_only_on_commit(stored: _Stored) -> Iterator[None]:
 
 
 def _refused(reason: RefusalReason) -> Received:
-    return Received(outcome=Outcome.REFUSED, request=None, message=None, duplicate=False,
-                    reason=reason)  # fmt: skip
+    return Received(
+        outcome=Outcome.REFUSED, request=None, message=None, duplicate=False, reason=reason
+    )
 
 
 def _sender(inbound: Inbound, *, now: datetime) -> Contact | RefusalReason | None:
@@ -90,7 +91,9 @@ def _attach(
     """Store the files as the portal would; a refused one is recorded, not fatal."""
     refused = []
     for file in inbound.files:
-        upload = SimpleUploadedFile(file.name, file.data, content_type=file.content_type)
+        upload = file.upload or SimpleUploadedFile(
+            file.name, file.data, content_type=file.content_type
+        )
         try:
             attachment = store_attachment(
                 actor=inbound.actor, request=request, message=message, upload=upload, now=now
@@ -127,7 +130,7 @@ def _write_receipt(
     if inbound.external_id is None:
         return
     Receipt.objects.create(
-        channel=inbound.channel, sender_scope=inbound.sender_scope,
+        channel=inbound.id_channel, sender_scope=inbound.sender_scope,
         external_id=inbound.external_id, fingerprint=inbound.fingerprint, outcome=outcome,
         request=request, message=message, received_at=now,
     )  # fmt: skip

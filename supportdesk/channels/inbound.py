@@ -12,6 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import UploadedFile
 
 from supportdesk.channels.rules import IntakeNotice
 from supportdesk.customers.models import Contact
@@ -23,7 +24,14 @@ from supportdesk.tickets.models import Channel, Component, Environment, Message,
 class InboundFile:
     name: str
     content_type: str
-    data: bytes  # adapters hand bytes; intake stores them with the portal's limits
+    data: bytes = b""  # adapters hand bytes; intake stores them with the portal's limits
+    # A file uploaded to the pages: stored as it streamed in (it may be on disk), not
+    # read into memory; ``data`` is unused then.
+    upload: UploadedFile[bytes] | None = None
+
+    @classmethod
+    def uploaded(cls, upload: UploadedFile[bytes]) -> InboundFile:
+        return cls(name=upload.name or "", content_type=upload.content_type or "", upload=upload)
 
 
 @dataclass(frozen=True)
@@ -36,6 +44,9 @@ class Inbound:
     external_id: str | None
     # A hash of the payload: the same external id with another payload is refused.
     fingerprint: str = ""
+    # Whose ids ``external_id`` is, when not ``channel``'s: an API Idempotency-Key belongs to
+    # the API whatever channel the client registers a request as (a phone call, say).
+    receipt_channel: Channel | None = None
     actor: User | None = None  # the authenticated account
     sender_address: str | None = None  # e-mail etc.: the contact by address, without an actor
     contact: Contact | None = None  # staff registering for a contact, an admin for a colleague
@@ -54,6 +65,11 @@ class Inbound:
     # a message on ``thread``
     body: str = ""
     files: tuple[InboundFile, ...] = ()
+
+    @property
+    def id_channel(self) -> Channel:
+        """The channel ``external_id`` belongs to."""
+        return self.receipt_channel or self.channel
 
 
 class Outcome(StrEnum):

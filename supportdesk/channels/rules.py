@@ -12,18 +12,21 @@ request actions, the pages and the notifications can all use it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.utils import dateformat
 from django.utils.translation import gettext as _
 
+from supportdesk.calendars.engine import Calendars
 from supportdesk.contracts.models import Contract
 from supportdesk.contracts.reads import contract_in_force
 from supportdesk.customers.models import Organization
+from supportdesk.sla.policies import policy_of
 from supportdesk.slamath.calendar import WorkCalendar
+from supportdesk.slamath.policy import Priority, RequestType
 from supportdesk.slamath.priority import DetailRule
 
 
@@ -69,9 +72,17 @@ class IntakeNotice:
         local = self.starts_at.astimezone(ZoneInfo(zone))
         return _(
             "The request is registered outside support hours for its priority: our reaction "
-            "time starts counting on %(weekday)s %(date)s at %(time)s (%(zone)s)."
+            "time starts counting on %(date)s at %(time)s (%(zone)s)."
+        ) % {"date": local.strftime("%d.%m.%Y"), "time": local.strftime("%H:%M"), "zone": zone}
+
+    def preview_text(self, zone: str, priorities: Sequence[str]) -> str:
+        """Before a request is sent (the new-request page): which priorities it concerns."""
+        local = self.starts_at.astimezone(ZoneInfo(zone))
+        return _(
+            "Support hours for %(priorities)s are closed now: a request sent now is registered "
+            "at once, and our reaction time starts counting on %(date)s at %(time)s (%(zone)s)."
         ) % {
-            "weekday": dateformat.format(local, "l"),
+            "priorities": ", ".join(priorities),
             "date": local.strftime("%d.%m.%Y"),
             "time": local.strftime("%H:%M"),
             "zone": zone,
@@ -87,3 +98,22 @@ def intake_notice(
     if starts_at <= registered_at:
         return None
     return IntakeNotice(starts_at=starts_at.astimezone(UTC))
+
+
+def notices_before_sending(
+    contract: Contract, *, at: datetime, calendars: Calendars, request_type: RequestType
+) -> list[tuple[IntakeNotice, list[Priority]]]:
+    """What ``intake_notice`` would say for a request of each priority sent at ``at``,
+    grouped by when the clock starts; empty when every clock would start at once."""
+    policy = policy_of(contract.policy_version_id, now=at)
+    starts: dict[IntakeNotice, list[Priority]] = {}
+    for priority in Priority:
+        rule = policy.rules.get((request_type, priority))
+        if rule is None:
+            continue
+        notice = intake_notice(
+            registered_at=at, reaction_calendar=calendars(rule.reaction.calendar)
+        )
+        if notice is not None:
+            starts.setdefault(notice, []).append(priority)
+    return sorted(starts.items(), key=lambda item: item[0].starts_at)

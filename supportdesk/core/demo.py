@@ -11,6 +11,8 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 
+from supportdesk.channels.actions import receive
+from supportdesk.channels.inbound import Inbound
 from supportdesk.contracts.models import AddOn, Contract
 from supportdesk.customers.models import Contact, Organization
 from supportdesk.sla.models import PolicyVersion
@@ -119,11 +121,14 @@ def _requests(people: People, now: datetime) -> list[Request]:
             "description": DETAILS,
         }
         details.update(extra)
-        request = actions.open_request(
+        inbound = Inbound(
+            channel=Channel.PHONE, sender_scope=f"user:{people.agent.pk}", external_id=None,
             actor=people.agent, contact=user.contact, request_type=RequestType.INCIDENT,
-            subject=subject, requested_priority=priority, channel=Channel.PHONE,
-            registered_at=now - ago, now=now - ago, **details,
+            subject=subject, requested_priority=priority, registered_at=now - ago, **details,
         )  # fmt: skip
+        request = receive(inbound, now=now - ago).request
+        if request is None:  # staff name the contact: never an unknown sender
+            raise RuntimeError(f"the demo request {subject!r} was refused")
         made.append(request)
         return request
 

@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from supportdesk.channels.rules import IntakeNotice
 from supportdesk.notifications.links import downgrade_url
 from supportdesk.notifications.outbox import Event
 from supportdesk.staff.models import StaffRole
@@ -59,12 +60,15 @@ def compose(event: str, request: Request, data: dict[str, Any]) -> list[Mail]:
                 _("We have registered your request %(title)s.") % {"title": title},
                 _("Priority: %(priority)s (you asked for %(requested)s).")
                 % {"priority": request.priority, "requested": request.requested_priority},
-                _("Our reaction time starts counting at %(start)s and ends at %(due)s.")
-                % {
-                    "start": _local(data.get("reaction_starts"), zone),
-                    "due": _local(data.get("reaction_due"), zone),
-                },
             ]
+            # The intake rule's notice, word for word what the page showed.
+            if data.get("notice_starts"):
+                notice = IntakeNotice(starts_at=datetime.fromisoformat(data["notice_starts"]))
+                lines.append(notice.text(zone))
+            lines.append(
+                _("Our reaction is due by %(due)s.")
+                % {"due": _local(data.get("reaction_due"), zone)}
+            )
             if not request.is_detailed:
                 lines.append(
                     _(

@@ -10,6 +10,7 @@ urlpatterns = [
     path("requests/<int:request_id>/", views.request_detail, name="request"),
     path("requests/<int:request_id>/reply/", views.reply, name="reply"),
     path("requests/<int:request_id>/confirm/", views.confirm, name="confirm"),
+    path("attachments/<int:attachment_id>/", views.attachment, name="attachment"),
     path("requests/<int:request_id>/reopen/", views.reopen, name="reopen"),
     path(
         "requests/<int:request_id>/downgrade/<int:proposal_id>/",

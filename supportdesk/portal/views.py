@@ -1,10 +1,10 @@
-"""The customer portal: thin views over ``tickets.access`` (reads) and ``tickets.actions``
-(every change). Time is read once per request and passed down. Every form works as a
-plain POST followed by a redirect; nothing needs JavaScript.
+"""The customer portal: thin views over ``tickets.access`` (reads), ``channels.receive``
+(a new request, a reply: what arrives from the customer) and ``tickets.actions`` (every
+other change). Time is read once per request and passed down. Every form works as a plain
+POST followed by a redirect; nothing needs JavaScript.
 
-Attachments on a new request: ``open_request`` keeps the description on the request
-itself, not on a message, so files sent with a new request are attached to a first
-customer reply ("Attached files") posted right after the request is registered.
+The intake rules the pages show (detail gaps, the out-of-hours notice) come from
+``channels.rules``, the same functions the actions and the acknowledgement e-mail use.
 """
 
 from __future__ import annotations
@@ -15,24 +15,22 @@ from functools import wraps
 from typing import Concatenate
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.core.exceptions import TooManyFilesSent
-from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from supportdesk.calendars.engine import get_calendar
+from supportdesk.calendars.engine import Calendars
 from supportdesk.channels import rules
+from supportdesk.channels.actions import receive
+from supportdesk.channels.inbound import Inbound, InboundFile, RefusedFile
 from supportdesk.contracts.models import AddOn, Contract
 from supportdesk.contracts.reads import contract_in_force
 from supportdesk.customers.models import Contact, Organization
@@ -47,24 +45,25 @@ from supportdesk.tickets.access import (
     ActionDenied,
     NotFound,
     contact_of,
+    get_attachment,
     get_request,
     is_staff,
     require_customer_of,
     visible_requests,
 )
-from supportdesk.tickets.attachments import UploadRejected, add_attachment
 from supportdesk.tickets.errors import ActionError
 from supportdesk.tickets.models import (
     Channel,
     Component,
     Environment,
-    Message,
     MessageKind,
     ProposalState,
     Request,
     Scope,
     Status,
 )
+from supportdesk.web.downloads import attachment_response
+from supportdesk.web.uploads import files_within_limit
 
 PAGE_SIZE = 25
 ROUND_THE_CLOCK = "24x7"
@@ -107,39 +106,6 @@ def portal_view[**P](view: View[P]) -> View[P]:
     return login_required(wrapper)
 
 
-def files_within_limit[**P](
-    back: Callable[Concatenate[HttpRequest, P], str],
-) -> Callable[[View[P]], View[P]]:
-    """A form post with more files than ``DATA_UPLOAD_MAX_NUMBER_FILES``: Django refuses to
-    parse any of it, the CSRF token included, and would answer with its 400 page. Here the
-    customer goes ``back`` to the page of the form with a message instead; nothing was
-    read, so nothing is stored. Every other post has its CSRF token checked as usual (this
-    check runs first, so it comes before the token's)."""
-
-    def decorate(view: View[P]) -> View[P]:
-        protected = csrf_protect(view)
-
-        @wraps(view)
-        def wrapper(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
-            try:
-                request.FILES  # noqa: B018 -- parses the form, counting its files
-            except TooManyFilesSent:
-                messages.error(
-                    request,
-                    _(
-                        "Nothing was sent: at most %(count)d files can be attached at once. "
-                        "Attach fewer files and send again."
-                    )
-                    % {"count": settings.DATA_UPLOAD_MAX_NUMBER_FILES},
-                )
-                return HttpResponseRedirect(back(request, *args, **kwargs))
-            return protected(request, *args, **kwargs)
-
-        return csrf_exempt(wrapper)
-
-    return decorate
-
-
 def _user(request: HttpRequest) -> User:
     user = request.user
     if not isinstance(user, User):  # login_required runs first
@@ -180,20 +146,6 @@ def _refused(request: HttpRequest, error: Exception) -> None:
     messages.error(request, _("This could not be done: %(reason)s") % {"reason": error})
 
 
-def _attach(
-    request: HttpRequest, message: Message, files: list[UploadedFile[bytes]], now: datetime
-) -> None:
-    for upload in files:
-        try:
-            add_attachment(actor=_user(request), message=message, upload=upload, now=now)
-        except UploadRejected as error:
-            messages.error(
-                request,
-                _("The file %(name)s was not attached: %(reason)s")
-                % {"name": upload.name, "reason": error},
-            )
-
-
 # -- list -------------------------------------------------------------------------------
 
 
@@ -225,30 +177,25 @@ def index(request: HttpRequest) -> HttpResponse:
 # -- new request ------------------------------------------------------------------------
 
 
-def _intake_notice(contact: Contact, now: datetime) -> datetime | None:
-    """The next opening of the plan's intake hours when they are closed now, else None."""
-    contract = _current_contract(contact.organization_id, now.date())
+def _notices_before_sending(contact: Contact, now: datetime) -> list[str]:
+    """The intake rule's notice for each priority a request sent now would get."""
+    contract = rules.contract_for(contact.organization, now)
     if contract is None:
-        return None
-    calendar = get_calendar(contract.policy_version.plan.intake_calendar.name)
-    if calendar.is_open(now):
-        return None
-    return calendar.next_open(now)
+        return []
+    zone = contact.organization.time_zone
+    grouped = rules.notices_before_sending(
+        contract, at=now, calendars=Calendars(), request_type=RequestType.INCIDENT
+    )
+    return [notice.preview_text(zone, priorities) for notice, priorities in grouped]
 
 
-def _missing_details(component: Component | None, scope: str, description: str) -> list[str]:
-    rule = rules.detail_rule()
-    gaps = []
-    if rule.needs_component and component is None:
-        gaps.append(_("the component"))
-    if rule.needs_scope and not scope:
-        gaps.append(_("who is affected (many or individual users)"))
-    if len(description.strip()) < rule.min_description_length:
-        gaps.append(
-            _("a description of at least %(count)d characters")
-            % {"count": rule.min_description_length}
+def _files_refused(request: HttpRequest, refused: tuple[RefusedFile, ...]) -> None:
+    for file in refused:
+        messages.error(
+            request,
+            _("The file %(name)s was not attached: %(reason)s")
+            % {"name": file.name, "reason": file.reason},
         )
-    return gaps
 
 
 @require_http_methods(["GET", "POST"])
@@ -262,30 +209,26 @@ def new_request(request: HttpRequest) -> HttpResponse:
     form = NewRequestForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        user = _user(request)
         component: Component | None = data["component"]
         scope: str = data["scope"]
+        inbound = Inbound(
+            channel=Channel.PORTAL, sender_scope=f"user:{user.pk}", external_id=None,
+            actor=user, contact=contact, request_type=RequestType(data["request_type"]),
+            subject=data["subject"], description=data["description"],
+            requested_priority=Priority(data["requested_priority"]), component=component,
+            scope=Scope(scope) if scope else None, environment=Environment(data["environment"]),
+            files=tuple(InboundFile.uploaded(upload) for upload in data["attachments"]),
+        )  # fmt: skip
         try:
-            ticket = actions.open_request(
-                actor=_user(request),
-                contact=contact,
-                request_type=RequestType(data["request_type"]),
-                subject=data["subject"],
-                description=data["description"],
-                requested_priority=Priority(data["requested_priority"]),
-                channel=Channel.PORTAL,
-                component=component,
-                scope=Scope(scope) if scope else None,
-                environment=Environment(data["environment"]),
-                now=now,
-            )
+            received = receive(inbound, now=now)
         except (ActionError, ActionDenied) as error:
             _refused(request, error)
         else:
-            if data["attachments"]:
-                message = actions.reply(
-                    actor=_user(request), request=ticket, body=_("Attached files"), now=now
-                )
-                _attach(request, message, data["attachments"], now)
+            ticket = received.request
+            if ticket is None:  # a signed-in contact is never an unknown sender
+                raise Http404
+            _files_refused(request, received.refused_files)
             label = PriorityChoices(ticket.priority).label
             if ticket.is_detailed:
                 messages.success(
@@ -294,7 +237,9 @@ def new_request(request: HttpRequest) -> HttpResponse:
                     % {"ref": ticket.reference, "priority": label},
                 )
             else:
-                gaps = _missing_details(component, scope, data["description"])
+                gaps = rules.detail_gaps(
+                    component=component, scope=scope, description=data["description"]
+                )
                 messages.warning(
                     request,
                     _(
@@ -304,22 +249,13 @@ def new_request(request: HttpRequest) -> HttpResponse:
                     )
                     % {"ref": ticket.reference, "priority": label, "missing": ", ".join(gaps)},
                 )
-            if (opening := _intake_notice(contact, now)) is not None:
-                when = timezone.localtime(opening, _zone(contact.organization))
-                messages.info(
-                    request,
-                    _("Support is closed now; the SLA clock starts at %(when)s (%(tz)s).")
-                    % {
-                        "when": when.strftime("%d.%m.%Y %H:%M"),
-                        "tz": contact.organization.time_zone,
-                    },
-                )
+            if received.notice is not None:
+                messages.info(request, received.notice.text(contact.organization.time_zone))
             return _back(ticket)
     priorities = [
         (choice, PRIORITY_HELP[Priority(choice.data["value"])])
         for choice in form["requested_priority"]
     ]
-    next_open = _intake_notice(contact, now)
     return render(
         request,
         "portal/new.html",
@@ -327,8 +263,7 @@ def new_request(request: HttpRequest) -> HttpResponse:
             "form": form,
             "priorities": priorities,
             "min_length": rules.detail_rule().min_description_length,
-            "next_open": next_open,
-            "zone": _zone(contact.organization),
+            "notices": _notices_before_sending(contact, now),
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -351,7 +286,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     now = timezone.now()
     conversation = (
         ticket.messages.filter(kind=MessageKind.PUBLIC)
-        .select_related("author")
+        .select_related("author", "contact")
         .prefetch_related("attachments")
     )
     proposal = ticket.downgrade_proposals.filter(state=ProposalState.PENDING).first()
@@ -387,17 +322,31 @@ def reply(request: HttpRequest, request_id: int) -> HttpResponse:
             for error in errors:
                 messages.error(request, str(error))
         return _back(ticket)
-    now = timezone.now()
+    user = _user(request)
+    inbound = Inbound(
+        channel=Channel.PORTAL, sender_scope=f"user:{user.pk}", external_id=None, actor=user,
+        thread=ticket, body=form.cleaned_data["body"],
+        files=tuple(InboundFile.uploaded(upload) for upload in form.cleaned_data["attachments"]),
+    )  # fmt: skip
     try:
-        message = actions.reply(
-            actor=_user(request), request=ticket, body=form.cleaned_data["body"], now=now
-        )
+        received = receive(inbound, now=timezone.now())
     except (ActionError, ActionDenied) as error:
         _refused(request, error)
     else:
-        _attach(request, message, form.cleaned_data["attachments"], now)
+        _files_refused(request, received.refused_files)
         messages.success(request, _("Your reply is sent."))
     return _back(ticket)
+
+
+@require_GET
+@login_required
+def attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
+    """A file the signed-in user may see (a customer: of their organization's requests,
+    never of an internal note), as a download; a 404 for anything else."""
+    try:
+        return attachment_response(get_attachment(_user(request), attachment_id))
+    except NotFound:
+        raise Http404 from None
 
 
 @require_POST

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from supportdesk.customers.models import Contact
 from supportdesk.staff.models import StaffMember, StaffRole
-from supportdesk.tickets.models import Request
+from supportdesk.tickets.models import Attachment, MessageKind, Request
 
 
 class NotFound(LookupError):
@@ -67,6 +67,18 @@ def get_request(user: User, request_id: int) -> Request:
     if request is None:
         raise NotFound(f"no request {request_id}")
     return request
+
+
+def get_attachment(user: User, attachment_id: int) -> Attachment:
+    """A file on a request the user sees; a customer sees only those on public messages.
+    The API, the portal and the workspace download through this one rule."""
+    attachments = Attachment.objects.filter(message__request__in=visible_requests(user))
+    if not is_staff(user):
+        attachments = attachments.filter(message__kind=MessageKind.PUBLIC)
+    attachment = attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound(f"no attachment {attachment_id}")
+    return attachment
 
 
 def require_staff(user: User) -> None:

@@ -1,9 +1,17 @@
-"""Files attached to messages: the one place they are accepted and stored. The API (and
-later e-mail ingestion) call ``add_attachment``."""
+"""Files attached to messages: the one place they are accepted and stored.
+
+A post with files (``actions.reply`` or ``actions.add_internal_note`` with ``files=``)
+takes them whole or not at all: ``files_for_post`` checks every file before any is
+written, writes them to the storage outside the post's transaction (an upload to object
+storage does not hold the request's row lock), and deletes them again when the
+transaction does not commit; ``save_attachments`` writes their rows and audit events
+inside it. The API's one-file upload calls ``add_attachment``, the same two steps."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import PurePath
 
@@ -94,6 +102,64 @@ def check_upload(upload: UploadedFile[bytes]) -> str:
     return content_type
 
 
+def check_post(uploads: Sequence[UploadedFile[bytes]]) -> list[str]:
+    """The content types of one post's files, or UploadRejected for the first refusal:
+    more files than ``DATA_UPLOAD_MAX_NUMBER_FILES`` (413), or a file ``check_upload``
+    refuses."""
+    limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+    if limit is not None and len(uploads) > limit:
+        raise UploadRejected(
+            _("At most %(count)d files can be attached at once.") % {"count": limit},
+            status_code=413,
+        )
+    return [check_upload(upload) for upload in uploads]
+
+
+@contextmanager
+def files_for_post(uploads: Sequence[UploadedFile[bytes]]) -> Iterator[list[Attachment]]:
+    """Check every file of one post (``check_post``: one refused file refuses the post,
+    and nothing is written), write them to the storage under random names, and hand the
+    block their unsaved rows for ``save_attachments``. Open it outside the post's
+    transaction: when the block raises (the transaction rolled back or did not commit),
+    the written files are deleted again."""
+    content_types = check_post(uploads)
+    written: list[Attachment] = []
+    try:
+        for upload, content_type in zip(uploads, content_types, strict=True):
+            name = _clean_name(upload.name or "")
+            suffix = "".join(PurePath(name).suffixes[-1:])[:10]
+            attachment = Attachment(name=name, size=upload.size or 0, content_type=content_type)
+            attachment.file.save(f"{uuid.uuid4().hex}{suffix}", upload, save=False)
+            written.append(attachment)
+        yield written
+    except BaseException:
+        for attachment in written:
+            attachment.file.delete(save=False)
+        raise
+
+
+def save_attachments(
+    *,
+    actor: User | None,
+    request: Request,
+    message: Message,
+    attachments: Sequence[Attachment],
+    now: datetime,
+) -> None:
+    """The rows of files written by ``files_for_post``, inside the caller's transaction,
+    each with its audit event."""
+    for attachment in attachments:
+        attachment.message = message
+        attachment.save()
+        record(
+            at=now,
+            actor=actor,
+            action="request.attachment_added",
+            subject=request,
+            data={"message": message.pk, "attachment": attachment.pk, "name": attachment.name},
+        )
+
+
 def add_attachment(
     *, actor: User, message: Message, upload: UploadedFile[bytes], now: datetime
 ) -> Attachment:
@@ -113,26 +179,11 @@ def store_attachment(
     upload: UploadedFile[bytes],
     now: datetime,
 ) -> Attachment:
-    """Check and store a file on ``message`` of ``request``; the caller has checked who may
-    (``add_attachment``, or intake for a contact without an account)."""
-    content_type = check_upload(upload)
-    name = _clean_name(upload.name or "")
-    suffix = "".join(PurePath(name).suffixes[-1:])[:10]
-    attachment = Attachment(
-        message=message, name=name, size=upload.size or 0, content_type=content_type
-    )
-    attachment.file.save(f"{uuid.uuid4().hex}{suffix}", upload, save=False)
-    try:
-        with transaction.atomic():
-            attachment.save()
-            record(
-                at=now,
-                actor=actor,
-                action="request.attachment_added",
-                subject=request,
-                data={"message": message.pk, "attachment": attachment.pk, "name": name},
-            )
-    except BaseException:
-        attachment.file.delete(save=False)
-        raise
-    return attachment
+    """Check and store one file on ``message`` of ``request`` in its own transaction; the
+    caller has checked who may (``add_attachment``, or intake for a contact without an
+    account)."""
+    with files_for_post([upload]) as written, transaction.atomic():
+        save_attachments(
+            actor=actor, request=request, message=message, attachments=written, now=now
+        )
+    return written[0]

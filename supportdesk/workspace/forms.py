@@ -12,6 +12,7 @@ from supportdesk.customers.models import Contact, Organization
 from supportdesk.sla.models import Plan, PriorityChoices, RequestTypeChoices
 from supportdesk.staff.models import Team
 from supportdesk.tickets.models import Component, Request, Scope, Status
+from supportdesk.web.uploads import MultipleFileField, MultipleFileInput
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 WORKING_STATUSES = (Status.OPEN, Status.IN_PROGRESS, Status.WAITING)
@@ -46,6 +47,8 @@ class FilterForm(forms.Form):
 
 class BodyForm(forms.Form):
     body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 4}))
+    # Two of these forms are on one page: Django ties each field to its own hint.
+    attachments = MultipleFileField(label=_("Files (optional)"), widget=MultipleFileInput())
 
 
 class StatusForm(forms.Form):
@@ -113,6 +116,15 @@ class NewRequestForm(forms.Form):
     )
     scope = forms.ChoiceField(label=_("Scope"), choices=_blank(Scope.choices), required=False)
     priority = forms.ChoiceField(label=_("Priority"), choices=PriorityChoices.choices, initial="P3")
+    priority_reason = forms.CharField(
+        label=_("Why this priority"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "Needed when the description is not detailed (no component, no scope, or too "
+            "short) and you judge the request more urgent than P4."
+        ),
+    )
     subject = forms.CharField(label=_("Subject"), max_length=300)
     description = forms.CharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}), required=False

@@ -29,7 +29,7 @@ SHOWN_ELSEWHERE = frozenset(
 @dataclass(frozen=True, slots=True)
 class Entry:
     at: datetime
-    kind: str  # css class: message, note, priority, status, assign, clock, warning, breach
+    kind: str  # css class: message, note, file, priority, status, assign, clock, warning, breach
     title: str
     detail: str = ""
     actor: str = ""
@@ -65,6 +65,9 @@ def _audit_entry(event: AuditEvent, names: dict[int, str], teams: dict[int, str]
         team = teams.get(to.get("team") or 0, "—")
         title = _("Assigned to %(who)s, team %(team)s") % {"who": who, "team": team}
         return Entry(event.at, "assign", title, "", actor, 3)
+    if action == "request.attachment_added":
+        title = _("File attached: %(name)s") % {"name": data.get("name", "")}
+        return Entry(event.at, "file", title, "", actor, 3)
     if action == "sla.breached":
         title = _("SLA breached: %(clock)s clock") % {"clock": data.get("clock", "")}
         return Entry(event.at, "breach", title, "", actor, 5)
@@ -122,7 +125,7 @@ def _clock_entries(clock: SlaClock, label: str, now: datetime) -> list[Entry]:
 
 def timeline(request: Request, *, now: datetime) -> list[Entry]:
     entries: list[Entry] = []
-    for message in request.messages.select_related("author"):
+    for message in request.messages.select_related("author", "contact"):
         internal = message.kind == MessageKind.INTERNAL
         title = _("Internal note") if internal else _("Reply")
         entries.append(
@@ -131,7 +134,9 @@ def timeline(request: Request, *, now: datetime) -> list[Entry]:
                 "note" if internal else "message",
                 str(title),
                 message.body,
-                _name(message.author),
+                message.contact.name
+                if message.author is None and message.contact
+                else _name(message.author),
                 1,
             )
         )

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.new_request, name="new"),
     path("requests/<int:request_id>/", views.request_page, name="request"),
     path("requests/<int:request_id>/<str:action>/", views.request_action, name="action"),
+    path("attachments/<int:attachment_id>/", views.attachment, name="attachment"),
     path("mail/", mail.quarantine, name="quarantine"),
     path("mail/<int:mail_id>/", mail.mail_page, name="mail"),
     path("mail/<int:mail_id>/raw", mail.raw_download, name="mail-raw"),

@@ -12,20 +12,32 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from supportdesk.channels.actions import receive
+from supportdesk.channels.inbound import Inbound
+from supportdesk.customers.models import Contact
 from supportdesk.sla.policies import policy_rule
 from supportdesk.slamath.policy import PolicyError, Priority, RequestType
 from supportdesk.slamath.priority import PriorityRuleError
 from supportdesk.tickets import actions
-from supportdesk.tickets.access import ActionDenied, NotFound, get_request, is_staff
+from supportdesk.tickets.access import (
+    ActionDenied,
+    NotFound,
+    get_attachment,
+    get_request,
+    is_staff,
+)
+from supportdesk.tickets.attachments import UploadRejected
 from supportdesk.tickets.errors import ActionError
 from supportdesk.tickets.models import Channel, Request, Scope, Status
+from supportdesk.web.downloads import attachment_response
+from supportdesk.web.uploads import files_within_limit
 from supportdesk.workspace import queue
 from supportdesk.workspace.forms import (
     AssignForm,
@@ -157,7 +169,9 @@ def _page_context(
         ),
         "reaction": queue.countdown(item.reaction_clock, now=now, calendars=calendars),
         "resolution": queue.countdown(item.resolution_clock, now=now, calendars=calendars),
-        "conversation": item.messages.select_related("author"),
+        "conversation": item.messages.select_related("author", "contact").prefetch_related(
+            "attachments"
+        ),
         "timeline": timeline(item, now=now),
         "forms": page_forms,
         "is_open": item.status not in (Status.RESOLVED, Status.CLOSED),
@@ -175,10 +189,14 @@ def request_page(request: HttpRequest, request_id: int) -> HttpResponse:
 def _run(name: str, user: User, item: Request, data: dict[str, Any], now: datetime) -> str:
     """Call the action behind form ``name``; returns the success message."""
     if name == "reply":
-        actions.reply(actor=user, request=item, body=data["body"], now=now)
+        actions.reply(
+            actor=user, request=item, body=data["body"], files=data["attachments"], now=now
+        )
         return _("Reply sent.")
     if name == "note":
-        actions.add_internal_note(actor=user, request=item, body=data["body"], now=now)
+        actions.add_internal_note(
+            actor=user, request=item, body=data["body"], files=data["attachments"], now=now
+        )
         return _("Internal note added.")
     if name == "status":
         actions.set_status(
@@ -211,6 +229,9 @@ def _run(name: str, user: User, item: Request, data: dict[str, Any], now: dateti
 
 @login_required
 @require_POST
+@files_within_limit(
+    back=lambda request, request_id, action: reverse("workspace:request", args=[request_id])
+)
 def request_action(request: HttpRequest, request_id: int, action: str) -> HttpResponse:
     user = _staff(request)
     item = _load(user, request_id)
@@ -218,17 +239,31 @@ def request_action(request: HttpRequest, request_id: int, action: str) -> HttpRe
     if form_class is None:
         raise Http404("no such action")
     now = timezone.now()
-    form = form_class(request.POST, prefix=action)
-    if not form.is_valid():
+    form = form_class(request.POST, request.FILES, prefix=action)
+    if form.is_valid():
+        try:
+            done = _run(action, user, item, form.cleaned_data, now)
+        except DOMAIN_ERRORS as error:
+            messages.error(request, str(error))
+        except UploadRejected as error:  # the form checked each file; the action refused
+            form.add_error("attachments", str(error))
+        else:
+            messages.success(request, done)
+    if not form.is_valid():  # what the agent typed stays on the page with the reason
         context = _page_context(user, item, now, bound={action: form})
         return render(request, "workspace/request.html", context, status=400)
-    try:
-        done = _run(action, user, item, form.cleaned_data, now)
-    except DOMAIN_ERRORS as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, done)
     return HttpResponseRedirect(reverse("workspace:request", args=[item.pk]))
+
+
+@login_required
+@require_GET
+def attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
+    """Any file of any request, internal notes' included: staff see them all."""
+    user = _staff(request)
+    try:
+        return attachment_response(get_attachment(user, attachment_id))
+    except NotFound:
+        raise Http404("no such file") from None
 
 
 # -- registering a phone call ----------------------------------------------------------
@@ -247,23 +282,27 @@ def new_request(request: HttpRequest) -> HttpResponse:
         valid = form.is_valid()
     if valid:
         data = form.cleaned_data
+        contact: Contact = data["contact"]
+        priority = Priority(data["priority"])
+        inbound = Inbound(
+            channel=Channel.PHONE, sender_scope=f"user:{user.pk}", external_id=None,
+            actor=user, contact=contact, request_type=RequestType(data["request_type"]),
+            subject=data["subject"], description=data["description"],
+            requested_priority=priority, component=data["component"],
+            scope=Scope(data["scope"]) if data["scope"] else None,
+            registered_at=data["registered_at"], staff_priority=priority,
+            staff_priority_reason=data["priority_reason"],
+        )  # fmt: skip
         try:
-            created = actions.open_request(
-                actor=user,
-                contact=data["contact"],
-                request_type=RequestType(data["request_type"]),
-                subject=data["subject"],
-                description=data["description"],
-                requested_priority=Priority(data["priority"]),
-                channel=Channel.PHONE,
-                component=data["component"],
-                scope=Scope(data["scope"]) if data["scope"] else None,
-                registered_at=data["registered_at"],
-                now=now,
-            )
+            received = receive(inbound, now=now)
         except DOMAIN_ERRORS as error:
             form.add_error(None, str(error))
         else:
+            created = received.request
+            if created is None:  # staff name the contact: never an unknown sender
+                raise Http404
             messages.success(request, _("Request %(ref)s registered.") % {"ref": created.reference})
+            if received.notice is not None:
+                messages.info(request, received.notice.text(contact.organization.time_zone))
             return HttpResponseRedirect(reverse("workspace:request", args=[created.pk]))
     return render(request, "workspace/new.html", {"form": form}, status=400)

@@ -8,8 +8,9 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.test import Client
 
-from supportdesk.api.models import ApiToken, IdempotencyKey
+from supportdesk.api.models import ApiToken
 from supportdesk.audit.models import AuditEvent
+from supportdesk.channels.models import Receipt
 from supportdesk.sla.models import SlaClock, SlaClockEvent
 from supportdesk.slamath.policy import Priority, RequestType
 from supportdesk.tickets import actions
@@ -89,6 +90,6 @@ def snapshot() -> dict[str, Any]:
     """Everything an endpoint could change, to assert that a refused call changed nothing."""
     tables: list[Any] = [
         Request, Message, Attachment, PriorityChange, DowngradeProposal, SlaClock,
-        SlaClockEvent, AuditEvent, ApiToken, IdempotencyKey,
+        SlaClockEvent, AuditEvent, ApiToken, Receipt,
     ]  # fmt: skip
     return {model.__name__: list(model.objects.order_by("pk").values()) for model in tables}

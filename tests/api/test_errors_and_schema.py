@@ -11,7 +11,7 @@ from django.db import IntegrityError
 from ninja.errors import HttpError
 
 from supportdesk.api import errors
-from supportdesk.api.actions import IdempotencyMismatch
+from supportdesk.channels.reads import DuplicateMismatch
 from supportdesk.slamath.clock import ClockError
 from supportdesk.slamath.policy import PolicyError
 from supportdesk.tickets.access import ActionDenied, NotFound
@@ -31,7 +31,7 @@ from tests.tickets.conftest import Desk
         (PolicyError("no target"), 409),
         (ClockError("cannot pause a stopped clock"), 409),
         (IntegrityError("duplicate key"), 409),
-        (IdempotencyMismatch("different body"), 422),
+        (DuplicateMismatch("different body"), 422),
         (UploadRejected("too big", status_code=413), 413),
         (UploadRejected("wrong type", status_code=415), 415),
         (HttpError(401, "unknown API token"), 401),

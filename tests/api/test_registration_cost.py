@@ -66,6 +66,23 @@ def test_a_customer_registration_runs_eleven_statements(desk: Desk) -> None:
     assert Request.objects.count() == 2
 
 
+def test_an_idempotency_key_costs_one_insert_and_no_read(desk: Desk) -> None:
+    """The key's receipt is written in the registration's transaction; a retry finds it
+    there (the unique receipt refuses the second), so a new key needs no read first."""
+    _, token = create_token(user=desk.anna, name="portal sync", now=NOW)
+    api = Api(token=token)
+    assert register(api)[0].status_code == 201
+
+    with CaptureQueriesContext(connection) as queries:
+        answer = api.post(
+            "/requests", {**BODY, "subject": "Calls drop"}, **{"Idempotency-Key": "k"}
+        )
+
+    assert answer.status_code == 201, answer.content
+    statements = [statement(query["sql"]) for query in queries.captured_queries]
+    assert statements == [*STATEMENTS[:-1], "INSERT channels_receipt", STATEMENTS[-1]]
+
+
 def test_a_staff_registration_for_a_contact_adds_only_the_contact_read(desk: Desk) -> None:
     _, token = create_token(user=desk.agent, name="phone desk", now=NOW)
     api = Api(token=token)

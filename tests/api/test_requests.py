@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 import pytest
 
-from supportdesk.api import actions as api_actions
-from supportdesk.api.models import IdempotencyKey
+from supportdesk.api.schemas import RequestIn
 from supportdesk.audit.models import AuditEvent
+from supportdesk.channels.models import Receipt
 from supportdesk.slamath.policy import Priority, RequestType
 from supportdesk.tickets import actions
 from supportdesk.tickets.models import Request, Status
@@ -281,23 +283,52 @@ def test_a_feature_request_has_only_a_reaction_clock(desk: Desk) -> None:
     assert [clock["kind"] for clock in clocks] == ["reaction"]
 
 
-def test_a_concurrent_retry_that_loses_the_race_gets_the_winners_request(
-    desk: Desk, anna_request: Request, monkeypatch: pytest.MonkeyPatch
+def test_a_key_stored_before_keys_became_receipts_keeps_working(
+    desk: Desk, anna_request: Request
 ) -> None:
-    IdempotencyKey.objects.create(
-        user=desk.anna, key="k", fingerprint="f", request=anna_request, created_at=NOW
-    )
-    real = api_actions._replayed
-    calls: list[str] = []
-
-    def first_misses(actor: Any, key: str, fingerprint: str) -> Request | None:
-        calls.append(key)
-        return None if len(calls) == 1 else real(actor, key, fingerprint)
-
-    monkeypatch.setattr(api_actions, "_replayed", first_misses)
+    """The row the migration writes for an old idempotency key answers its retry."""
+    body = RequestIn(**new()).model_dump(mode="json")
+    del body["priority"], body["priority_reason"]  # the body as fingerprinted back then
+    stored = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+    Receipt.objects.create(
+        channel="api", sender_scope=f"user:{desk.anna.pk}", external_id="k",
+        fingerprint=stored, outcome="opened",
+        request=anna_request, received_at=NOW,
+    )  # fmt: skip
     before = snapshot()
-    request, created = api_actions.open_request_once(
-        actor=desk.anna, key="k", fingerprint="f", register=lambda: open_request(desk), now=NOW
-    )
-    assert (request.pk, created) == (anna_request.pk, False)
-    assert snapshot() == before  # the loser's request was rolled back with its key
+    again = Api(desk.anna).post("/requests", new(), **{"Idempotency-Key": "k"})
+    assert (again.status_code, again.json()["id"]) == (200, anna_request.pk)
+    assert snapshot() == before  # the retry's registration was rolled back with its receipt
+    other = Api(desk.anna).post("/requests", new(subject="Other"), **{"Idempotency-Key": "k"})
+    assert other.status_code == 422
+
+
+def test_a_staff_phone_call_and_its_retry_as_another_channel_share_the_key(desk: Desk) -> None:
+    """A key is the client's, whatever channel its body names."""
+    client = Api(desk.agent)
+    body = new(contact_id=desk.contact(desk.anna).pk, channel="phone")
+    assert client.post("/requests", body, **{"Idempotency-Key": "call-7"}).status_code == 201
+    changed = {**body, "channel": "api"}
+    assert client.post("/requests", changed, **{"Idempotency-Key": "call-7"}).status_code == 422
+
+
+def test_staff_register_at_the_priority_they_judged(desk: Desk) -> None:
+    body = new(
+        contact_id=desk.contact(desk.vera).pk, channel="phone", component=None,
+        requested_priority="P1", priority="P1",
+    )  # fmt: skip
+    client = Api(desk.agent)
+    refused = client.post("/requests", body)
+    assert refused.status_code == 409
+    assert "rule 1 gives P4" in refused.json()["detail"]
+    answer = client.post("/requests", {**body, "priority_reason": "Every user is down"})
+    assert answer.status_code == 201, answer.content
+    assert (answer.json()["priority"], answer.json()["is_detailed"]) == ("P1", False)
+
+
+def test_a_customer_sending_a_priority_is_422_and_changes_nothing(desk: Desk) -> None:
+    before = snapshot()
+    answer = Api(desk.anna).post("/requests", new(priority="P1"))
+    assert answer.status_code == 422
+    assert "requested_priority" in answer.json()["detail"]
+    assert snapshot() == before

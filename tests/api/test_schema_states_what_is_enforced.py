@@ -80,7 +80,8 @@ def test_every_text_in_a_body_documents_its_rules(
     texts: list[tuple[str, str, dict[str, Any]]],
 ) -> None:
     assert {(name, field) for name, field, _ in texts} == {
-        ("RequestIn", "subject"), ("RequestIn", "description"), ("BodyIn", "body"),
+        ("RequestIn", "subject"), ("RequestIn", "description"),
+        ("RequestIn", "priority_reason"), ("BodyIn", "body"),
         ("StatusIn", "reason"), ("PriorityIn", "reason"), ("ResolveIn", "summary"),
         ("ReopenIn", "reason"), ("TokenIn", "name"),
     }  # fmt: skip

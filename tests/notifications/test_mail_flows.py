@@ -40,8 +40,21 @@ def test_acknowledgement_tells_an_out_of_hours_8x5_customer_when_the_clock_start
     assert ack["To"] == desk.anna.email
     assert f"[{request.reference}]" in ack["Subject"]
     text = body(ack)
-    assert "30.11.2026 10:00" in text  # Friday 20:00 -> counted from Monday's opening
-    assert "30.11.2026 11:00" in text  # and due an hour later
+    # Friday 20:00 -> counted from Monday's opening, and due an hour later; in Anna's Russian
+    assert (
+        "Обращение зарегистрировано вне часов поддержки для его приоритета: время реакции "
+        "начнёт отсчитываться 30.11.2026 в 10:00 (Europe/Moscow)."
+    ) in text
+    assert "Срок реакции — до 30.11.2026 11:00" in text
+
+
+def test_no_notice_when_the_reaction_clock_starts_at_once(
+    desk: Desk, smtp: Inbox, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    open_request(desk, django_capture_on_commit_callbacks, now=at(23, 11))  # Monday 11:00
+    text = body(smtp.messages[0])
+    assert "вне часов поддержки" not in text
+    assert "Срок реакции — до 23.11.2026 12:00" in text
 
 
 def test_a_request_without_details_is_told_it_is_low_priority(

@@ -162,7 +162,7 @@ def test_new_request_form_explains_priorities_and_details(desk: Desk) -> None:
     assert f"at least {settings.DETAIL_MIN_DESCRIPTION_LENGTH} characters" in page
     assert "registered as P4 (low)" in page
     assert 'name="csrfmiddlewaretoken"' in page
-    assert "Support is closed now" not in page  # Monday noon: the 8x5 intake is open
+    assert "are closed now" not in page  # Monday noon: the 8x5 support hours are open
 
 
 def test_filing_without_details_registers_p4_and_says_why(desk: Desk) -> None:
@@ -190,7 +190,7 @@ def test_filing_with_details_keeps_the_priority_and_attaches_files(desk: Desk) -
     assert "registered with priority P2 high." in response.text
     attachment = Attachment.objects.get(message__request=ticket)
     assert attachment.name == "trace.log"
-    assert f"/api/v1/attachments/{attachment.pk}" in response.text
+    assert f"/portal/attachments/{attachment.pk}/" in response.text
 
 
 def test_a_rejected_file_type_keeps_the_form_and_files_nothing(desk: Desk) -> None:
@@ -204,12 +204,22 @@ def test_a_rejected_file_type_keeps_the_form_and_files_nothing(desk: Desk) -> No
 def test_out_of_hours_notice_on_the_8x5_plan(desk: Desk) -> None:
     with time_machine.travel(SATURDAY_NOON, tick=False):
         page = browser(desk.anna).get("/portal/new/").text
-        assert "Support is closed now" in page
-        assert "30.11.2026 10:00" in page  # Monday's opening, Moscow time
+        assert "Support hours for P1, P2, P3, P4 are closed now" in page
+        assert "starts counting on 30.11.2026 at 10:00 (Europe/Moscow)" in page  # Monday
         response = browser(desk.anna).post("/portal/new/", new_request_data(), follow=True)
-        assert "the SLA clock starts at 30.11.2026 10:00 (Europe/Moscow)" in response.text
-        # Premium takes requests around the clock: no notice for Beta.
-        assert "Support is closed now" not in browser(desk.vera).get("/portal/new/").text
+        assert (
+            "The request is registered outside support hours for its priority: our reaction "
+            "time starts counting on 30.11.2026 at 10:00 (Europe/Moscow)."
+        ) in response.text
+
+
+def test_on_premium_only_the_priorities_on_business_hours_wait(desk: Desk) -> None:
+    """Premium's P1 to P3 run around the clock; P4 (and so every request without a
+    detailed description) waits for business hours."""
+    with time_machine.travel(SATURDAY_NOON, tick=False):
+        page = browser(desk.vera).get("/portal/new/").text
+    assert "Support hours for P4 are closed now" in page
+    assert "P1, " not in page
 
 
 # -- the request page -------------------------------------------------------------------
@@ -435,7 +445,7 @@ def test_attachment_links_download_with_the_session_and_only_for_the_organizatio
         f"/portal/requests/{ticket.pk}/reply/", {"body": "Logs", "attachments": upload}
     )
     attachment = Attachment.objects.get(message__request=ticket)
-    link = f"/api/v1/attachments/{attachment.pk}"
+    link = f"/portal/attachments/{attachment.pk}/"
     assert link in browser(desk.anna).get(f"/portal/requests/{ticket.pk}/").text
     response = browser(desk.anna).get(link)
     assert response.status_code == 200

@@ -54,3 +54,22 @@ def test_a_call_in_the_future_or_a_missing_subject_is_refused(desk: Desk) -> Non
     response = agent.post("/desk/new/", form(desk, contact=987654))
     assert response.status_code == 400
     assert not Request.objects.exists()
+
+
+def test_the_agents_priority_stands_for_an_undetailed_call_with_a_reason(desk: Desk) -> None:
+    agent = browser(desk.agent)
+    brief = form(desk, priority="P1", component="", description="Всё лежит")
+    response = agent.post("/desk/new/", brief)
+    assert response.status_code == 400
+    assert "правилу 1" in response.text  # the page asks why, in Russian
+    assert not Request.objects.exists()
+
+    response = agent.post("/desk/new/", {**brief, "priority_reason": "Down for every user"})
+    assert response.status_code == 302
+    request = Request.objects.get()
+    assert (request.priority, request.is_detailed) == ("P1", False)
+    change = request.priority_changes.get()
+    assert (change.actor_id, change.reason) == (
+        desk.agent.pk,
+        "set by staff at registration: P1 (rule 1 gives P4): Down for every user",
+    )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -18,6 +20,7 @@ from supportdesk.tickets.access import (
 )
 from supportdesk.tickets.actions._common import lock_request
 from supportdesk.tickets.actions._lifecycle import change_status, stop_reaction
+from supportdesk.tickets.attachments import files_for_post, save_attachments
 from supportdesk.tickets.errors import ActionError
 from supportdesk.tickets.models import (
     Channel,
@@ -49,17 +52,19 @@ def reply(
     now: datetime,
     contact: Contact | None = None,
     channel: Channel | None = None,
+    files: Sequence[UploadedFile[bytes]] = (),
 ) -> Message:
     """A public reply. The vendor's first one ends the reaction clock; the customer's
     reply to a request waiting for them resumes the resolution clock and counts as their
     answer. ``actor`` is None for a contact without an account (``contact``) whom a
     channel identified; ``channel`` is where a customer's reply came from (by default the
-    request's own channel)."""
+    request's own channel). Its ``files`` are stored with it or not at all: one refused
+    file (UploadRejected) refuses the reply."""
     if not body.strip():
         raise ActionError(_("A reply needs text."))
     vendor = actor is not None and is_staff(actor)
     author = None if vendor else _customer_author(actor, contact, request)
-    with transaction.atomic():
+    with files_for_post(files) as attachments, transaction.atomic():
         request = lock_request(request)
         if request.status == Status.CLOSED:
             raise ActionError(_("The request is closed; open a new one."))
@@ -71,6 +76,9 @@ def reply(
             channel=Channel.PORTAL if vendor else channel or request.channel,
             body=body,
             created_at=now,
+        )
+        save_attachments(
+            actor=actor, request=request, message=message, attachments=attachments, now=now
         )
         if vendor:
             stop_reaction(request, now=now)
@@ -90,16 +98,27 @@ def reply(
     return message
 
 
-def add_internal_note(*, actor: User, request: Request, body: str, now: datetime) -> Message:
+def add_internal_note(
+    *,
+    actor: User,
+    request: Request,
+    body: str,
+    now: datetime,
+    files: Sequence[UploadedFile[bytes]] = (),
+) -> Message:
+    """A note staff alone see; its ``files`` are stored with it or not at all."""
     require_staff(actor)
     if not body.strip():
         raise ActionError(_("A note needs text."))
-    with transaction.atomic():
+    with files_for_post(files) as attachments, transaction.atomic():
         request = lock_request(request)
         message = request.messages.create(
             kind=MessageKind.INTERNAL, author=actor, from_vendor=True, channel=Channel.PORTAL,
             body=body, created_at=now,
         )  # fmt: skip
+        save_attachments(
+            actor=actor, request=request, message=message, attachments=attachments, now=now
+        )
         record(
             at=now,
             actor=actor,
