@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from pytest_django.fixtures import Settings
 
@@ -160,3 +161,26 @@ def test_a_file_the_portal_would_refuse_is_left_out_and_the_message_kept(
         + ", ".join(sorted(settings.ATTACHMENT_TYPES))
         + "."
     ]
+
+
+def test_a_reply_to_our_notification_finds_its_request_by_the_message_id(
+    desk: Desk, request_of_anna: Request
+) -> None:
+    """No tag in the subject: the Message-ID of the acknowledgement we sent is enough."""
+    notifications = apps.all_models["notifications"].get("notification")
+    if notifications is None:
+        pytest.skip("the outbox keeps no rows on this branch yet (issue 8, the outbox part)")
+    sent = (
+        notifications._default_manager.filter(thread=request_of_anna.reference)
+        .values_list("message_id", flat=True)
+        .first()
+    )
+    assert sent is not None
+    raw = plain(
+        subject="Re: Ваше обращение", message_id="<no-tag@alfa.example>",
+        headers=f"In-Reply-To: <{sent}>\r\nReferences: <{sent}>",
+    )  # fmt: skip
+
+    outcome = process_message(raw, mailbox="support", now=at(23, 11))
+
+    assert (outcome.outcome, outcome.request) == (Outcome.APPENDED, request_of_anna)
