@@ -1,6 +1,6 @@
 from django.urls import path
 
-from supportdesk.workspace import mail, views
+from supportdesk.workspace import inbound_mail, views
 
 app_name = "workspace"
 urlpatterns = [
@@ -10,10 +10,10 @@ urlpatterns = [
     path("requests/<int:request_id>/", views.request_page, name="request"),
     path("requests/<int:request_id>/<str:action>/", views.request_action, name="action"),
     path("attachments/<int:attachment_id>/", views.attachment, name="attachment"),
-    path("mail/", mail.quarantine, name="quarantine"),
-    path("mail/<int:mail_id>/", mail.mail_page, name="mail"),
-    path("mail/<int:mail_id>/raw", mail.raw_download, name="mail-raw"),
-    path("mail/<int:mail_id>/parts/<int:index>", mail.part_download, name="mail-part"),
-    path("mail/<int:mail_id>/release", mail.release, name="mail-release"),
-    path("mail/<int:mail_id>/discard", mail.discard, name="mail-discard"),
+    path("mail/", inbound_mail.quarantine, name="quarantine"),
+    path("mail/<int:mail_id>/", inbound_mail.mail_page, name="mail"),
+    path("mail/<int:mail_id>/raw", inbound_mail.raw_download, name="mail-raw"),
+    path("mail/<int:mail_id>/parts/<int:index>", inbound_mail.part_download, name="mail-part"),
+    path("mail/<int:mail_id>/release", inbound_mail.release, name="mail-release"),
+    path("mail/<int:mail_id>/discard", inbound_mail.discard, name="mail-discard"),
 ]

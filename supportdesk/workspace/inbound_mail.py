@@ -1,6 +1,6 @@
-"""The workspace's mail pages: the quarantine (a support lead's), one received message as
-it arrived, its raw bytes and its parts. Thin: fetch through the read helpers, call one
-action with ``now`` read once, render."""
+"""The workspace's pages of e-mail in: the quarantine (a support lead's), one received
+message as it arrived, its raw bytes and its parts. Thin: fetch through the read helpers,
+call one action with ``now`` read once, render."""
 
 from __future__ import annotations
 
@@ -111,7 +111,7 @@ def _context(
 def mail_page(request: HttpRequest, mail_id: int) -> HttpResponse:
     user = _staff(request)
     mail = _mail(user, mail_id)
-    return render(request, "workspace/mail.html", _context(user, mail))
+    return render(request, "workspace/inbound_mail.html", _context(user, mail))
 
 
 @login_required
@@ -160,7 +160,7 @@ def release(request: HttpRequest, mail_id: int) -> HttpResponse:
     form = ReleaseForm(request.POST, prefix="release")
     if not form.is_valid():
         context = _context(user, mail, release=form)
-        return render(request, "workspace/mail.html", context, status=400)
+        return render(request, "workspace/inbound_mail.html", context, status=400)
     try:
         outcome = actions.release(
             actor=user,
@@ -172,7 +172,7 @@ def release(request: HttpRequest, mail_id: int) -> HttpResponse:
     except (ActionError, ActionDenied) as error:
         form.add_error(None, str(error))
         context = _context(user, mail, release=form)
-        return render(request, "workspace/mail.html", context, status=400)
+        return render(request, "workspace/inbound_mail.html", context, status=400)
     target = outcome.request
     if target is None:  # a release always ends in a request; this keeps mypy sure of it
         return HttpResponseRedirect(reverse("workspace:quarantine"))
@@ -187,7 +187,7 @@ def discard(request: HttpRequest, mail_id: int) -> HttpResponse:
     mail = _mail(user, mail_id)
     form = DiscardForm(request.POST, prefix="discard")
     if not form.is_valid():
-        return render(request, "workspace/mail.html", _context(user, mail), status=400)
+        return render(request, "workspace/inbound_mail.html", _context(user, mail), status=400)
     try:
         actions.discard(actor=user, mail=mail, note=form.cleaned_data["note"], now=timezone.now())
     except (ActionError, ActionDenied) as error:
