@@ -3,7 +3,9 @@
 ``calendar`` and ``sla`` are what scripts call, often in loops, so they start lean: they
 read calendars and policies through the models and need neither the web (no system
 checks, no URLconf, no admin registry) nor the job queue (Huey imports Redis and psycopg
-clients). Every other command goes through Django's ``execute_from_command_line``.
+clients). ``mail`` (``ingest`` replays messages in loops; ``poll`` runs beside the worker)
+starts as lean but keeps the job queue: what it takes in notifies people. Every other
+command goes through Django's ``execute_from_command_line``.
 """
 
 from __future__ import annotations
@@ -14,7 +16,13 @@ from contextlib import suppress
 from importlib import import_module
 
 # command -> the app that holds it in <app>/management/commands/<command>.py
-SCRIPT_COMMANDS = {"calendar": "supportdesk.calendars", "sla": "supportdesk.sla"}
+SCRIPT_COMMANDS = {
+    "calendar": "supportdesk.calendars",
+    "sla": "supportdesk.sla",
+    "mail": "supportdesk.channels.email",
+}
+# Script commands whose actions queue jobs.
+SCRIPT_COMMANDS_WITH_JOBS = frozenset({"mail"})
 # What the script commands leave out of the app registry (the job queue; ninja, which is an
 # app only for the static files of /api/docs), and the admin without its autodiscovery
 # (which imports every app's admin module).
@@ -54,10 +62,13 @@ def run_script_command(argv: list[str]) -> None:
     early.add_argument("--pythonpath")
     with suppress(CommandError):  # the command's own parser reports a bad option
         handle_default_options(early.parse_known_args(argv[2:])[0])
+    skipped = SCRIPT_SKIPPED_APPS
+    if argv[1] in SCRIPT_COMMANDS_WITH_JOBS:
+        skipped = skipped - {"huey.contrib.djhuey"}
     settings.INSTALLED_APPS = [
         SCRIPT_ADMIN if app in SITE_ADMINS else app
         for app in settings.INSTALLED_APPS
-        if app not in SCRIPT_SKIPPED_APPS
+        if app not in skipped
     ]
     django.setup()
     load_command_class(SCRIPT_COMMANDS[argv[1]], argv[1]).run_from_argv(argv)

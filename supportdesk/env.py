@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
+from dataclasses import dataclass
 from email.utils import parseaddr
 from urllib.parse import unquote, urlsplit
 
@@ -294,3 +295,75 @@ def storage_from_env(
             "max_memory_size": 2_621_440,
         },
     }
+
+
+@dataclass(frozen=True)
+class MailboxSettings:
+    """One support mailbox the reader polls (docs/mail.md)."""
+
+    name: str
+    host: str
+    port: int
+    security: str  # "tls" (IMAPS), "starttls", or "plain" (loopback only)
+    user: str
+    password: str
+    folder: str = "INBOX"
+    processed_folder: str = "Processed"
+    request_type: str = "incident"  # of the requests its mail opens
+    address: str = ""  # the mailbox's own address, to recognise our mail coming back
+    ca_file: str = ""  # a private CA's certificate for the server's (empty: the system's)
+
+
+_IMAP_PORTS = {"tls": 993, "starttls": 143, "plain": 143}
+_LOOPBACK = {"localhost", "127.0.0.1", "::1"}
+
+
+def mailboxes_from_env(request_types: frozenset[str]) -> tuple[MailboxSettings, ...]:
+    """``SUPPORTDESK_MAILBOXES=support,billing`` and, per name, ``SUPPORTDESK_MAILBOX_<NAME>_``
+    ``HOST``, ``USER``, ``PASSWORD`` (required), ``SECURITY`` (tls), ``PORT`` (993 or 143),
+    ``FOLDER`` (INBOX), ``PROCESSED_FOLDER`` (Processed), ``REQUEST_TYPE`` (incident),
+    ``ADDRESS`` (the user when it is an address), ``CA_FILE``."""
+    mailboxes = []
+    for name in env_list("SUPPORTDESK_MAILBOXES", []):
+        if not re.fullmatch(r"[A-Za-z0-9_]{1,64}", name):
+            raise ImproperlyConfigured(
+                f"SUPPORTDESK_MAILBOXES: {name!r} is not a name (letters, digits, _)"
+            )
+        prefix = f"SUPPORTDESK_MAILBOX_{name.upper()}_"
+        security = env_str(prefix + "SECURITY", "tls").strip().lower()
+        if security not in _IMAP_PORTS:
+            raise ImproperlyConfigured(f"{prefix}SECURITY={security!r}: use tls, starttls or plain")
+        host = env_str(prefix + "HOST").strip()
+        if security == "plain" and host not in _LOOPBACK:
+            raise ImproperlyConfigured(
+                f"{prefix}SECURITY=plain sends the password in clear: only for a server on "
+                "this machine (127.0.0.1, ::1, localhost); use tls or starttls"
+            )
+        request_type = env_str(prefix + "REQUEST_TYPE", "incident").strip()
+        if request_type not in request_types:
+            raise ImproperlyConfigured(
+                f"{prefix}REQUEST_TYPE={request_type!r}: "
+                f"use one of {', '.join(sorted(request_types))}"
+            )
+        user = env_str(prefix + "USER")
+        password = env_str(prefix + "PASSWORD")
+        if not password:
+            raise ImproperlyConfigured(f"environment variable {prefix}PASSWORD is blank")
+        mailboxes.append(
+            MailboxSettings(
+                name=name,
+                host=host,
+                port=env_int(prefix + "PORT", _IMAP_PORTS[security]),
+                security=security,
+                user=user,
+                password=password,
+                folder=env_str(prefix + "FOLDER", "INBOX"),
+                processed_folder=env_str(prefix + "PROCESSED_FOLDER", "Processed"),
+                request_type=request_type,
+                address=env_str(prefix + "ADDRESS", user if "@" in user else "").strip().lower(),
+                ca_file=env_str(prefix + "CA_FILE", ""),
+            )
+        )
+    if len({mailbox.name.lower() for mailbox in mailboxes}) != len(mailboxes):
+        raise ImproperlyConfigured("SUPPORTDESK_MAILBOXES names a mailbox twice")
+    return tuple(mailboxes)

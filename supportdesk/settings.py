@@ -22,9 +22,11 @@ from supportdesk.env import (
     env_str,
     env_token,
     jobs_from_url,
+    mailboxes_from_env,
     mailer_from_env,
     storage_from_env,
 )
+from supportdesk.slamath.policy import RequestType
 
 django_stubs_ext.monkeypatch()  # lets admin classes be written ModelAdmin[Model]
 
@@ -60,6 +62,7 @@ INSTALLED_APPS = [
     "supportdesk.tickets",
     "supportdesk.channels",
     "supportdesk.notifications",
+    "supportdesk.channels.email",
     "supportdesk.api",
     "supportdesk.web",
     "supportdesk.portal",
@@ -284,3 +287,8 @@ MAIL_ATTACHMENTS_MAX_BYTES = env_int("SUPPORTDESK_MAIL_ATTACHMENTS_MAX_BYTES", 2
 # -- monitoring: /metrics answers a bearer token or an allowed address; 404 with neither ---
 METRICS_TOKEN = env_token("SUPPORTDESK_METRICS_TOKEN")
 METRICS_ALLOWED_NETWORKS = env_networks("SUPPORTDESK_METRICS_ALLOW")
+
+# -- e-mail in (docs/mail.md) ------------------------------------------------------------
+MAILBOXES = mailboxes_from_env(frozenset(kind.value for kind in RequestType))
+MAIL_MAX_BYTES = env_int("SUPPORTDESK_MAIL_MAX_BYTES", 25 * 2**20)
+MAIL_POLL_SECONDS = env_int("SUPPORTDESK_MAIL_POLL_SECONDS", 60)

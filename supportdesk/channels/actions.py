@@ -38,7 +38,7 @@ from supportdesk.tickets import actions
 from supportdesk.tickets.access import ActionDenied, contact_of, is_staff
 from supportdesk.tickets.attachments import UploadRejected, store_attachment
 from supportdesk.tickets.errors import ActionError
-from supportdesk.tickets.models import Attachment, Channel, Message, Request
+from supportdesk.tickets.models import Attachment, Message, Request
 
 __all__ = ["DuplicateMismatch", "receive"]
 
@@ -159,11 +159,6 @@ class _Opening:
         _write_receipt(inbound, request, self.message, ReceiptOutcome.OPENED, self.now)
 
 
-def _email_message_id(inbound: Inbound) -> str:
-    """The customer's e-mail that brought it: the next mail to them answers it."""
-    return inbound.external_id or "" if inbound.channel == Channel.EMAIL else ""
-
-
 def _open(inbound: Inbound, contact: Contact, stored: _Stored, now: datetime) -> Received:
     calendars = Calendars()
     opening = _Opening(inbound, contact, stored, now)
@@ -174,7 +169,7 @@ def _open(inbound: Inbound, contact: Contact, stored: _Stored, now: datetime) ->
         component=inbound.component, scope=inbound.scope, environment=inbound.environment,
         registered_at=inbound.registered_at, staff_priority=inbound.staff_priority,
         staff_priority_reason=inbound.staff_priority_reason, calendars=calendars,
-        also_write=opening, email_message_id=_email_message_id(inbound), now=now,
+        also_write=opening, email_message_id=inbound.email_message_id, now=now,
     )  # fmt: skip
     return Received(
         outcome=Outcome.OPENED, request=request, message=opening.message, duplicate=False,
@@ -188,7 +183,7 @@ def _append(
     with transaction.atomic():
         message = actions.reply(
             actor=inbound.actor, request=thread, body=inbound.body, contact=contact,
-            channel=inbound.channel, email_message_id=_email_message_id(inbound), now=now,
+            channel=inbound.channel, email_message_id=inbound.email_message_id, now=now,
         )  # fmt: skip
         refused = _attach(inbound, thread, message, stored, now)
         _write_receipt(inbound, thread, message, ReceiptOutcome.APPENDED, now)

@@ -65,6 +65,9 @@ class Inbound:
     # a message on ``thread``
     body: str = ""
     files: tuple[InboundFile, ...] = ()
+    # e-mail: the customer's Message-ID (without angle brackets), which our next mail to
+    # them answers (In-Reply-To), so their client keeps one conversation
+    email_message_id: str = ""
 
     @property
     def id_channel(self) -> Channel:

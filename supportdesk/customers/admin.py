@@ -20,7 +20,9 @@ class OrganizationAdmin(admin.ModelAdmin[Organization]):
 
 @admin.register(Contact)
 class ContactAdmin(admin.ModelAdmin[Contact]):
-    list_display = ("name", "organization", "email", "is_customer_admin", "is_active")
+    list_display = (
+        "name", "organization", "email", "email_bounced_at", "is_customer_admin", "is_active"
+    )  # fmt: skip
     list_filter = ("organization", "is_customer_admin")
     search_fields = ("name", "email", "phone")
     raw_id_fields = ("user",)

@@ -50,6 +50,14 @@ class Contact(models.Model):
         help_text=_("Sees all requests of the organization, SLA reports and balances."),
     )
     language = models.CharField(_("language"), max_length=8, default="ru")
+    # Set by e-mail in when a delivery failure report names this address; staff clear it
+    # once the address is fixed.
+    email_bounced_at = models.DateTimeField(
+        _("e-mail bounced at"),
+        null=True,
+        blank=True,
+        help_text=_("Mail to this address came back undelivered. Clear once it is fixed."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

@@ -12,7 +12,7 @@ Metrics (Prometheus text format):
   a run (Unix time; 0: never);
 - ``supportdesk_requests{status}``: requests by status.
 
-The e-mail reader's lag (``supportdesk_imap_lag_seconds``) goes in ``_imap`` below.
+The e-mail reader's lag per mailbox is ``supportdesk_imap_lag_seconds``.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from django.db.models import Count, Min
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
+from supportdesk.channels.email.mailboxes import imap_lag_seconds
 from supportdesk.jobs.heartbeat import last_runs
 from supportdesk.notifications.models import UNSENT, Notification, NotificationState
 from supportdesk.sla.models import SlaClock
@@ -107,10 +108,16 @@ class DeskCollector(Collector):
         yield requests
 
     def _imap(self) -> Iterator[Metric]:
-        """The place for the e-mail reader's lag: yield ``_age(
-        "supportdesk_imap_lag_seconds", ..., <its last successful poll>, self.now)`` from
-        its ``imap_lag_seconds()`` once the reader is in (issue 8, section 3)."""
-        return iter(())
+        """Seconds since each configured support mailbox was last read successfully
+        (+Inf for one never read: an alert should fire)."""
+        lag = GaugeMetricFamily(
+            "supportdesk_imap_lag_seconds",
+            "Seconds since the support mailbox was last read successfully",
+            labels=["mailbox"],
+        )
+        for mailbox, seconds in sorted(imap_lag_seconds(now=self.now).items()):
+            lag.add_metric([mailbox], seconds)
+        yield lag
 
 
 def _age(name: str, documentation: str, since: datetime | None, now: datetime) -> Metric:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from supportdesk.customers.models import Contact, Organization
 from supportdesk.sla.models import Plan, PriorityChoices, RequestTypeChoices
 from supportdesk.staff.models import Team
-from supportdesk.tickets.models import Component, Scope, Status
+from supportdesk.tickets.models import Component, Request, Scope, Status
 from supportdesk.web.uploads import MultipleFileField, MultipleFileInput
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -147,3 +147,43 @@ class NewRequestForm(forms.Form):
         if contact is None:
             raise forms.ValidationError(_("Pick a contact."))
         return contact
+
+
+class ReleaseForm(forms.Form):
+    """Where a quarantined mail goes: a message on a request, or a new request."""
+
+    request = forms.CharField(
+        label=_("Add to request"),
+        required=False,
+        max_length=20,
+        help_text=_("A reference such as SD-12; leave empty to open a new request."),
+    )
+    contact = forms.TypedChoiceField(label=_("From contact"), coerce=int)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["contact"]
+        if isinstance(field, forms.ChoiceField):
+            field.choices = [("", "—"), *contact_choices()]
+
+    def clean_request(self) -> Request | None:
+        text = self.cleaned_data["request"].strip()
+        if not text:
+            return None
+        number = text.upper().removeprefix("SD-")
+        request = Request.objects.filter(pk=int(number)).first() if number.isdigit() else None
+        if request is None:
+            raise forms.ValidationError(_("There is no request %(ref)s.") % {"ref": text})
+        return request
+
+    def clean_contact(self) -> Contact:
+        contact = Contact.objects.filter(pk=self.cleaned_data["contact"], is_active=True).first()
+        if contact is None:
+            raise forms.ValidationError(_("Pick a contact."))
+        return contact
+
+
+class DiscardForm(forms.Form):
+    note = forms.CharField(
+        label=_("Why"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )

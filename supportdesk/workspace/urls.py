@@ -1,6 +1,6 @@
 from django.urls import path
 
-from supportdesk.workspace import mail, views
+from supportdesk.workspace import inbound_mail, mail, views
 
 app_name = "workspace"
 urlpatterns = [
@@ -13,4 +13,10 @@ urlpatterns = [
     path("me/notifications/", mail.preferences, name="preferences"),
     path("outbox/", mail.outbox, name="outbox"),
     path("outbox/retry/", mail.outbox_retry, name="outbox-retry"),
+    path("mail/", inbound_mail.quarantine, name="quarantine"),
+    path("mail/<int:mail_id>/", inbound_mail.mail_page, name="mail"),
+    path("mail/<int:mail_id>/raw", inbound_mail.raw_download, name="mail-raw"),
+    path("mail/<int:mail_id>/parts/<int:index>", inbound_mail.part_download, name="mail-part"),
+    path("mail/<int:mail_id>/release", inbound_mail.release, name="mail-release"),
+    path("mail/<int:mail_id>/discard", inbound_mail.discard, name="mail-discard"),
 ]

@@ -118,3 +118,24 @@ def test_it_reports_the_outbox_the_sweeper_the_jobs_and_the_requests(
     assert samples[("supportdesk_requests", (("status", "new"),))] == 1
     assert samples[("supportdesk_requests", (("status", "resolved"),))] == 1
     assert samples[("supportdesk_requests", (("status", "closed"),))] == 0
+
+
+@pytest.mark.django_db
+def test_imap_lag_per_mailbox_counts_from_its_last_successful_read(settings: Settings) -> None:
+    from supportdesk.channels.email.models import MailboxState
+    from supportdesk.env import MailboxSettings
+
+    settings.METRICS_TOKEN, settings.METRICS_ALLOWED_NETWORKS = TOKEN, []
+    settings.MAILBOXES = tuple(
+        MailboxSettings(
+            name=name, host="127.0.0.1", port=143, security="plain", user=name, password="x"
+        )
+        for name in ("support", "alerts")
+    )
+    MailboxState.objects.create(name="support", last_success_at=at(23, 10))
+    with time_machine.travel(at(23, 10, 3), tick=False):
+        status, samples = scrape(Authorization=f"Bearer {TOKEN}")
+    assert status == 200
+    assert samples[("supportdesk_imap_lag_seconds", (("mailbox", "support"),))] == 180.0
+    # never read: +Inf, so an alert on the lag fires for a mailbox the reader cannot reach
+    assert samples[("supportdesk_imap_lag_seconds", (("mailbox", "alerts"),))] == float("inf")

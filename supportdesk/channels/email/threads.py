@@ -1,0 +1,69 @@
+"""Which request a message belongs to: its subject tag, else the Message-IDs it answers,
+looked up among the mails we received and the mails we sent (the outbox)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db.models import Q
+
+from supportdesk.channels.email.models import InboundMail, Outcome, QuarantineState
+from supportdesk.channels.email.parsing import TAG, Bounce, ParsedMail
+from supportdesk.notifications.models import Notification
+from supportdesk.tickets.models import Request
+
+
+def thread_of(parsed: ParsedMail) -> Request | None:
+    """The request a ``[SD-123]`` subject tag names (if it exists), else the request of
+    the nearest Message-ID in In-Reply-To/References that we know."""
+    if parsed.tag is not None:
+        tagged = Request.objects.filter(pk=parsed.tag).first()
+        if tagged is not None:
+            return tagged
+    return request_of_message_ids(parsed.thread_ids)
+
+
+def bounced_request(bounce: Bounce) -> Request | None:
+    """The request of the mail a delivery failure returns."""
+    if bounce.original_tag is not None:
+        tagged = Request.objects.filter(pk=bounce.original_tag).first()
+        if tagged is not None:
+            return tagged
+    ids = (bounce.original_message_id,) if bounce.original_message_id else ()
+    return request_of_message_ids(ids)
+
+
+def request_of_message_ids(message_ids: Sequence[str]) -> Request | None:
+    """The request of the first of ``message_ids`` (the nearest first) that is a mail we
+    took in (opened a request, added a message, or a released one) or a notification
+    we sent."""
+    if not message_ids:
+        return None
+    found: dict[str, Request] = {}
+    taken = Q(outcome__in=(Outcome.OPENED, Outcome.APPENDED)) | Q(state=QuarantineState.RELEASED)
+    for mail in InboundMail.objects.filter(
+        taken, message_id__in=message_ids, request__isnull=False
+    ).select_related("request"):
+        if mail.request is not None:
+            found.setdefault(mail.message_id, mail.request)
+    sent = {
+        message_id: int(number.group(1))
+        for message_id, reference in sent_threads(message_ids).items()
+        if (number := TAG.fullmatch(f"[{reference}]"))
+    }
+    for message_id in message_ids:
+        if message_id in found:
+            return found[message_id]
+        if message_id in sent:
+            return Request.objects.filter(pk=sent[message_id]).first()
+    return None
+
+
+def sent_threads(message_ids: Sequence[str]) -> dict[str, str]:
+    """Message-ID -> request reference ("SD-123") of the notifications we sent with these
+    ids (the outbox's ``Notification.message_id`` and ``thread``)."""
+    return dict(
+        Notification.objects.filter(message_id__in=message_ids)
+        .exclude(thread="")
+        .values_list("message_id", "thread")
+    )
