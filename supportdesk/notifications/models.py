@@ -41,7 +41,7 @@ class Notification(models.Model):
     headers = models.JSONField(_("headers"), default=dict, blank=True)
     # Files in the default storage: [{"path", "name", "content_type", "size"}].
     attachments = models.JSONField(_("attachments"), default=list, blank=True)
-    # Without angle brackets: "sd-123.n4567.1f2e3d4c5b6a@desk.example".
+    # Without angle brackets: "sd-123.9f1e2d3c4b5a69788796@desk.example".
     message_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
     in_reply_to = models.CharField(_("In-Reply-To"), max_length=255, blank=True)
     references = models.TextField(_("References"), blank=True)  # space-separated, no brackets

@@ -18,8 +18,6 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import CharField, Value
-from django.db.models.functions import Cast, Concat, Replace
 
 from supportdesk.notifications.models import (
     Notification,
@@ -28,9 +26,6 @@ from supportdesk.notifications.models import (
 )
 
 log = logging.getLogger(__name__)
-
-# Stands for ".n<row id>." in a Message-ID until the insert has given the row its id.
-_ROW_ID = ".n#."
 
 
 @dataclass(frozen=True)
@@ -68,10 +63,9 @@ def enqueue(mail: OutgoingMail, *, now: datetime) -> Queued:
 
 
 def enqueue_many(mails: Sequence[OutgoingMail], *, now: datetime) -> list[Queued]:
-    """Write one row per mail, due at ``now``: two statements whatever the number. A job's
+    """Write one row per mail, due at ``now``: one INSERT whatever the number. A job's
     batch on PostgreSQL (``COPY_FROM`` rows or more) takes its ids first and is copied in,
-    which costs a fraction of an INSERT's Python work; otherwise the rows are inserted and
-    their Message-IDs, which carry the row id, set by one UPDATE."""
+    which costs a fraction of an INSERT's Python work."""
     if not mails:
         return []
     if len(mails) >= COPY_FROM and connection.vendor == "postgresql":
@@ -121,21 +115,18 @@ def _values(mail: OutgoingMail, message_id: str, now: datetime) -> dict[str, obj
     }
 
 
-def _message_id(mail: OutgoingMail, row_id: int | str) -> str:
-    """``sd-123.n4567.1f2e3d4c5b6a@desk.example``: the request, the row, 48 random bits."""
+def _message_id(mail: OutgoingMail) -> str:
+    """``sd-123.9f1e2d3c4b5a69788796@desk.example``: the request and 80 random bits, unique
+    without knowing the row's id (so a create writes its mails with one INSERT; the unique
+    column would refuse the never-seen collision rather than send two mails as one)."""
     thread = (mail.thread or "sd").lower()
-    return f"{thread}.n{row_id}.{secrets.token_hex(6)}@{settings.MAIL_DOMAIN}"
+    return f"{thread}.{secrets.token_hex(10)}@{settings.MAIL_DOMAIN}"
 
 
 def _insert(mails: Sequence[OutgoingMail], *, now: datetime) -> list[Queued]:
-    rows = [Notification(**_values(mail, _message_id(mail, "#"), now)) for mail in mails]
+    rows = [Notification(**_values(mail, _message_id(mail), now)) for mail in mails]
     Notification.objects.bulk_create(rows)
-    with_row_id = Concat(Value(".n"), Cast("id", CharField()), Value("."))
-    Notification.objects.filter(pk__in=[row.pk for row in rows]).update(
-        # django-stubs type the replacement as a Value; Django takes any expression.
-        message_id=Replace("message_id", Value(_ROW_ID), with_row_id)  # type: ignore[arg-type]
-    )
-    return [Queued(row.pk, row.message_id.replace(_ROW_ID, f".n{row.pk}.")) for row in rows]
+    return [Queued(row.pk, row.message_id) for row in rows]
 
 
 def _copy(mails: Sequence[OutgoingMail], *, now: datetime) -> list[Queued]:
@@ -150,8 +141,7 @@ def _copy(mails: Sequence[OutgoingMail], *, now: datetime) -> list[Queued]:
         )
         ids = [row_id for (row_id,) in cursor.fetchall()]
         queued = [
-            Queued(row_id, _message_id(mail, row_id))
-            for row_id, mail in zip(ids, mails, strict=True)
+            Queued(row_id, _message_id(mail)) for row_id, mail in zip(ids, mails, strict=True)
         ]
         with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for (row_id, message_id), mail in zip(queued, mails, strict=True):

@@ -86,7 +86,7 @@ def test_correction_downgrade_link_resolution_and_sla_mail_in_one_thread(
     request = open_request(desk, run, now=at(23, 10))
     (ack,) = to(smtp, desk.anna.email)
     root = ack["Message-ID"]
-    assert re.fullmatch(rf"<sd-{request.pk}\.n\d+\.[0-9a-f]{{12}}@127\.0\.0\.1>", root)
+    assert re.fullmatch(rf"<sd-{request.pk}\.[0-9a-f]{{20}}@127\.0\.0\.1>", root)
     with run(execute=True):
         actions.correct_priority(
             actor=desk.engineer,

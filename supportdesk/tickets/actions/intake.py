@@ -161,7 +161,7 @@ def open_request(
             calendars=calendars,
         )
         request = Request.objects.create(
-            organization_id=contact.organization_id,
+            organization=contact.organization,  # read with the contact: no query
             contract=contract,
             contact=contact,
             created_by=actor,
