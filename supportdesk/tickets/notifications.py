@@ -150,24 +150,31 @@ def notify_opened(
                     thread=Thread(root="", customer=opening),
                 )
             )  # fmt: skip
+    # A team may be many people: the text is the same for all who read one language.
+    texts: dict[str, tuple[str, list[str]]] = {}
     for person in _staff(
         _new_request_people(request), StaffEvent.NEW_REQUEST, actor=actor
     ):  # fmt: skip
-        with translation.override(person.language):
-            subject = _("New request %(priority)s: %(subject)s") % {
-                "priority": request.priority,
-                "subject": request.subject,
-            }
-            lines = [
-                _title(request),
-                _summary(request),
-                _("Requester: %(contact)s") % {"contact": request.contact.name},
-                "",
-                request.description,
-                "",
-                desk_url(request.pk),
-            ]
-            mails.append(_mail(person, MailEvent.NEW_REQUEST, request.reference, subject, lines))
+        if person.language not in texts:
+            with translation.override(person.language):
+                subject = _("New request %(priority)s: %(subject)s") % {
+                    "priority": request.priority,
+                    "subject": request.subject,
+                }
+                texts[person.language] = (
+                    subject,
+                    [
+                        _title(request),
+                        _summary(request),
+                        _("Requester: %(contact)s") % {"contact": request.contact.name},
+                        "",
+                        request.description,
+                        "",
+                        desk_url(request.pk),
+                    ],
+                )
+        subject, lines = texts[person.language]
+        mails.append(_mail(person, MailEvent.NEW_REQUEST, request.reference, subject, lines))
     enqueue_many(mails, now=now)
 
 
