@@ -96,6 +96,22 @@ class Process:
                 raise AssertionError(f"no {text!r} within {timeout:.0f} s:\n{self.output}")
             time.sleep(0.1)
 
+    def wait_for_port(self, port: int, timeout: float = 60) -> None:
+        """Until the server accepts connections: for a server whose answers themselves
+        take long (a health check waiting out the connection pool of a down database)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.popen.poll() is not None:
+                raise AssertionError(f"exited with {self.popen.returncode}:\n{self.output}")
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                return
+            except OSError:
+                if time.monotonic() > deadline:
+                    message = f"nothing listens on :{port} within {timeout:.0f} s"
+                    raise AssertionError(message) from None
+                time.sleep(0.2)
+
     def wait_for_http(self, port: int, path: str = "/health", timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
         while True:
