@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "supportdesk.tickets",
     "supportdesk.channels",
     "supportdesk.notifications",
+    "supportdesk.reports",
     "supportdesk.channels.email",
     "supportdesk.api",
     "supportdesk.web",
