@@ -179,7 +179,9 @@ def _draw(rng: random.Random, mix: dict[str, int], n: int) -> list[str]:
     return rng.choices(list(mix), weights=list(mix.values()), k=n)
 
 
-def plan_requests(n: int, customers: int, rng: random.Random) -> Plan:
+def plan_requests(n: int, customers: int, rng: random.Random, *, heavy_share: float = 0.0) -> Plan:
+    """What each request will be. ``heavy_share`` of the requests go to the first customer
+    (the report bench's one big contract); the rest are spread evenly."""
     types = _draw(rng, TYPE_MIX, n)
     statuses = _draw(rng, STATUS_MIX, n)
     eligible = [
@@ -198,7 +200,7 @@ def plan_requests(n: int, customers: int, rng: random.Random) -> Plan:
         types=types,
         priorities=_draw(rng, PRIORITY_MIX, n),
         statuses=statuses,
-        customers=[rng.randrange(customers) for _ in range(n)],
+        customers=[0 if rng.random() < heavy_share else rng.randrange(customers) for _ in range(n)],
         due=due,
     )
 
@@ -465,10 +467,12 @@ def _drop_foreign_keys(conn: psycopg.Connection[tuple[object, ...]]) -> list[sql
     return restore
 
 
-def load(conninfo: str, world: World, *, n: int, now: datetime, seed: int) -> Loaded:
+def load(
+    conninfo: str, world: World, *, n: int, now: datetime, seed: int, heavy_share: float = 0.0
+) -> Loaded:
     check_columns()
     generator = Generator(world, now, seed)
-    plan = plan_requests(n, len(world.customers), generator.rng)
+    plan = plan_requests(n, len(world.customers), generator.rng, heavy_share=heavy_share)
     with psycopg.connect(conninfo) as conn:
         for table, _ in TABLES:
             row = conn.execute(
