@@ -200,7 +200,10 @@ def plan_requests(n: int, customers: int, rng: random.Random, *, heavy_share: fl
         types=types,
         priorities=_draw(rng, PRIORITY_MIX, n),
         statuses=statuses,
-        customers=[0 if rng.random() < heavy_share else rng.randrange(customers) for _ in range(n)],
+        customers=[
+            0 if heavy_share and rng.random() < heavy_share else rng.randrange(customers)
+            for _ in range(n)
+        ],
         due=due,
     )
 
