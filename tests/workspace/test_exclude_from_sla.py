@@ -32,8 +32,8 @@ def test_a_lead_excludes_a_request_with_a_reason(desk: Desk) -> None:
     )
     event = AuditEvent.objects.get(action="request.sla_excluded")
     assert (event.actor, event.data) == (desk.lead, {"reason": "Duplicate of SD-1"})
-    page = browser(desk.lead).get(f"/desk/requests/{request.pk}/").content.decode()
-    assert "Исключено из отчёта SLA: Duplicate of SD-1" in page
+    text = browser(desk.lead).get(f"/desk/requests/{request.pk}/").content.decode()
+    assert "Исключено из отчёта SLA: Duplicate of SD-1" in text
 
 
 def test_an_engineer_is_neither_offered_the_form_nor_allowed(desk: Desk) -> None:
