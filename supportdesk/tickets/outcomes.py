@@ -71,8 +71,9 @@ def _row(
     )
 
 
+# The priority stays the one at the time of counting (the breach).
 UPDATED_AT_STOP = (
-    "priority", "calendar", "calendar_revision", "target_seconds", "due_at", "breached_at",
+    "calendar", "calendar_revision", "target_seconds", "due_at", "breached_at",
     "stopped_at", "counted_at", "elapsed_seconds", "paused_seconds", "met", "recorded_at",
 )  # fmt: skip
 
@@ -100,9 +101,13 @@ def record_stop(request: Request, clock: SlaClock, *, now: datetime) -> ClockOut
     return open_row
 
 
-def record_reopened_breach(request: Request, clock: SlaClock, *, now: datetime) -> None:
-    """A reopening resumed a clock that had already breached and been alerted, so the
-    sweeper will not see it again: its new episode counts now, as a breach."""
+def record_running_breach(request: Request, clock: SlaClock, *, now: datetime) -> None:
+    """A breached clock that is not stopped has its open row: the sweeper writes it while
+    the clock runs, but not for a clock paused before a sweep saw its breach, nor for one
+    already alerted that a reopening resumed. So pausing and reopening write it here; a
+    clock that has its open row (or is within target) is left as it is."""
+    if clock.breached_at is None:
+        return
     calendars = Calendars()
     outcome = _outcome(clock, now, calendars)
     if outcome is None or outcome.breached_at is None or outcome.stopped_at is not None:

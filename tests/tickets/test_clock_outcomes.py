@@ -3,7 +3,11 @@ sweeper at a running breach and closed at the stop, or at a reopening of a breac
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC
+
+import pytest
+from django.db import connection
 
 from supportdesk.slamath.policy import Priority, RequestType
 from supportdesk.tickets import actions
@@ -92,3 +96,59 @@ def test_a_reopened_breached_clock_counts_again_at_the_reopening(desk: Desk) -> 
     actions.resolve(actor=desk.agent, request=request, summary="Fixed again", now=at(25, 12))
     assert [row[5] for row in outcomes(request)[1:]] == [utc(24, 11), utc(25, 12)]
     assert ClockOutcome.objects.filter(request=request).count() == 3
+
+
+def test_a_breach_paused_before_any_sweep_counts_at_the_pause(desk: Desk) -> None:
+    request = open_p2(desk)
+    actions.reply(actor=desk.agent, request=request, body="Looking", now=at(23, 10, 30))
+    # The resolution breached at 18:00; no sweep ran before it waited for the customer.
+    actions.set_status(
+        actor=desk.agent, request=request, status=Status.WAITING, now=at(24, 11), reason="logs"
+    )
+    assert [row[:7] for row in outcomes(request)[1:]] == [
+        ("resolution", False, utc(23, 10), utc(23, 18), utc(23, 18), None, utc(23, 18)),
+    ]
+    assert sweep_sla(now=at(24, 12)) == 0  # paused: nothing to alert, nothing written twice
+
+
+def test_a_second_pass_writes_no_second_row(desk: Desk) -> None:
+    for _ in range(3):
+        open_p2(desk)
+    assert sweep_sla(now=at(23, 11, 30)) == 3
+    assert sweep_sla(now=at(23, 11, 31)) == 0
+    # The breach instant passed again for nobody: a pass over claimed clocks adds nothing.
+    assert sweep_sla(now=at(23, 12)) == 0
+    assert ClockOutcome.objects.filter(stopped_at__isnull=True).count() == 3
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="row locks are PostgreSQL's; the embedded SQLite runs one writer at a time",
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_racing_write_each_breach_once(desk: Desk) -> None:
+    for _ in range(30):
+        open_p2(desk)
+    results: list[int] = []
+    errors: list[BaseException] = []
+    start = threading.Barrier(2)
+
+    def worker() -> None:
+        try:
+            start.wait()
+            results.append(sweep_sla(now=at(23, 11, 30), batch=7))
+        except BaseException as error:  # surfaced below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors
+    assert sum(results) == 30
+    assert sweep_sla(now=at(23, 11, 31)) == 0
+    rows = ClockOutcome.objects.filter(kind="reaction", stopped_at__isnull=True)
+    assert rows.count() == rows.values("clock").distinct().count() == 30

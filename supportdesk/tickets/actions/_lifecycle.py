@@ -18,7 +18,7 @@ from supportdesk.slamath.clock import ClockStatus
 from supportdesk.slamath.policy import Priority
 from supportdesk.tickets.errors import ActionError
 from supportdesk.tickets.models import PriorityChange, PriorityChangeKind, Request, Status
-from supportdesk.tickets.outcomes import record_reopened_breach, record_stop
+from supportdesk.tickets.outcomes import record_running_breach, record_stop
 
 TRANSITIONS: dict[Status, set[Status]] = {
     Status.NEW: {Status.OPEN, Status.IN_PROGRESS, Status.WAITING, Status.RESOLVED},
@@ -53,6 +53,7 @@ def change_status(request: Request, to: Status, *, now: datetime, reason: str = 
                 request.resolution_clock = pause_clock(
                     clock=clock, at=now, now=now, reason=reason or "waiting for customer"
                 )
+                record_running_breach(request, request.resolution_clock, now=now)
             else:
                 request.resolution_clock = stop_clock(
                     clock=clock, at=now, now=now, reason=reason or to.value
@@ -62,16 +63,11 @@ def change_status(request: Request, to: Status, *, now: datetime, reason: str = 
             ClockStatus.PAUSED,
             ClockStatus.STOPPED,
         ):
-            resumed = resume_clock(clock=clock, at=now, now=now, reason=reason or to.value)
-            request.resolution_clock = resumed
-            # Already breached and alerted: the sweeper will not see it again, so the
-            # reopened episode counts now. (Not alerted yet: the sweeper writes it.)
-            if (
-                state is ClockStatus.STOPPED
-                and resumed.breached_at
-                and resumed.alerted_percent >= 100
-            ):
-                record_reopened_breach(request, resumed, now=now)
+            request.resolution_clock = resume_clock(
+                clock=clock, at=now, now=now, reason=reason or to.value
+            )
+            if state is ClockStatus.STOPPED:  # reopened: a breached clock counts again now
+                record_running_breach(request, request.resolution_clock, now=now)
         elif to is Status.RESOLVED and state is ClockStatus.PAUSED:
             request.resolution_clock = stop_clock(
                 clock=clock, at=now, now=now, reason=reason or to.value
