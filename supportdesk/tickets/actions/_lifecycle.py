@@ -24,6 +24,7 @@ from supportdesk.tickets.models import (
     Status,
     StatusChange,
 )
+from supportdesk.tickets.outcomes import record_reopened_breach, record_stop
 
 TRANSITIONS: dict[Status, set[Status]] = {
     Status.NEW: {Status.OPEN, Status.IN_PROGRESS, Status.WAITING, Status.RESOLVED},
@@ -62,17 +63,26 @@ def change_status(request: Request, to: Status, *, now: datetime, reason: str = 
                 request.resolution_clock = stop_clock(
                     clock=clock, at=now, now=now, reason=reason or to.value
                 )
+                record_stop(request, request.resolution_clock, now=now)
         elif to in (Status.OPEN, Status.IN_PROGRESS) and state in (
             ClockStatus.PAUSED,
             ClockStatus.STOPPED,
         ):
-            request.resolution_clock = resume_clock(
-                clock=clock, at=now, now=now, reason=reason or to.value
-            )
+            resumed = resume_clock(clock=clock, at=now, now=now, reason=reason or to.value)
+            request.resolution_clock = resumed
+            # Already breached and alerted: the sweeper will not see it again, so the
+            # reopened episode counts now. (Not alerted yet: the sweeper writes it.)
+            if (
+                state is ClockStatus.STOPPED
+                and resumed.breached_at
+                and resumed.alerted_percent >= 100
+            ):
+                record_reopened_breach(request, resumed, now=now)
         elif to is Status.RESOLVED and state is ClockStatus.PAUSED:
             request.resolution_clock = stop_clock(
                 clock=clock, at=now, now=now, reason=reason or to.value
             )
+            record_stop(request, request.resolution_clock, now=now)
     request.status = to
     if to is Status.RESOLVED:
         request.resolved_at = now
@@ -130,5 +140,6 @@ def stop_reaction(request: Request, *, now: datetime) -> None:
         request.reaction_clock = stop_clock(
             clock=request.reaction_clock, at=now, now=now, reason="first response"
         )
+        record_stop(request, request.reaction_clock, now=now)
     request.first_response_at = now
     request.save(update_fields=["first_response_at"])
