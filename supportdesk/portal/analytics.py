@@ -26,6 +26,9 @@ def _analytics(request: HttpRequest) -> tuple[AnalyticsFilter, Analytics | None]
     contracts = analytics_contracts(user)
     if not contracts:
         raise Http404("no such page")
+    asked = request.GET.get("contract", "")
+    if asked and asked not in {str(c.pk) for c in contracts}:
+        raise Http404("no such contract")  # not a form error: its existence must not leak
     form = AnalyticsFilter(request.GET, contracts=contracts)
     if not form.is_valid():
         return form, None

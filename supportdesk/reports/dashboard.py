@@ -73,15 +73,16 @@ def _alerts(
             if clock is None:
                 continue
             if breached:
-                at = clock.breached_at or (clock.due_at if clock.status == "running" else None)
-                if at is not None and start <= at <= now:
+                running = clock.status == "running" and clock.due_at is not None
+                at = clock.breached_at or (clock.due_at if running else None)
+                if at is not None and start <= at and (at < now or at == clock.breached_at):
                     alerts.append(ClockAlert(request, kind, at, clock.due_at))
             elif (
                 clock.status == "running"
                 and clock.warning_75_at is not None
                 and clock.warning_75_at <= now
                 and clock.due_at is not None
-                and clock.due_at > now
+                and clock.due_at >= now
             ):
                 alerts.append(ClockAlert(request, kind, clock.warning_75_at, clock.due_at))
     return sorted(alerts, key=lambda alert: alert.at)
@@ -100,7 +101,7 @@ def dashboard(*, now: datetime, zone: ZoneInfo) -> Dashboard:
             **{
                 f"{kind}_clock__status": "running",
                 f"{kind}_clock__due_at__gte": day_start,
-                f"{kind}_clock__due_at__lte": now,
+                f"{kind}_clock__due_at__lt": now,
             }
         )
 
@@ -111,7 +112,7 @@ def dashboard(*, now: datetime, zone: ZoneInfo) -> Dashboard:
             **{
                 f"{kind}_clock__status": "running",
                 f"{kind}_clock__warning_75_at__lte": now,
-                f"{kind}_clock__due_at__gt": now,
+                f"{kind}_clock__due_at__gte": now,
             }
         )
 
