@@ -1,12 +1,14 @@
 from django.urls import path
 
-from supportdesk.portal import views
+from supportdesk.portal import analytics, views
 
 app_name = "portal"
 urlpatterns = [
     path("", views.index, name="index"),
     path("new/", views.new_request, name="new"),
     path("contract/", views.contract, name="contract"),
+    path("analytics/", analytics.analytics_page, name="analytics"),
+    path("analytics/<str:table>.csv", analytics.analytics_export, name="analytics-export"),
     path("requests/<int:request_id>/", views.request_detail, name="request"),
     path("requests/<int:request_id>/reply/", views.reply, name="reply"),
     path("requests/<int:request_id>/confirm/", views.confirm, name="confirm"),

@@ -35,6 +35,7 @@ from supportdesk.contracts.models import AddOn, Contract
 from supportdesk.contracts.reads import contract_in_force
 from supportdesk.customers.models import Contact, Organization
 from supportdesk.portal.forms import NewRequestForm, ReopenForm, ReplyForm
+from supportdesk.reports.access import analytics_contracts
 from supportdesk.sla.models import PriorityChoices, SlaClock
 from supportdesk.sla.policies import as_policy
 from supportdesk.sla.reads import clock_state
@@ -466,5 +467,6 @@ def contract(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "add_ons": add_ons,
             "organization": contact.organization,
+            "analytics_offered": bool(analytics_contracts(contact.user)) if contact.user else False,
         },
     )

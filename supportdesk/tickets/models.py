@@ -320,3 +320,26 @@ class ClockOutcome(models.Model):
     def __str__(self) -> str:
         state = "met" if self.met else "breached"
         return f"{self.kind} of {self.request_id} {state} ({self.counted_at:%Y-%m-%d})"
+
+
+class StatusChange(models.Model):
+    """One move of a request between statuses, written by the one place that moves it
+    (``actions._lifecycle.change_status``): the history that time-in-status analytics
+    read. A request is ``new`` from ``registered_at`` until its first row."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=16, choices=Status.choices)
+    to_status = models.CharField(max_length=16, choices=Status.choices)
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ("at", "id")
+        indexes = (
+            models.Index(fields=("request", "at")),
+            models.Index(fields=("to_status", "at")),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.from_status} -> {self.to_status}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from supportdesk.workspace import inbound_mail, mail, views
+from supportdesk.workspace import analytics, inbound_mail, mail, views
 
 app_name = "workspace"
 urlpatterns = [
@@ -10,6 +10,9 @@ urlpatterns = [
     path("requests/<int:request_id>/", views.request_page, name="request"),
     path("requests/<int:request_id>/<str:action>/", views.request_action, name="action"),
     path("attachments/<int:attachment_id>/", views.attachment, name="attachment"),
+    path("dashboard/", analytics.dashboard, name="dashboard"),
+    path("analytics/", analytics.analytics_page, name="analytics"),
+    path("analytics/<str:table>.csv", analytics.analytics_export, name="analytics-export"),
     path("me/notifications/", mail.preferences, name="preferences"),
     path("outbox/", mail.outbox, name="outbox"),
     path("outbox/retry/", mail.outbox_retry, name="outbox-retry"),

@@ -17,7 +17,13 @@ from supportdesk.sla.policies import policy_rule
 from supportdesk.slamath.clock import ClockStatus
 from supportdesk.slamath.policy import Priority
 from supportdesk.tickets.errors import ActionError
-from supportdesk.tickets.models import PriorityChange, PriorityChangeKind, Request, Status
+from supportdesk.tickets.models import (
+    PriorityChange,
+    PriorityChangeKind,
+    Request,
+    Status,
+    StatusChange,
+)
 from supportdesk.tickets.outcomes import record_running_breach, record_stop
 
 TRANSITIONS: dict[Status, set[Status]] = {
@@ -82,6 +88,7 @@ def change_status(request: Request, to: Status, *, now: datetime, reason: str = 
         request.resolved_at = None
     request.updated_at = now
     request.save(update_fields=["status", "resolved_at", "closed_at", "updated_at"])
+    StatusChange.objects.create(request=request, from_status=current, to_status=to, at=now)
 
 
 def change_priority(
