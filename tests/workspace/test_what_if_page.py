@@ -30,7 +30,7 @@ def answered(desk: Desk) -> None:
 
 def test_a_lead_sees_every_plan_with_the_actual_one_marked(desk: Desk, answered: None) -> None:
     page = browser(desk.lead).get(
-        URL, {"organization": desk.alfa.pk, "first": "2026-11", "last": "2026-11"}
+        URL, {"organization": str(desk.alfa.pk), "first": "2026-11", "last": "2026-11"}
     )
     assert page.status_code == 200
     html = page.content.decode()
@@ -53,7 +53,7 @@ def test_the_form_proposes_the_last_twelve_full_months(desk: Desk) -> None:
 
 
 def test_the_personal_manager_may_and_another_manager_gets_404(desk: Desk, answered: None) -> None:
-    query = {"organization": desk.alfa.pk, "first": "2026-11", "last": "2026-11"}
+    query = {"organization": str(desk.alfa.pk), "first": "2026-11", "last": "2026-11"}
     assert browser(desk.manager).get(URL, query).status_code == 200
     stranger = _staff("mila", StaffRole.MANAGER)
     page = browser(stranger).get(URL, query)
@@ -62,7 +62,7 @@ def test_the_personal_manager_may_and_another_manager_gets_404(desk: Desk, answe
 
 
 def test_other_staff_are_refused_and_customers_see_no_page(desk: Desk) -> None:
-    query = {"organization": desk.alfa.pk, "first": "2026-11", "last": "2026-11"}
+    query = {"organization": str(desk.alfa.pk), "first": "2026-11", "last": "2026-11"}
     assert browser(desk.engineer).get(URL, query).status_code == 403
     assert browser(desk.anna).get(URL, query).status_code == 404
     assert browser(desk.alfa_admin).get(URL).status_code == 404
@@ -70,6 +70,6 @@ def test_other_staff_are_refused_and_customers_see_no_page(desk: Desk) -> None:
 
 def test_a_period_backwards_is_a_400_and_nothing_changes_by_post(desk: Desk) -> None:
     client = browser(desk.lead)
-    query = {"organization": desk.alfa.pk, "first": "2026-11", "last": "2026-10"}
+    query = {"organization": str(desk.alfa.pk), "first": "2026-11", "last": "2026-10"}
     assert client.get(URL, query).status_code == 400
     assert client.post(URL, query).status_code == 405
