@@ -20,6 +20,7 @@ from supportdesk.slamath.clock import (
     next_status,
 )
 from supportdesk.slamath.policy import Target
+from supportdesk.slamath.request_clocks import ClockStep
 
 RECOMPUTE_BATCH = 1000
 
@@ -204,3 +205,8 @@ def recompute_open_clocks(*, calendar_ids: Collection[int], now: datetime) -> in
             batch = []
     SlaClock.objects.bulk_update(batch, STATE_FIELDS)
     return done + len(batch)
+
+
+def apply_step(*, clock: SlaClock, step: ClockStep, at: datetime, now: datetime) -> SlaClock:
+    """Append what ``slamath.request_clocks`` decided a request's event does to ``clock``."""
+    return _append(clock, kind=step.kind, at=at, now=now, target=step.target, reason=step.reason)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from supportdesk.workspace import analytics, inbound_mail, mail, views
+from supportdesk.workspace import analytics, inbound_mail, mail, views, whatif
 
 app_name = "workspace"
 urlpatterns = [
@@ -16,6 +16,7 @@ urlpatterns = [
     path("me/notifications/", mail.preferences, name="preferences"),
     path("outbox/", mail.outbox, name="outbox"),
     path("outbox/retry/", mail.outbox_retry, name="outbox-retry"),
+    path("what-if/", whatif.what_if_page, name="what-if"),
     path("mail/", inbound_mail.quarantine, name="quarantine"),
     path("mail/<int:mail_id>/", inbound_mail.mail_page, name="mail"),
     path("mail/<int:mail_id>/raw", inbound_mail.raw_download, name="mail-raw"),

@@ -1,7 +1,8 @@
 """The one place where a request changes status or priority, and its clocks follow.
 
 Private to the actions: only ``tickets.actions`` calls these, inside its transaction,
-after its permission checks.
+after its permission checks. What each change does to the clocks is decided by
+``slamath.request_clocks``, which the replay (``supportdesk sla replay``) asks too.
 """
 
 from __future__ import annotations
@@ -11,11 +12,19 @@ from datetime import datetime
 from django.contrib.auth.models import User
 from django.utils.translation import gettext as _
 
-from supportdesk.sla.actions import change_clock_target, pause_clock, resume_clock, stop_clock
+from supportdesk.sla.actions import apply_step
 from supportdesk.sla.models import SlaClock
 from supportdesk.sla.policies import policy_rule
-from supportdesk.slamath.clock import ClockStatus
+from supportdesk.slamath.clock import ClockStatus, EventKind
 from supportdesk.slamath.policy import Priority
+from supportdesk.slamath.request_clocks import (
+    RequestStatus,
+    can_become,
+    on_first_response,
+    on_priority_change,
+    on_status_change,
+    priority_reason,
+)
 from supportdesk.tickets.errors import ActionError
 from supportdesk.tickets.models import (
     PriorityChange,
@@ -25,15 +34,6 @@ from supportdesk.tickets.models import (
     StatusChange,
 )
 from supportdesk.tickets.outcomes import record_running_breach, record_stop
-
-TRANSITIONS: dict[Status, set[Status]] = {
-    Status.NEW: {Status.OPEN, Status.IN_PROGRESS, Status.WAITING, Status.RESOLVED},
-    Status.OPEN: {Status.IN_PROGRESS, Status.WAITING, Status.RESOLVED},
-    Status.IN_PROGRESS: {Status.OPEN, Status.WAITING, Status.RESOLVED},
-    Status.WAITING: {Status.OPEN, Status.IN_PROGRESS, Status.RESOLVED},
-    Status.RESOLVED: {Status.OPEN, Status.CLOSED},
-    Status.CLOSED: set(),
-}
 
 
 def _clock_status(clock: SlaClock | None) -> ClockStatus | None:
@@ -46,39 +46,21 @@ def change_status(request: Request, to: Status, *, now: datetime, reason: str = 
     current, to = Status(request.status), Status(to)
     if to == current:
         return
-    if to not in TRANSITIONS[current]:
+    if not can_become(RequestStatus(current), RequestStatus(to)):
         raise ActionError(
             _("A %(current)s request cannot become %(to)s.")
             % {"current": current.label, "to": to.label}
         )
     clock = request.resolution_clock
     state = _clock_status(clock)
-    if clock is not None:
-        if to in (Status.WAITING, Status.RESOLVED, Status.CLOSED) and state is ClockStatus.RUNNING:
-            if to is Status.WAITING:
-                request.resolution_clock = pause_clock(
-                    clock=clock, at=now, now=now, reason=reason or "waiting for customer"
-                )
-                record_running_breach(request, request.resolution_clock, now=now)
-            else:
-                request.resolution_clock = stop_clock(
-                    clock=clock, at=now, now=now, reason=reason or to.value
-                )
-                record_stop(request, request.resolution_clock, now=now)
-        elif to in (Status.OPEN, Status.IN_PROGRESS) and state in (
-            ClockStatus.PAUSED,
-            ClockStatus.STOPPED,
-        ):
-            request.resolution_clock = resume_clock(
-                clock=clock, at=now, now=now, reason=reason or to.value
-            )
-            if state is ClockStatus.STOPPED:  # reopened: a breached clock counts again now
-                record_running_breach(request, request.resolution_clock, now=now)
-        elif to is Status.RESOLVED and state is ClockStatus.PAUSED:
-            request.resolution_clock = stop_clock(
-                clock=clock, at=now, now=now, reason=reason or to.value
-            )
+    step = on_status_change(RequestStatus(to), state, reason=reason)
+    if clock is not None and step is not None:
+        request.resolution_clock = apply_step(clock=clock, step=step, at=now, now=now)
+        if step.kind is EventKind.STOP:
             record_stop(request, request.resolution_clock, now=now)
+        elif step.kind is EventKind.PAUSE or state is ClockStatus.STOPPED:
+            # Paused before any sweep saw the breach, or reopened: a breached clock counts now.
+            record_running_breach(request, request.resolution_clock, now=now)
     request.status = to
     if to is Status.RESOLVED:
         request.resolved_at = now
@@ -104,14 +86,19 @@ def change_priority(
     if not reason.strip():
         raise ActionError(_("A priority change needs a reason."))
     rule = policy_rule(request.policy_version_id, request.request_type, to.value, now=now)
-    why = f"{request.priority} -> {to}: {reason}"
-    if _clock_status(request.reaction_clock) in (ClockStatus.RUNNING, ClockStatus.PAUSED):
-        request.reaction_clock = change_clock_target(
-            clock=request.reaction_clock, target=rule.reaction, at=now, now=now, reason=why
+    reaction_step, resolution_step = on_priority_change(
+        rule,
+        reaction=_clock_status(request.reaction_clock),
+        resolution=_clock_status(request.resolution_clock),
+        reason=priority_reason(request.priority, to, reason),
+    )
+    if request.reaction_clock is not None and reaction_step is not None:
+        request.reaction_clock = apply_step(
+            clock=request.reaction_clock, step=reaction_step, at=now, now=now
         )
-    if request.resolution_clock is not None and rule.resolution is not None:
-        request.resolution_clock = change_clock_target(
-            clock=request.resolution_clock, target=rule.resolution, at=now, now=now, reason=why
+    if request.resolution_clock is not None and resolution_step is not None:
+        request.resolution_clock = apply_step(
+            clock=request.resolution_clock, step=resolution_step, at=now, now=now
         )
     change = PriorityChange.objects.create(
         request=request,
@@ -132,9 +119,10 @@ def stop_reaction(request: Request, *, now: datetime) -> None:
     """The first public reply of a vendor person ends the reaction clock."""
     if request.first_response_at is not None:
         return
-    if _clock_status(request.reaction_clock) in (ClockStatus.RUNNING, ClockStatus.PAUSED):
-        request.reaction_clock = stop_clock(
-            clock=request.reaction_clock, at=now, now=now, reason="first response"
+    step = on_first_response(_clock_status(request.reaction_clock))
+    if request.reaction_clock is not None and step is not None:
+        request.reaction_clock = apply_step(
+            clock=request.reaction_clock, step=step, at=now, now=now
         )
         record_stop(request, request.reaction_clock, now=now)
     request.first_response_at = now

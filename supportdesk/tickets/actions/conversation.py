@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from supportdesk.audit.record import record
 from supportdesk.customers.models import Contact
+from supportdesk.slamath.request_clocks import CUSTOMER_REPLIED
 from supportdesk.tickets.access import (
     ActionDenied,
     is_staff,
@@ -91,7 +92,7 @@ def reply(
             if request.status == Status.NEW:
                 change_status(request, Status.OPEN, now=now)
         elif request.status == Status.WAITING:
-            change_status(request, Status.OPEN, now=now, reason="customer replied")
+            change_status(request, Status.OPEN, now=now, reason=CUSTOMER_REPLIED)
         request.updated_at = now
         if email_message_id and not vendor:
             request.customer_message_id = email_message_id

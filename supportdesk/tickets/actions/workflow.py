@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from supportdesk.audit.record import record
 from supportdesk.calendars.engine import get_calendar
+from supportdesk.slamath.request_clocks import REOPENED, RESOLVED
 from supportdesk.staff.models import Team
 from supportdesk.tickets.access import (
     ActionDenied,
@@ -90,7 +91,7 @@ def resolve(*, actor: User, request: Request, summary: str, now: datetime) -> Re
             raise ActionError(_("The request is already resolved."))
         reply(actor=actor, request=request, body=summary, now=now, mail_customer=False)
         request = lock_request(request)
-        change_status(request, Status.RESOLVED, now=now, reason="resolved")
+        change_status(request, Status.RESOLVED, now=now, reason=RESOLVED)
         record(at=now, actor=actor, action="request.resolved", subject=request, data={})
         notify_resolved(request, actor=actor, summary=summary, now=now)
     return request
@@ -122,7 +123,7 @@ def reopen(*, actor: User, request: Request, reason: str, now: datetime) -> Requ
             kind=MessageKind.PUBLIC, author=actor, from_vendor=is_staff(actor),
             channel=Channel.PORTAL, body=reason, created_at=now,
         )  # fmt: skip
-        change_status(request, Status.OPEN, now=now, reason="reopened")
+        change_status(request, Status.OPEN, now=now, reason=REOPENED)
         record(
             at=now, actor=actor, action="request.reopened", subject=request, data={"reason": reason}
         )

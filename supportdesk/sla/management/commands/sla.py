@@ -1,7 +1,9 @@
-"""``supportdesk sla targets``: the due instants a new request would get."""
+"""``supportdesk sla targets``: the due instants a new request would get;
+``supportdesk sla replay``: a request's history (JSON on stdin) replayed through its clocks."""
 
 from __future__ import annotations
 
+import sys
 from argparse import ArgumentParser
 from typing import Any
 
@@ -11,8 +13,10 @@ from django.db import DatabaseError
 from supportdesk.calendars.engine import UnknownCalendar, load_calendars
 from supportdesk.core.commands import ScriptCommand, parse_instant
 from supportdesk.sla.policies import as_policy, version_in_force
+from supportdesk.sla.replay import replay_input, replayed_json
 from supportdesk.slamath.calendar import NoWorkingTime
 from supportdesk.slamath.policy import PolicyError, Priority, RequestType
+from supportdesk.slamath.replay import ReplayError
 
 
 class Command(ScriptCommand):
@@ -26,10 +30,19 @@ class Command(ScriptCommand):
         targets.add_argument("--priority", required=True, choices=[p.value for p in Priority])
         targets.add_argument("--start", required=True)
         targets.add_argument("--json", action="store_true")
+        replay = commands.add_parser(
+            "replay", help="a request's clocks from its history, read as JSON from stdin"
+        )
+        replay.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            self.handle_targets(options)
+            if options["action"] == "replay":
+                self.handle_replay(options)
+            else:
+                self.handle_targets(options)
+        except ReplayError as error:
+            raise CommandError(str(error)) from None
         except (PolicyError, UnknownCalendar, NoWorkingTime) as error:
             raise CommandError(str(error).strip("'\"")) from None
         except DatabaseError as error:
@@ -57,3 +70,18 @@ class Command(ScriptCommand):
         }
         text = "\n".join(f"{key}: {value}" for key, value in payload.items())
         self.emit(payload, as_json=options["json"], text=text)
+
+    def handle_replay(self, options: dict[str, Any]) -> None:
+        payload = replayed_json(replay_input(sys.stdin.read()))
+        lines = []
+        for name, clock in payload.items():
+            if clock is None:
+                lines.append(f"{name}: none")
+                continue
+            outcome = "breached" if clock["breached"] else "within target"
+            lines.append(
+                f"{name}: {clock['status']}, {outcome}, elapsed {clock['elapsed_seconds']} s "
+                f"of {clock['target_seconds']} s, due {clock['due']}, "
+                f"stopped {clock['stopped_at']}, paused {clock['paused_seconds']} s"
+            )
+        self.emit(dict(payload), as_json=options["json"], text="\n".join(lines))

@@ -1,0 +1,118 @@
+"""Which clock events a request's events cause: the one copy of the rules.
+
+Live requests (``tickets.actions._lifecycle``) and the replay (``slamath.replay``) both ask
+these functions, given the clocks' statuses, what to append to the reaction and the
+resolution clock. Pure: no Django, no database, no clock.
+
+- Waiting for the customer pauses the resolution clock; leaving that state resumes it.
+- Resolving stops it; reopening resumes it.
+- The first response of the vendor stops the reaction clock.
+- A priority change is a TARGET event: the new priority's targets apply from the
+  original start over the same active time.
+
+(Not named ``lifecycle``: that name is the actions' private module, and a test keeps
+everything outside the actions from importing it.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from supportdesk.slamath.clock import ClockStatus, EventKind
+from supportdesk.slamath.policy import PolicyRule, Target
+
+
+class RequestStatus(StrEnum):
+    """A request's status, as ``tickets.models.Status`` stores it."""
+
+    NEW = "new"
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    WAITING = "waiting"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+
+_NEW, _OPEN, _IN_PROGRESS, _WAITING, _RESOLVED, _CLOSED = RequestStatus
+TRANSITIONS: dict[RequestStatus, frozenset[RequestStatus]] = {
+    _NEW: frozenset({_OPEN, _IN_PROGRESS, _WAITING, _RESOLVED}),
+    _OPEN: frozenset({_IN_PROGRESS, _WAITING, _RESOLVED}),
+    _IN_PROGRESS: frozenset({_OPEN, _WAITING, _RESOLVED}),
+    _WAITING: frozenset({_OPEN, _IN_PROGRESS, _RESOLVED}),
+    _RESOLVED: frozenset({_OPEN, _CLOSED}),
+    _CLOSED: frozenset(),
+}
+
+# The reasons the clocks' events carry, as the live actions write them.
+FIRST_RESPONSE = "first response"
+WAITING_FOR_CUSTOMER = "waiting for customer"
+CUSTOMER_REPLIED = "customer replied"
+RESOLVED = "resolved"
+REOPENED = "reopened"
+
+_MOVING = (ClockStatus.RUNNING, ClockStatus.PAUSED)
+
+
+@dataclass(frozen=True, slots=True)
+class ClockStep:
+    """One event to append to a clock; ``target`` for a TARGET event only."""
+
+    kind: EventKind
+    reason: str
+    target: Target | None = None
+
+
+def can_become(current: RequestStatus, to: RequestStatus) -> bool:
+    return to in TRANSITIONS[current]
+
+
+def on_status_change(
+    to: RequestStatus, resolution: ClockStatus | None, *, reason: str = ""
+) -> ClockStep | None:
+    """What a move to ``to`` does to the resolution clock (None: it has none, or nothing)."""
+    if resolution is None:
+        return None
+    if to in (RequestStatus.WAITING, RequestStatus.RESOLVED, RequestStatus.CLOSED) and (
+        resolution is ClockStatus.RUNNING
+    ):
+        if to is RequestStatus.WAITING:
+            return ClockStep(EventKind.PAUSE, reason or WAITING_FOR_CUSTOMER)
+        return ClockStep(EventKind.STOP, reason or to.value)
+    if to in (RequestStatus.OPEN, RequestStatus.IN_PROGRESS) and resolution in (
+        ClockStatus.PAUSED,
+        ClockStatus.STOPPED,
+    ):
+        return ClockStep(EventKind.RESUME, reason or to.value)
+    if to is RequestStatus.RESOLVED and resolution is ClockStatus.PAUSED:
+        return ClockStep(EventKind.STOP, reason or to.value)
+    return None
+
+
+def on_first_response(reaction: ClockStatus | None) -> ClockStep | None:
+    """The vendor's first public reply stops the reaction clock."""
+    if reaction in _MOVING:
+        return ClockStep(EventKind.STOP, FIRST_RESPONSE)
+    return None
+
+
+def priority_reason(before: str, after: str, reason: str) -> str:
+    return f"{before} -> {after}: {reason}" if reason else f"{before} -> {after}"
+
+
+def on_priority_change(
+    rule: PolicyRule,
+    *,
+    reaction: ClockStatus | None,
+    resolution: ClockStatus | None,
+    reason: str,
+) -> tuple[ClockStep | None, ClockStep | None]:
+    """The new priority's ``rule`` as TARGET events (reaction, resolution): a stopped
+    reaction clock keeps its outcome; a type without a resolution target keeps none."""
+    reaction_step = None
+    if reaction in _MOVING:
+        reaction_step = ClockStep(EventKind.TARGET, reason, rule.reaction)
+    resolution_step = None
+    if resolution is not None and rule.resolution is not None:
+        resolution_step = ClockStep(EventKind.TARGET, reason, rule.resolution)
+    return reaction_step, resolution_step
