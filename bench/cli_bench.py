@@ -44,13 +44,13 @@ CASES = (
         "calendar add",
         ("calendar", "add", "--calendar", "ru-support", "--start", "2026-12-30T18:00:00+03:00",
          "--hours", "2", "--json"),
-        {"due": "2027-01-11T11:00:00+03:00"},
+        {"due": "2027-01-11T11:00:00+03:00", "calendar_draft": False},
     ),
     Case(
         "calendar span",
         ("calendar", "span", "--calendar", "ru-production", "--start", "2026-01-01T00:00:00+03:00",
          "--end", "2026-02-01T00:00:00+03:00", "--json"),
-        {"working_seconds": 120 * 3600, "working_days": 15},
+        {"working_seconds": 120 * 3600, "working_days": 15, "calendar_draft": False},
     ),
     Case("calendar list", ("calendar", "list", "--json"), None),
     Case(
@@ -62,6 +62,7 @@ CASES = (
             "resolution_due": "2026-11-30T15:00:00+03:00",
             "reaction_calendar": "ru-support",
             "resolution_calendar": "ru-support",
+            "calendar_draft": False,
         },
     ),
 )  # fmt: skip

@@ -41,6 +41,8 @@ def request(row: Request) -> schemas.RequestOut:
         updated_at=row.updated_at,
         reaction_due=row.reaction_clock.due_at,
         resolution_due=resolution.due_at if resolution else None,
+        calendar_draft=row.reaction_clock.calendar_draft
+        or (resolution is not None and resolution.calendar_draft),
     )
 
 

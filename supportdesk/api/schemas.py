@@ -244,6 +244,8 @@ class RequestOut(Schema):
     updated_at: datetime
     reaction_due: datetime | None
     resolution_due: datetime | None
+    # A deadline relies on a year without official production-calendar data (drafted).
+    calendar_draft: bool
 
 
 class RequestPage(Schema):

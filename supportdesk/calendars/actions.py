@@ -10,12 +10,15 @@ from django.db import transaction
 from django.db.models import F
 
 from supportdesk.audit.record import record
+from supportdesk.calendars.engine import official_years
 from supportdesk.calendars.models import (
     BusinessCalendar,
     CalendarException,
+    DraftDay,
     ProductionCalendar,
     ProductionDay,
 )
+from supportdesk.calendars.seed import RU_CODE
 from supportdesk.sla.actions import recompute_open_clocks
 from supportdesk.slamath.hours import DayKind, parse_hours
 from supportdesk.slamath.russia import YearData
@@ -133,9 +136,11 @@ def production_calendar_edited(
 def load_production_year(
     *, production: ProductionCalendar, year: YearData, actor: User | None, now: datetime
 ) -> int:
-    """Replace one year's day types (an admin adds a newly published year)."""
+    """Replace one year's day types (an admin adds a newly published year); the year's
+    drafted days go, so nothing computed over it is marked a draft any more."""
     with transaction.atomic():
         production.days.filter(day__year=year.year).delete()
+        production.draft_days.filter(day__year=year.year).delete()
         ProductionDay.objects.bulk_create(
             ProductionDay(
                 production_calendar=production, day=day, kind=kind.value, note=year.act[:200]
@@ -149,3 +154,34 @@ def load_production_year(
             what="production.year_loaded",
             data={"year": year.year},
         )
+
+
+def draft_production_year(
+    *, production: ProductionCalendar, year: int, actor: User | None, now: datetime
+) -> bool:
+    """Draft a year the production calendar has no official data for from the `holidays`
+    package, so deadlines over it follow the likely holidays instead of plain weekdays.
+
+    Only the Russian calendar (code ``ru``) can be drafted; an official year, or a year
+    drafted already, is left alone. True when days were drafted (revision bumped, open
+    clocks recomputed)."""
+    from supportdesk.slamath.russia import drafted_day_types  # imports `holidays`
+
+    if production.code != RU_CODE or year in official_years(production):
+        return False
+    if production.draft_days.filter(day__year=year).exists():
+        return False
+    source, types = drafted_day_types(year)
+    with transaction.atomic():
+        DraftDay.objects.bulk_create(
+            DraftDay(production_calendar=production, day=day, kind=kind.value, source=source)
+            for day, kind in sorted(types.items())
+        )
+        _production_calendar_changed(
+            production,
+            actor=actor,
+            now=now,
+            what="production.year_drafted",
+            data={"year": year, "source": source, "days": len(types)},
+        )
+    return True

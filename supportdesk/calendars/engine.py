@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from supportdesk.calendars.models import BusinessCalendar, ProductionCalendar
 from supportdesk.slamath.calendar import WorkCalendar
@@ -28,28 +29,49 @@ class UnknownCalendar(LookupError):
 type _Key = tuple[int, int, int, int]
 
 _compiled: dict[str, tuple[_Key, WorkCalendar]] = {}
-_day_types: dict[int, tuple[int, dict[date, DayKind]]] = {}
+_day_types: dict[int, tuple[int, ProductionData]] = {}
 _compiling = threading.Lock()  # ASGI serves requests from several threads
 
 
-def _production_day_types(production: ProductionCalendar) -> dict[date, DayKind]:
+@dataclass(frozen=True, slots=True)
+class ProductionData:
+    """A production calendar's day types as the engine uses them: the official ones, and
+    the drafted ones of the years that have no official data; and which years are official
+    (a year is official when it has at least one official day)."""
+
+    day_types: dict[date, DayKind]
+    official_years: frozenset[int]
+
+
+def official_years(production: ProductionCalendar) -> frozenset[int]:
+    """The years the production calendar has official data for (one small query)."""
+    return frozenset(day.year for day in production.days.dates("day", "year"))
+
+
+def _production_data(production: ProductionCalendar) -> ProductionData:
     cached = _day_types.get(production.pk)
     if cached and cached[0] == production.revision:
         return cached[1]
     types = {
         day: DayKind(kind) for day, kind in production.days.values_list("day", "kind").iterator()
     }
-    _day_types[production.pk] = (production.revision, types)
-    return types
+    official = frozenset(day.year for day in types)
+    for day, kind in production.draft_days.values_list("day", "kind").iterator():
+        if day.year not in official:
+            types[day] = DayKind(kind)
+    data = ProductionData(types, official)
+    _day_types[production.pk] = (production.revision, data)
+    return data
 
 
 def build_calendar(row: BusinessCalendar) -> WorkCalendar:
     production = row.production_calendar
+    data = _production_data(production) if production else None
     rules = HoursRules(
         # Field by field, not ``row.weekly_hours()``: a migration's historical rows have
         # no methods, and the outcome back-fill compiles calendars from them.
         weekly=tuple(parse_hours(getattr(row, day)) for day in BusinessCalendar.WEEKDAY_FIELDS),
-        day_types=_production_day_types(production) if production else {},
+        day_types=data.day_types if data else {},
         exceptions={
             exception.day: DayException(
                 DayKind(exception.kind), parse_hours(exception.hours) if exception.hours else None
@@ -58,6 +80,7 @@ def build_calendar(row: BusinessCalendar) -> WorkCalendar:
         },
         shortened_by=row.shortened_by_minutes * 60,
         standard_day=parse_hours(row.standard_hours) if row.standard_hours else None,
+        official_years=data.official_years if data else None,
     )
     return WorkCalendar(row.name, row.time_zone, rules)
 
@@ -145,3 +168,10 @@ def load_calendars(names: Iterable[str] | None = None) -> dict[str, WorkCalendar
 
 def get_calendar(name: str) -> WorkCalendar:
     return Calendars()(name)
+
+
+def draft_years_between(calendar_name: str, start: datetime, end: datetime) -> set[int]:
+    """The years without official production-calendar data that the calendar's answers over
+    ``[start, end]`` (local dates, either order) rely on: empty when every year is official
+    or the calendar follows no production calendar. UnknownCalendar for a missing name."""
+    return set(get_calendar(calendar_name).draft_years_between(start, end))

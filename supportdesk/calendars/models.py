@@ -173,3 +173,53 @@ class CalendarException(models.Model):
 
     def __str__(self) -> str:
         return f"{self.calendar.name} {self.day} {self.get_kind_display()}"
+
+
+class DraftDay(models.Model):
+    """A day type drafted for a year its production calendar has no official data for yet
+    (from the ``holidays`` package). Official data for the year replaces them."""
+
+    production_calendar = models.ForeignKey(
+        ProductionCalendar, on_delete=models.CASCADE, related_name="draft_days"
+    )
+    day = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=16, choices=DayKindChoices.choices)
+    source = models.CharField(_("source"), max_length=200)
+
+    class Meta:
+        verbose_name = _("drafted production calendar day")
+        verbose_name_plural = _("drafted production calendar days")
+        ordering = ("day",)
+        constraints = (
+            models.UniqueConstraint(
+                fields=("production_calendar", "day"), name="one_type_per_draft_day"
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.get_kind_display()} (draft)"
+
+
+class MissingYearNotice(models.Model):
+    """The support leads were told that a production calendar lacks a year's official
+    data: one row per (production calendar, year), claimed by inserting it, so several
+    workers send the mail once."""
+
+    production_calendar = models.ForeignKey(
+        ProductionCalendar, on_delete=models.CASCADE, related_name="missing_year_notices"
+    )
+    year = models.PositiveIntegerField(_("year"))
+    notified_at = models.DateTimeField(_("notified at"))
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+
+    class Meta:
+        verbose_name = _("missing-year notice")
+        verbose_name_plural = _("missing-year notices")
+        constraints = (
+            models.UniqueConstraint(
+                fields=("production_calendar", "year"), name="one_notice_per_missing_year"
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.production_calendar_id} {self.year}"

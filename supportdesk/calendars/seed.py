@@ -30,9 +30,45 @@ def seed_russian_production_calendar(apps: Any, schema_editor: Any) -> None:
         for day, kind in sorted(data.day_types().items())
     ]
     day_model.objects.bulk_create(new_days)
+    _drop_drafts_of(apps, production, {day.day.year for day in new_days})
     if new_days and present:
         production.revision += 1
         production.save(update_fields=["revision"])
+
+
+def _drop_drafts_of(apps: Any, production: Any, years: set[int]) -> None:
+    """Official years replace their drafted days (no drafts before migration 0003)."""
+    try:
+        draft_model = apps.get_model("calendars", "DraftDay")
+    except LookupError:
+        return
+    draft_model.objects.filter(production_calendar=production, day__year__in=years).delete()
+
+
+def draft_year_after_the_shipped(apps: Any, schema_editor: Any) -> None:
+    """Draft, from the `holidays` package, the year after the last official year of the
+    Russian production calendar, so deadlines that reach it follow the likely holidays
+    from the start; the daily calendar job drafts later years as they come."""
+    from supportdesk.slamath.russia import drafted_day_types
+
+    production = apps.get_model("calendars", "ProductionCalendar").objects.filter(code=RU_CODE)
+    production = production.first()
+    if production is None:
+        return
+    years = {day.year for day in production.days.dates("day", "year")}
+    if not years:
+        return
+    year = max(years) + 1
+    draft_model = apps.get_model("calendars", "DraftDay")
+    if draft_model.objects.filter(production_calendar=production, day__year=year).exists():
+        return
+    source, types = drafted_day_types(year)
+    draft_model.objects.bulk_create(
+        draft_model(production_calendar=production, day=day, kind=kind.value, source=source)
+        for day, kind in sorted(types.items())
+    )
+    production.revision += 1
+    production.save(update_fields=["revision"])
 
 
 def seed_shipped_calendars(apps: Any, schema_editor: Any) -> None:

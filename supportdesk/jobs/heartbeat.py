@@ -15,6 +15,7 @@ STALE_AFTER = timedelta(minutes=5)
 class Job(StrEnum):
     SLA_SWEEPER = "sla-sweeper"
     OUTBOX_SENDER = "outbox-sender"
+    PRODUCTION_YEARS = "production-years"  # daily; not watched by /health
 
 
 WATCHED = (Job.SLA_SWEEPER, Job.OUTBOX_SENDER)

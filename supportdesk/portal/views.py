@@ -277,7 +277,12 @@ def _clock_view(clock: SlaClock | None, now: datetime) -> dict[str, object] | No
     if clock is None:
         return None
     state, _events = clock_state(clock, now=now)
-    return {"status": state.status.value, "due_at": state.due_at, "breached": state.breached}
+    return {
+        "status": state.status.value,
+        "due_at": state.due_at,
+        "breached": state.breached,
+        "draft": clock.calendar_draft,
+    }
 
 
 @require_GET

@@ -31,9 +31,8 @@ def _utc(moment: datetime | None) -> datetime | None:
     return moment.astimezone(UTC) if moment is not None else None
 
 
-def _apply_state(
-    clock: SlaClock, state: ClockState, now: datetime, calendar_ids: dict[str, int]
-) -> None:
+def _apply_state(clock: SlaClock, state: ClockState, now: datetime, calendars: Calendars) -> None:
+    calendar_ids = calendars.ids
     clock.status = state.status.value
     clock.calendar_id = calendar_ids[state.calendar] if state.calendar else None
     clock.target_seconds = int(state.target.total_seconds()) if state.target else None
@@ -45,11 +44,22 @@ def _apply_state(
     clock.breached_at = _utc(state.breached_at)
     alert = next_alert(state, clock.alerted_percent)
     clock.next_alert_at = _utc(alert[1]) if alert else None
+    clock.calendar_draft = on_draft(clock, state, now, calendars)
+
+
+def on_draft(clock: SlaClock, state: ClockState, now: datetime, calendars: Calendars) -> bool:
+    """Whether the clock's figures rely on a year without official production-calendar
+    data: its span from the start to the due instant (else to ``now``, the pause or the
+    stop) touches a draft year of its calendar."""
+    if state.calendar is None or clock.started_at is None:
+        return False
+    end = state.due_at or now
+    return bool(calendars(state.calendar).draft_years_between(clock.started_at, end))
 
 
 STATE_FIELDS = (
     "status", "calendar", "target_seconds", "elapsed_seconds", "evaluated_at", "due_at",
-    "warning_75_at", "warning_90_at", "breached_at", "next_alert_at",
+    "warning_75_at", "warning_90_at", "breached_at", "next_alert_at", "calendar_draft",
 )  # fmt: skip
 
 
@@ -58,7 +68,7 @@ def _refresh(
 ) -> ClockState:
     pure = [to_clock_event(event, calendars.names) for event in events]
     state = evaluate(pure, now, calendars)
-    _apply_state(clock, state, now, calendars.ids)
+    _apply_state(clock, state, now, calendars)
     return state
 
 

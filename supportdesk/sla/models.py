@@ -161,6 +161,10 @@ class SlaClock(models.Model):
     )
     # The next warning or breach instant still to notify while running; the sweeper's index.
     next_alert_at = models.DateTimeField(null=True, blank=True)
+    # Derived like due_at: the figures rely on a year without official production-calendar
+    # data (the span from the start to the due instant, else to the last event, touches a
+    # draft year). Recomputed with the open clocks when a production calendar changes.
+    calendar_draft = models.BooleanField(_("on a draft calendar year"), default=False)
 
     class Meta:
         verbose_name = _("SLA clock")

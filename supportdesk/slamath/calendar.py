@@ -41,6 +41,11 @@ def _aware_timestamp(instant: datetime) -> float:
     return instant.timestamp()
 
 
+def _aware_local(instant: datetime, zone: tzinfo) -> datetime:
+    _aware_timestamp(instant)
+    return instant.astimezone(zone)
+
+
 def load_zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
@@ -138,6 +143,15 @@ class WorkCalendar:
             stop = ends[first]
             worked -= before[first] + (begin if begin < stop else stop) - starts[first]
         return timedelta(seconds=worked)
+
+    def draft_years_between(self, start: datetime, end: datetime) -> frozenset[int]:
+        """The draft years (no official day types) whose local dates ``[start, end]``
+        touches, in either order; empty when the calendar follows no production calendar."""
+        if self.rules.official_years is None:
+            return frozenset()
+        first = _aware_local(start, self.zone).year
+        last = _aware_local(end, self.zone).year
+        return self.rules.draft_years(min(first, last), max(first, last))
 
     def working_days(self, start: datetime, end: datetime) -> int:
         """How many dates have some of their working time inside ``[start, end)``."""

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from supportdesk.slamath.calendar import WorkCalendar
 from supportdesk.slamath.hours import HoursRules, parse_hours
-from supportdesk.slamath.russia import shipped_day_types
+from supportdesk.slamath.russia import shipped_day_types, shipped_years
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +29,7 @@ class CalendarDefinition:
             weekly=tuple(parse_hours(day) for day in self.weekly),
             day_types=shipped_day_types() if self.uses_production_calendar else {},
             shortened_by=self.shortened_by_minutes * 60,
+            official_years=frozenset(shipped_years()) if self.uses_production_calendar else None,
         )
         return WorkCalendar(self.name, self.time_zone, rules)
 

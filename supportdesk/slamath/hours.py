@@ -120,6 +120,11 @@ class HoursRules:
     exceptions: Mapping[date, DayException] = field(default_factory=dict)  # calendar's own
     shortened_by: int = 0  # seconds cut from a shortened day without explicit hours
     standard_day: DayHours | None = None  # hours of an extra working day; default Monday's
+    # The years whose day types are official (a production calendar's loaded years); any
+    # other year is a draft: its day types in ``day_types``, if any, are drafted (e.g.
+    # from the ``holidays`` package) and every answer over it is marked. None: the
+    # calendar follows no production calendar, so no year is a draft.
+    official_years: frozenset[int] | None = None
 
     def __post_init__(self) -> None:
         if len(self.weekly) != 7:
@@ -128,6 +133,12 @@ class HoursRules:
             validate_hours(day)
         if self.shortened_by < 0:
             raise CalendarDataError("shortened_by cannot be negative")
+
+    def draft_years(self, first: int, last: int) -> frozenset[int]:
+        """The years from ``first`` to ``last`` (both included) without official data."""
+        if self.official_years is None or last < first:
+            return frozenset()
+        return frozenset(range(first, last + 1)) - self.official_years
 
     def standard(self) -> DayHours:
         if self.standard_day is not None:

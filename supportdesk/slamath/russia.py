@@ -105,3 +105,10 @@ def draft_year_from_holidays(year: int) -> dict[str, Any]:
             }
         },
     }
+
+
+def drafted_day_types(year: int) -> tuple[str, dict[date, DayKind]]:
+    """The year's day types as the `holidays` package drafts them, with where they come
+    from: what the engine uses for a year that has no official data yet."""
+    draft = draft_year_from_holidays(year)
+    return str(draft["source"]), parse_year(year, draft["years"][str(year)]).day_types()

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from supportdesk.calendars.years import missing_years
 from supportdesk.channels.actions import receive
 from supportdesk.channels.inbound import Inbound
 from supportdesk.customers.models import Contact
@@ -100,7 +101,11 @@ def _queue_context(request: HttpRequest, user: User, now: datetime) -> dict[str,
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     user = _staff(request)
-    return render(request, "workspace/index.html", _queue_context(request, user, timezone.now()))
+    now = timezone.now()
+    context = _queue_context(request, user, now)
+    # Support leads see which production-calendar years must be loaded, while they are due.
+    context["missing_years"] = missing_years(now=now) if is_lead(user) else []
+    return render(request, "workspace/index.html", context)
 
 
 @login_required

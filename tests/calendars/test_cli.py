@@ -51,7 +51,7 @@ def test_calendar_span_gives_the_official_norm_of_a_month(cli_env: dict[str, str
         cli_env, "calendar", "span", "--calendar", "ru-production",
         "--start", "2026-01-01T00:00:00+03:00", "--end", "2026-02-01T00:00:00+03:00",
     )  # fmt: skip
-    assert payload == {"working_seconds": 120 * 3600, "working_days": 15}
+    assert payload == {"working_seconds": 120 * 3600, "working_days": 15, "calendar_draft": False}
 
 
 def test_calendar_add_skips_the_new_year_holidays(cli_env: dict[str, str]) -> None:
@@ -59,7 +59,7 @@ def test_calendar_add_skips_the_new_year_holidays(cli_env: dict[str, str]) -> No
         cli_env, "calendar", "add", "--calendar", "ru-support",
         "--start", "2026-12-30T18:00:00+03:00", "--hours", "2",
     )  # fmt: skip
-    assert payload == {"due": "2027-01-11T11:00:00+03:00"}
+    assert payload == {"due": "2027-01-11T11:00:00+03:00", "calendar_draft": False}
 
 
 def test_calendar_add_answers_in_the_calendar_zone(cli_env: dict[str, str]) -> None:
@@ -67,7 +67,7 @@ def test_calendar_add_answers_in_the_calendar_zone(cli_env: dict[str, str]) -> N
         cli_env, "calendar", "add", "--calendar", "ru-support",
         "--start", "2026-11-25T07:00:00Z", "--hours", "1.5",
     )  # fmt: skip
-    assert payload == {"due": "2026-11-25T11:30:00+03:00"}
+    assert payload == {"due": "2026-11-25T11:30:00+03:00", "calendar_draft": False}
 
 
 def test_sla_targets_for_an_8x5_incident_after_hours(cli_env: dict[str, str]) -> None:
@@ -80,6 +80,7 @@ def test_sla_targets_for_an_8x5_incident_after_hours(cli_env: dict[str, str]) ->
         "resolution_due": "2026-11-30T15:00:00+03:00",
         "reaction_calendar": "ru-support",
         "resolution_calendar": "ru-support",
+        "calendar_draft": False,
     }
 
 
@@ -93,6 +94,48 @@ def test_sla_targets_for_a_premium_p1_run_around_the_clock(cli_env: dict[str, st
         "resolution_due": "2026-11-29T03:00:00+03:00",
         "reaction_calendar": "24x7",
         "resolution_calendar": "24x7",
+        "calendar_draft": False,
+    }
+
+
+def test_calendar_add_into_a_drafted_year_says_so(cli_env: dict[str, str]) -> None:
+    payload = run_json(
+        cli_env, "calendar", "add", "--calendar", "ru-support",
+        "--start", "2027-12-30T18:00:00+03:00", "--hours", "3",
+    )  # fmt: skip
+    # 1-9 January 2028 are days off in the `holidays` draft (no official 2028 yet).
+    assert payload == {"due": "2028-01-10T12:00:00+03:00", "calendar_draft": True}
+
+
+def test_calendar_span_over_a_drafted_year_says_so(cli_env: dict[str, str]) -> None:
+    payload = run_json(
+        cli_env, "calendar", "span", "--calendar", "ru-production",
+        "--start", "2028-01-01T00:00:00+03:00", "--end", "2028-02-01T00:00:00+03:00",
+    )  # fmt: skip
+    assert payload == {"working_seconds": 16 * 8 * 3600, "working_days": 16, "calendar_draft": True}
+
+
+def test_calendar_add_text_names_the_drafted_year(cli_env: dict[str, str]) -> None:
+    result = run(
+        cli_env, "calendar", "add", "--calendar", "ru-support",
+        "--start", "2027-12-30T18:00:00+03:00", "--hours", "3",
+    )  # fmt: skip
+    assert result.stdout == (
+        "2028-01-10T12:00:00+03:00 (draft: no official production calendar for 2028)\n"
+    )
+
+
+def test_sla_targets_whose_resolution_reaches_a_drafted_year(cli_env: dict[str, str]) -> None:
+    payload = run_json(
+        cli_env, "sla", "targets", "--plan", "8x5", "--type", "incident", "--priority", "P1",
+        "--start", "2027-12-30T18:00:00+03:00",
+    )  # fmt: skip
+    assert payload == {
+        "reaction_due": "2027-12-30T19:00:00+03:00",
+        "resolution_due": "2028-01-10T14:00:00+03:00",
+        "reaction_calendar": "ru-support",
+        "resolution_calendar": "ru-support",
+        "calendar_draft": True,
     }
 
 

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 SUPPORTDESK = str(Path(sys.executable).parent / "supportdesk")
-JANUARY_2028 = (
+JANUARY_2029 = (
     "calendar", "span", "--calendar", "ru-production",
-    "--start", "2028-01-01T00:00:00+03:00", "--end", "2028-02-01T00:00:00+03:00", "--json",
+    "--start", "2029-01-01T00:00:00+03:00", "--end", "2029-02-01T00:00:00+03:00", "--json",
 )  # fmt: skip
 
 
@@ -42,19 +42,22 @@ def run(env: dict[str, str], *args: str) -> str:
 
 
 def test_a_drafted_year_loads_and_its_holidays_count(env: dict[str, str], tmp_path: Path) -> None:
-    # Given 2028, which the shipped data does not have: every weekday is a working day.
-    assert json.loads(run(env, *JANUARY_2028)) == {
-        "working_seconds": 21 * 8 * 3600,
-        "working_days": 21,
+    # Given 2029, which neither the shipped data nor the migration's draft (2028) has:
+    # every weekday is a working day, and the answer says it is a draft.
+    assert json.loads(run(env, *JANUARY_2029)) == {
+        "working_seconds": 23 * 8 * 3600,
+        "working_days": 23,
+        "calendar_draft": True,
     }
-    draft = tmp_path / "2028.json"
-    draft.write_text(run(env, "calendar", "draft-year", "--year", "2028"))
+    draft = tmp_path / "2029.json"
+    draft.write_text(run(env, "calendar", "draft-year", "--year", "2029"))
 
     loaded = run(env, "calendar", "load-production", "--file", str(draft))
 
-    assert loaded == "2028: loaded, 0 open clocks recomputed\n"
-    # The New Year holidays (3-7 January) are days off now.
-    assert json.loads(run(env, *JANUARY_2028)) == {
-        "working_seconds": 16 * 8 * 3600,
-        "working_days": 16,
+    assert loaded == "2029: loaded, 0 open clocks recomputed\n"
+    # The New Year holidays (1-8 January, Monday to Monday) are days off now, officially.
+    assert json.loads(run(env, *JANUARY_2029)) == {
+        "working_seconds": 17 * 8 * 3600,
+        "working_days": 17,
+        "calendar_draft": False,
     }

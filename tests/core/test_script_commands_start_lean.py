@@ -101,12 +101,12 @@ def web_and_jobs_in(modules: set[str]) -> list[str]:
         (
             ["calendar", "add", "--calendar", "ru-support",
              "--start", "2026-12-30T18:00:00+03:00", "--hours", "2"],
-            {"due": "2027-01-11T11:00:00+03:00"},
+            {"due": "2027-01-11T11:00:00+03:00", "calendar_draft": False},
         ),
         (
             ["calendar", "span", "--calendar", "ru-production", "--start",
              "2026-01-01T00:00:00+03:00", "--end", "2026-02-01T00:00:00+03:00"],
-            {"working_seconds": 120 * 3600, "working_days": 15},
+            {"working_seconds": 120 * 3600, "working_days": 15, "calendar_draft": False},
         ),
         (
             ["sla", "targets", "--plan", "8x5", "--type", "incident", "--priority", "P1",
@@ -116,6 +116,7 @@ def web_and_jobs_in(modules: set[str]) -> list[str]:
                 "resolution_due": "2026-11-30T15:00:00+03:00",
                 "reaction_calendar": "ru-support",
                 "resolution_calendar": "ru-support",
+                "calendar_draft": False,
             },
         ),
     ],

@@ -130,6 +130,6 @@ def backfill(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 
 class Migration(migrations.Migration):
-    dependencies = [("tickets", "0006_clock_outcomes"), ("calendars", "0002_shipped_calendars")]
+    dependencies = [("tickets", "0006_clock_outcomes"), ("calendars", "0003_draft_days")]
 
     operations = [migrations.RunPython(backfill, migrations.RunPython.noop, elidable=True)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from argparse import ArgumentParser
+from collections.abc import Iterable
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -28,6 +29,15 @@ def parse_hours_amount(text: str) -> timedelta:
     if not hours.is_finite() or hours < 0:
         raise CommandError(f"--hours {text!r} must be a non-negative number")
     return timedelta(microseconds=int(hours * 3_600_000_000))
+
+
+def draft_note(years: Iterable[int]) -> str:
+    """What the text output adds when an answer relied on drafted years."""
+    ordered = sorted(years)
+    if not ordered:
+        return ""
+    listed = ", ".join(map(str, ordered))
+    return f" (draft: no official production calendar for {listed})"
 
 
 class Command(ScriptCommand):
@@ -92,15 +102,24 @@ class Command(ScriptCommand):
         seconds = round(calendar.working_time(start, end).total_seconds())
         days = calendar.working_days(start, end)
         text = f"{seconds} working seconds ({seconds / 3600:g} h) on {days} working days"
+        drafts = calendar.draft_years_between(start, end)
         self.emit(
-            {"working_seconds": seconds, "working_days": days}, as_json=options["json"], text=text
+            {"working_seconds": seconds, "working_days": days, "calendar_draft": bool(drafts)},
+            as_json=options["json"],
+            text=text + draft_note(drafts),
         )
 
     def handle_add(self, options: dict[str, Any]) -> None:
         start = parse_instant(options["start"], option="--start")
         duration = parse_hours_amount(options["hours"])
-        due = get_calendar(options["calendar"]).add(start, duration).isoformat()
-        self.emit({"due": due}, as_json=options["json"], text=due)
+        calendar = get_calendar(options["calendar"])
+        due = calendar.add(start, duration)
+        drafts = calendar.draft_years_between(start, due)
+        self.emit(
+            {"due": due.isoformat(), "calendar_draft": bool(drafts)},
+            as_json=options["json"],
+            text=due.isoformat() + draft_note(drafts),
+        )
 
     # The admin's subcommands import what they need, so that list, span and add (which
     # scripts call in loops) do not pay for the actions, the clocks and `holidays`.

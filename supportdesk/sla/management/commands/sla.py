@@ -62,11 +62,15 @@ class Command(ScriptCommand):
             resolution_due = calendars[rule.resolution.calendar].add(
                 start, rule.resolution.duration
             )
+        drafts = calendars[rule.reaction.calendar].draft_years_between(start, reaction_due)
+        if rule.resolution and resolution_due:
+            drafts |= calendars[rule.resolution.calendar].draft_years_between(start, resolution_due)
         payload = {
             "reaction_due": reaction_due.isoformat(),
             "resolution_due": resolution_due.isoformat() if resolution_due else None,
             "reaction_calendar": rule.reaction.calendar,
             "resolution_calendar": rule.resolution.calendar if rule.resolution else None,
+            "calendar_draft": bool(drafts),
         }
         text = "\n".join(f"{key}: {value}" for key, value in payload.items())
         self.emit(payload, as_json=options["json"], text=text)
