@@ -17,7 +17,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
@@ -25,8 +25,13 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
-from supportdesk.calendars.engine import Calendars, revision_text
-from supportdesk.calendars.models import BusinessCalendar, CalendarException, ProductionDay
+from supportdesk.calendars.engine import Calendars, official_years, revision_text
+from supportdesk.calendars.models import (
+    BusinessCalendar,
+    CalendarException,
+    DraftDay,
+    ProductionDay,
+)
 from supportdesk.contracts.models import Contract
 from supportdesk.reports.figures import (
     TARGET_SHARE,
@@ -327,13 +332,18 @@ def _calendars(
     for calendar in calendars:
         production = calendar.production_calendar
         current = revision_text(calendar.revision, production.revision if production else None)
+        # A year of the period without official production-calendar data: its days off
+        # are the holidays package's draft (docs/ru-production-calendar.md).
+        draft = production is not None and not {first.year, (after - timedelta(days=1)).year} <= (
+            official_years(production)
+        )
         infos.append(
             CalendarInfo(
                 name=calendar.name,
                 time_zone=calendar.time_zone,
                 revision=", ".join(sorted(revisions[calendar.pk])) or current,
                 holidays=days_off[calendar.pk],
-                draft=False,
+                draft=draft,
             )
         )
     return tuple(infos)
@@ -352,6 +362,27 @@ def _days_off(
         .values_list("production_calendar_id", "day", "kind", "note")
     ):
         official[production][day] = (kind, note)
+    # Years without official data follow the holidays package's draft, as the engine does.
+    official_years_of: dict[int, set[int]] = defaultdict(set)
+    for production, year in (
+        ProductionDay.objects.using(using)
+        .filter(
+            production_calendar_id__in=production_ids,
+            day__gte=date(first.year, 1, 1),
+            day__lt=date(after.year + 1, 1, 1),
+        )
+        .values_list("production_calendar_id", "day__year")
+        .order_by()
+        .distinct()
+    ):
+        official_years_of[production].add(year)
+    for production, day, kind in (
+        DraftDay.objects.using(using)
+        .filter(production_calendar_id__in=production_ids, day__gte=first, day__lt=after)
+        .values_list("production_calendar_id", "day", "kind")
+    ):
+        if day.year not in official_years_of[production]:
+            official[production][day] = (kind, str(_("draft")))
     own: dict[int, dict[date, tuple[str, str]]] = defaultdict(dict)
     for calendar, day, kind, note in (
         CalendarException.objects.using(using)
