@@ -57,14 +57,15 @@ DESCRIPTION = (
 CLOCK_COLUMNS = (
     "id", "kind", "policy_version_id", "status", "calendar_id", "target_seconds", "started_at",
     "elapsed_seconds", "evaluated_at", "due_at", "warning_75_at", "warning_90_at",
-    "breached_at", "alerted_percent", "next_alert_at",
+    "breached_at", "alerted_percent", "next_alert_at", "calendar_draft",
 )  # fmt: skip
 REQUEST_COLUMNS = (
     "id", "organization_id", "contract_id", "contact_id", "created_by_id", "request_type",
     "component_id", "environment", "channel", "scope", "subject", "description", "is_detailed",
     "requested_priority", "priority", "status", "assignee_id", "team_id", "policy_version_id",
     "reaction_clock_id", "resolution_clock_id", "registered_at", "first_response_at",
-    "resolved_at", "closed_at", "updated_at", "customer_message_id",
+    "resolved_at", "closed_at", "updated_at", "customer_message_id", "sla_excluded_at",
+    "sla_excluded_by_id", "sla_excluded_reason",
 )  # fmt: skip
 EVENT_COLUMNS = ("id", "clock_id", "kind", "at", "target_seconds", "calendar_id", "reason")
 TABLES = (
@@ -269,7 +270,8 @@ class Generator:
             f"{clock_id}\t{kind}\t{version}\t{state.status}\t{cal_id}\t{int(goal)}\t"
             f"{iso(started)}\t{state.elapsed!r}\t{iso(evaluated)}\t{opt(state.due)}\t"
             f"{opt(state.warning_75)}\t{opt(state.warning_90)}\t"
-            f"{opt(state.due if state.breached else None)}\t{alerted}\t{opt(next_alert)}\n"
+            f"{opt(state.due if state.breached else None)}\t{alerted}\t{opt(next_alert)}\t"
+            "f\n"  # the generated instants lie in published production-calendar years
         )
         for event_kind, at, reason in events:
             extra = f"{int(goal)}\t{cal_id}" if event_kind == "start" else "\\N\t\\N"
@@ -396,7 +398,8 @@ class Generator:
             f"{DESCRIPTION if detailed else ''}\t{'t' if detailed else 'f'}\t{requested}\t"
             f"{priority}\t{status}\t{assignee}\t{rng.choice(world.team_ids)}\t{version}\t"
             f"{reaction_id}\t{resolution_id}\t{iso(reaction[0][1])}\t{opt(first_response)}\t"
-            f"{opt(resolved_at)}\t{opt(closed_at)}\t{iso(updated)}\t\n"  # no e-mail thread
+            f"{opt(resolved_at)}\t{opt(closed_at)}\t{iso(updated)}\t"  # no e-mail thread
+            "\t\\N\t\\N\t\n"  # not excluded from the SLA report
         )
 
     def chunks(self, n: int, plan: Plan, first_request: int) -> Iterator[Chunk]:
