@@ -32,12 +32,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from supportdesk.reports.database import reporting_database
 from supportdesk.sla.models import RequestTypeChoices
 from supportdesk.tickets.models import (
     OPEN_STATUSES,
@@ -53,11 +53,6 @@ from supportdesk.tickets.models import (
 )
 
 SHARE_PLACES = Decimal("0.0001")
-
-
-def reporting_db() -> str:
-    """The alias reports read through: ``reporting`` when configured, else the default."""
-    return "reporting" if "reporting" in settings.DATABASES else "default"
 
 
 # -- the period ------------------------------------------------------------------------------
@@ -241,7 +236,7 @@ def _reopens(db: str) -> QuerySet[StatusChange]:
 
 def breakdown(w: Window, dimension: Dimension) -> Table:
     """Four statements: registered, resolved (with first-contact), reopened, outcomes."""
-    db = reporting_db()
+    db = reporting_database()
     field, names = dimension.field, (dimension.field, *dimension.label_fields)
     requests = _scoped(Request.objects.using(db), w)
     groups: dict[Any, dict[str, Any]] = {}
@@ -390,7 +385,9 @@ AGE_BUCKETS: tuple[tuple[str, str | Promise, timedelta | None], ...] = (
 
 def backlog_age(w: Window) -> Table:
     """Requests open at ``now`` by priority and age since registration; one statement."""
-    requests = _scoped(Request.objects.using(reporting_db()), w).filter(status__in=OPEN_STATUSES)
+    requests = _scoped(Request.objects.using(reporting_database()), w).filter(
+        status__in=OPEN_STATUSES
+    )
     counts: dict[str, Any] = {}
     younger_than = w.now
     for key, _title, age in AGE_BUCKETS:
@@ -432,7 +429,7 @@ def time_in_status(w: Window) -> Table:
     Two statements: the requests alive in the period and their status changes before its
     end; the intervals are clipped and summed here. A request is ``new`` from registration
     to its first change."""
-    db = reporting_db()
+    db = reporting_database()
     cutoff = w.cutoff
     alive = _scoped(Request.objects.using(db), w).filter(registered_at__lt=cutoff)
     alive = alive.filter(Q(closed_at__isnull=True) | Q(closed_at__gte=w.start))
@@ -513,7 +510,7 @@ PRIORITY_RULES: tuple[tuple[str, str | Promise, Q], ...] = (
 def priority_changes(w: Window) -> Table:
     """How often each SPEC 6 rule changed a priority in the period; one statement. Rule 1
     counts registrations whose asked-for priority was not P4 and that became P4."""
-    changes = PriorityChange.objects.using(reporting_db()).filter(
+    changes = PriorityChange.objects.using(reporting_database()).filter(
         request__contract_id__in=w.contract_ids, at__gte=w.start, at__lt=w.cutoff
     )
     counts = changes.aggregate(

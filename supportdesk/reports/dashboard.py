@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.models import User
 from django.db.models import Count, Q
 
-from supportdesk.reports.analytics import Month, reporting_db, share
+from supportdesk.reports.analytics import Month, share
+from supportdesk.reports.database import reporting_database
 from supportdesk.sla.models import Plan
 from supportdesk.tickets.models import OPEN_STATUSES, ClockOutcome, Request
 
@@ -89,7 +90,7 @@ def _alerts(
 
 
 def dashboard(*, now: datetime, zone: ZoneInfo) -> Dashboard:
-    db = reporting_db()
+    db = reporting_database()
     local = now.astimezone(zone)
     day_start = local.replace(hour=0, minute=0, second=0, microsecond=0)
     requests = Request.objects.using(db).select_related(*RELATED).order_by()

@@ -33,6 +33,7 @@ from supportdesk.calendars.models import (
     ProductionDay,
 )
 from supportdesk.contracts.models import Contract
+from supportdesk.reports.database import reporting_database
 from supportdesk.reports.figures import (
     TARGET_SHARE,
     Breach,
@@ -54,7 +55,6 @@ from supportdesk.slamath.hours import DayKind
 from supportdesk.slamath.policy import Priority
 from supportdesk.tickets.models import ClockOutcome, PriorityChange, Request
 
-REPORTING_DB = "reporting"
 TREND_PERIODS = 12
 COUNTING_RULE = _(
     "A clock counts in the period in which it stopped (met or breached); a clock still "
@@ -145,10 +145,12 @@ ROW_FIELDS = (
 
 
 def build_sla_report(
-    contract: Contract, period_start: date, *, now: datetime, using: str = REPORTING_DB
+    contract: Contract, period_start: date, *, now: datetime, using: str | None = None
 ) -> SlaReport:
     """The report of ``contract`` for the month starting ``period_start`` (a first day, in
-    the organization's time zone), with the data known up to min(period end, ``now``)."""
+    the organization's time zone), with the data known up to min(period end, ``now``).
+    It reads through ``using``, by default the reporting database."""
+    using = using or reporting_database()
     contract = (
         Contract.objects.using(using)
         .select_related("organization", "policy_version__plan")

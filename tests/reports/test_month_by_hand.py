@@ -29,9 +29,7 @@ from supportdesk.tickets.models import Channel, Request, Scope, Status
 from supportdesk.tickets.sweeper import sweep_sla
 from tests.tickets.conftest import DETAILED, MOSCOW, Desk, at
 
-# The report reads through the "reporting" alias, a test mirror of "default": another
-# connection, which sees only committed rows, so these tests commit (transaction=True).
-pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "reporting"])
+pytestmark = pytest.mark.django_db
 
 REPORT_NOW = datetime(2026, 12, 2, 12, tzinfo=MOSCOW)
 

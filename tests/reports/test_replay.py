@@ -23,7 +23,7 @@ from supportdesk.tickets.models import OPEN_STATUSES, Channel, ClockOutcome, Req
 from supportdesk.tickets.sweeper import sweep_sla
 from tests.tickets.conftest import DETAILED, MOSCOW, Desk
 
-pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "reporting"])
+pytestmark = pytest.mark.django_db
 
 FIRST = datetime(2026, 10, 26, 9, tzinfo=MOSCOW)
 END = datetime(2026, 12, 20, 12, tzinfo=MOSCOW)

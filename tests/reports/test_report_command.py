@@ -14,7 +14,7 @@ from supportdesk.reports.sla_report import parse_month
 from tests.reports.test_month_by_hand import REPORT_NOW, november
 from tests.tickets.conftest import Desk
 
-pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "reporting"])
+pytestmark = pytest.mark.django_db
 
 
 def run(*args: str) -> None:

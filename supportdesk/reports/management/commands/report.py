@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from supportdesk.contracts.models import Contract
 from supportdesk.core.commands import ScriptCommand
-from supportdesk.reports.sla_report import REPORTING_DB, build_sla_report, parse_month
+from supportdesk.reports.database import reporting_database
+from supportdesk.reports.sla_report import build_sla_report, parse_month
 
 FORMATS = ("json", "pdf", "xlsx")
 
@@ -50,7 +51,9 @@ class Command(ScriptCommand):
         kind, output = options["format"], options["output"]
         if kind != "json" and not output:
             raise CommandError(f"--format {kind} needs --output FILE")
-        contract = Contract.objects.using(REPORTING_DB).filter(number=options["contract"]).first()
+        contract = (
+            Contract.objects.using(reporting_database()).filter(number=options["contract"]).first()
+        )
         if contract is None:
             raise CommandError(f"unknown contract {options['contract']!r}")
         report = build_sla_report(contract, month, now=timezone.now())
