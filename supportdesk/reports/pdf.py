@@ -1,0 +1,214 @@
+"""The SLA report as PDF, typeset by Typst (the ``typst`` package: a wheel, no system
+tools). The markup is a fixed file, ``typst/sla_report.typ``; the report arrives as
+data: one JSON document and two SVG charts in ``sys.inputs``. A request's subject is
+never pasted into markup, so nothing a customer writes can change the document.
+
+The font is DejaVu Sans (with Cyrillic), the copy matplotlib ships, so the charts and
+the text match and the PDF embeds it whatever the machine has; system fonts are ignored,
+which also makes the output the same on every machine. The PDF's creation time is the
+report's generation time, so the same report gives the same bytes."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+import matplotlib
+import typst
+from django.utils import translation
+
+from supportdesk.reports import charts, text
+from supportdesk.reports.figures import Breach, ClockFigures, SlaReport
+
+TEMPLATE = Path(__file__).parent / "typst" / "sla_report.typ"
+
+
+def font_dir() -> Path:
+    return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+
+
+@cache
+def _fonts() -> typst.Fonts:
+    """Only the embedded fonts and matplotlib's DejaVu, found once per process."""
+    return typst.Fonts(
+        include_system_fonts=False,
+        include_embedded_fonts=True,
+        font_paths=[str(font_dir())],
+    )
+
+
+def render_pdf(report: SlaReport, *, language: str) -> bytes:
+    with translation.override(language):
+        data = document_data(report, language=language)
+        trend = charts.trend_svg(report).decode()
+        priorities = charts.priority_svg(report).decode()
+    compiler = typst.Compiler(
+        str(TEMPLATE),
+        font_paths=_fonts(),
+        ignore_system_fonts=True,
+    )
+    pdf = compiler.compile(
+        format="pdf",
+        sys_inputs={
+            "data": json.dumps(data, ensure_ascii=False),
+            "trend_chart": trend,
+            "priority_chart": priorities,
+        },
+        timestamp=report.generated_at,
+    )
+    assert isinstance(pdf, bytes)  # noqa: S101 (one output asked for: one document)
+    return pdf
+
+
+def _clock_row(name: str, figures: ClockFigures) -> list[str]:
+    return [
+        name,
+        str(figures.total),
+        str(figures.met),
+        str(figures.breached),
+        text.share(figures.share),
+        text.duration(figures.median_seconds),
+        text.duration(figures.p90_seconds),
+        text.duration(figures.max_seconds),
+        text.duration(figures.paused_total_seconds),
+    ]
+
+
+def _breach_row(
+    breach: Breach,
+    zone: str,
+    words: dict[str, str],
+    events: dict[str, str],
+) -> list[str]:
+    history = "\n".join(
+        f"{text.local(step.at, zone)}: {step.from_priority or '∅'} → {step.to_priority}"
+        + (f" ({step.reason})" if step.reason else "")
+        for step in breach.priority_history
+    )
+    pauses = "\n".join(
+        f"{text.local(p.start, zone)} – {text.local(p.end, zone)}"
+        f" ({text.duration(p.working_seconds)}){': ' + p.reason if p.reason else ''}"
+        for p in breach.pauses
+    )
+    timeline = "\n".join(
+        f"{text.local(e.at, zone)} {events.get(e.event, e.event)}"
+        + (f" {text.duration(e.target_seconds)}" if e.target_seconds is not None else "")
+        + (f" {e.calendar}" if e.calendar else "")
+        + (f" ({e.reason})" if e.reason else "")
+        for e in breach.timeline
+    )
+    return [
+        f"SD-{breach.request_id}",
+        breach.subject,
+        words[breach.clock],
+        breach.priority + ("\n" + history if history else ""),
+        text.duration(breach.target_seconds),
+        text.local(breach.due_at, zone),
+        text.local(breach.stopped_at, zone) if breach.stopped_at else words["still_running"],
+        text.duration(breach.elapsed_seconds),
+        text.duration(breach.overrun_seconds),
+        pauses or "—",
+        timeline,
+    ]
+
+
+def document_data(report: SlaReport, *, language: str) -> dict[str, object]:
+    """The report as the JSON the Typst file reads: every value already a display string."""
+    words = text.labels()
+    events = text.event_labels()
+    zone = report.time_zone
+    calendars = "\n".join(text.calendar_line(c) for c in report.calendars)
+    holidays = "\n".join(
+        f"{day:%Y-%m-%d} {name}" for c in report.calendars for day, name in c.holidays
+    )
+    header = [
+        (words["contract"], report.contract_number),
+        (words["organization"], report.organization),
+        (words["plan"], f"{report.plan_title} ({report.plan_code})"),
+        (words["period"], text.period(report)),
+        (words["time_zone"], zone),
+        (words["calendars"], calendars),
+        (words["holidays"], holidays or words["no_holidays"]),
+        (words["policy_versions"], ", ".join(report.policy_versions)),
+        (words["target"], text.share(report.target)),
+        (words["cutoff"], text.local(report.cutoff, zone)),
+        (words["generated_at"], text.local(report.generated_at, zone)),
+    ]
+    clock_header = [
+        words["clock"],
+        words["total"],
+        words["met"],
+        words["breached"],
+        words["share"],
+        words["median"],
+        words["p90"],
+        words["max"],
+        words["paused_total"],
+    ]
+    priority_rows = []
+    for p in report.by_priority:
+        for name, figures in ((words["reaction"], p.reaction), (words["resolution"], p.resolution)):
+            row = _clock_row(name, figures)
+            priority_rows.append(
+                [p.priority, str(p.count), *row, text.duration(figures.paused_median_seconds)]
+            )
+    return {
+        "language": language,
+        "title": f"{words['title']}: {report.contract_number}, {text.period(report)}",
+        "footer": f"{words['title']} · {report.contract_number} · {text.period(report)}",
+        "labels": words,
+        "header": header,
+        "counting_rule": text.counting_rule(),
+        "durations_note": words["durations_note"],
+        "summary": {
+            "header": clock_header,
+            "rows": [
+                _clock_row(words["reaction"], report.reaction),
+                _clock_row(words["resolution"], report.resolution),
+            ],
+        },
+        "priorities": {
+            "header": [words["priority"], words["count"], *clock_header, words["paused_median"]],
+            "rows": priority_rows,
+        },
+        "backlog": [
+            [words["backlog_at_end"], str(report.backlog_at_end)],
+            [words["carried_over"], str(report.carried_over)],
+            [words["reopened"], str(report.reopened)],
+            [words["reopen_rate"], text.share(report.reopen_rate)],
+        ],
+        "trend": {
+            "header": [words["month"], words["requests"], words["reaction"], words["resolution"]],
+            "rows": [
+                [
+                    f"{t.period_start:%Y-%m}",
+                    str(t.requests),
+                    text.share(t.reaction_share),
+                    text.share(t.resolution_share),
+                ]
+                for t in report.trend
+            ],
+        },
+        "entitlements": words["no_entitlements"],
+        "breaches": {
+            "header": [
+                words["request"],
+                words["subject"],
+                words["clock"],
+                words["priority_history"],
+                words["target"],
+                words["due"],
+                words["stopped_at"],
+                words["elapsed"],
+                words["overrun"],
+                words["pauses"],
+                words["timeline"],
+            ],
+            "rows": [_breach_row(b, zone, words, events) for b in report.breaches],
+        },
+        "excluded": {
+            "header": [words["request"], words["subject"], words["reason"]],
+            "rows": [[f"SD-{e.request_id}", e.subject, e.reason] for e in report.excluded],
+        },
+    }
