@@ -1,6 +1,6 @@
 """The ``supportdesk`` console script: Django's management commands under one name.
 
-``calendar`` and ``sla`` are what scripts call, often in loops, so they start lean: they
+``calendar``, ``sla`` and ``report`` are what scripts call, often in loops, so they start lean: they
 read calendars and policies through the models and need neither the web (no system
 checks, no URLconf, no admin registry) nor the job queue (Huey imports Redis and psycopg
 clients). ``mail`` (``ingest`` replays messages in loops; ``poll`` runs beside the worker)
@@ -20,6 +20,7 @@ SCRIPT_COMMANDS = {
     "calendar": "supportdesk.calendars",
     "sla": "supportdesk.sla",
     "mail": "supportdesk.channels.email",
+    "report": "supportdesk.reports",
 }
 # Script commands whose actions queue jobs.
 SCRIPT_COMMANDS_WITH_JOBS = frozenset({"mail"})

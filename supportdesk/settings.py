@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -125,6 +126,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+# Reports read through "reporting" (docs/reports.md): the main database, unless
+# SUPPORTDESK_REPORTING_DATABASE_URL names another (a read replica, with its own pool of
+# SUPPORTDESK_DB_POOL_SIZE). As the main database it keeps no pool of its own: reports
+# are rare, and a second idle pool per process would only hold connections. In tests it
+# mirrors "default", so a report sees the test's (committed) data.
+_reporting_url = env_str("SUPPORTDESK_REPORTING_DATABASE_URL", "")
+if _reporting_url:
+    DATABASES["reporting"] = database_from_url(
+        _reporting_url,
+        name="SUPPORTDESK_REPORTING_DATABASE_URL",
+        pool_size=env_int("SUPPORTDESK_DB_POOL_SIZE", 0 if _pgbouncer else 4),
+        pgbouncer=_pgbouncer,
+    )
+else:
+    DATABASES["reporting"] = copy.deepcopy(DATABASES["default"])
+    _options = DATABASES["reporting"].get("OPTIONS")
+    if isinstance(_options, dict):
+        _options.pop("pool", None)
+DATABASES["reporting"]["TEST"] = {"MIRROR": "default"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -46,7 +46,9 @@ def _production_day_types(production: ProductionCalendar) -> dict[date, DayKind]
 def build_calendar(row: BusinessCalendar) -> WorkCalendar:
     production = row.production_calendar
     rules = HoursRules(
-        weekly=tuple(parse_hours(hours) for hours in row.weekly_hours()),
+        # Field by field, not ``row.weekly_hours()``: a migration's historical rows have
+        # no methods, and the outcome back-fill compiles calendars from them.
+        weekly=tuple(parse_hours(getattr(row, day)) for day in BusinessCalendar.WEEKDAY_FIELDS),
         day_types=_production_day_types(production) if production else {},
         exceptions={
             exception.day: DayException(
@@ -58,6 +60,10 @@ def build_calendar(row: BusinessCalendar) -> WorkCalendar:
         standard_day=parse_hours(row.standard_hours) if row.standard_hours else None,
     )
     return WorkCalendar(row.name, row.time_zone, rules)
+
+
+def revision_text(revision: int, production_revision: int | None) -> str:
+    return f"{revision}/{production_revision}" if production_revision else str(revision)
 
 
 def _key(row: BusinessCalendar) -> _Key:
@@ -106,6 +112,14 @@ class Calendars:
         }
         self.ids = {name: key[0] for name, key in self._keys.items()}
         self.names = {pk: name for name, pk in self.ids.items()}
+
+    def revision(self, name: str) -> str:
+        """The calendar's revision as outcomes store it: "<revision>", or
+        "<revision>/<production calendar revision>" when it is on a production calendar."""
+        key = self._keys.get(name)
+        if key is None:
+            raise UnknownCalendar(name)
+        return revision_text(key[1], key[3] if key[2] else None)
 
     def __contains__(self, name: object) -> bool:
         return name in self._keys

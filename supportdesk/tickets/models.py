@@ -6,9 +6,16 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from supportdesk.calendars.models import BusinessCalendar
 from supportdesk.contracts.models import Contract
 from supportdesk.customers.models import Contact, Organization
-from supportdesk.sla.models import PolicyVersion, PriorityChoices, RequestTypeChoices, SlaClock
+from supportdesk.sla.models import (
+    ClockKind,
+    PolicyVersion,
+    PriorityChoices,
+    RequestTypeChoices,
+    SlaClock,
+)
 from supportdesk.staff.models import Team
 
 
@@ -116,6 +123,14 @@ class Request(models.Model):
     # request, set by the actions when the e-mail intake passes one: the next mail to the
     # customer answers it (In-Reply-To), so their mail client threads the conversation.
     customer_message_id = models.CharField(max_length=255, blank=True)
+    # Left out of the SLA report (e.g. cancelled as a duplicate) by a support lead.
+    sla_excluded_at = models.DateTimeField(
+        _("excluded from the SLA report at"), null=True, blank=True
+    )
+    sla_excluded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    sla_excluded_reason = models.TextField(_("why it is excluded from the SLA report"), blank=True)
 
     class Meta:
         verbose_name = _("request")
@@ -255,3 +270,53 @@ class DowngradeProposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_priority} -> {self.to_priority} ({self.state})"
+
+
+class ClockOutcome(models.Model):
+    """What one episode of a request's SLA clock came to, written when it counted (see
+    ``docs/reports.md``): the clock stopped, or the sweeper saw it breach while running
+    (then ``stopped_at`` is null until it stops), or a reopening resumed a clock already
+    breached. The SLA report reads these rows, so a later calendar edit never rewrites a
+    past month. Written only by the tickets actions and the sweeper.
+    """
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="clock_outcomes")
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="+")
+    clock = models.ForeignKey(SlaClock, on_delete=models.CASCADE, related_name="outcomes")
+    kind = models.CharField(_("clock"), max_length=16, choices=ClockKind.choices)
+    priority = models.CharField(_("priority"), max_length=2, choices=PriorityChoices.choices)
+    request_type = models.CharField(_("type"), max_length=16, choices=RequestTypeChoices.choices)
+    policy_version = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, related_name="+")
+    calendar = models.ForeignKey(BusinessCalendar, on_delete=models.PROTECT, related_name="+")
+    # "<calendar revision>" or "<calendar revision>/<production calendar revision>"
+    calendar_revision = models.CharField(_("calendar revision"), max_length=32)
+    target_seconds = models.PositiveIntegerField(_("target (s)"))
+    episode_started_at = models.DateTimeField(_("episode started at"))
+    due_at = models.DateTimeField(_("due at"))
+    breached_at = models.DateTimeField(_("breached at"), null=True, blank=True)
+    stopped_at = models.DateTimeField(_("stopped at"), null=True, blank=True)
+    counted_at = models.DateTimeField(_("counted at"))
+    elapsed_seconds = models.PositiveIntegerField(_("elapsed working time (s)"))
+    paused_seconds = models.PositiveIntegerField(_("paused working time (s)"))
+    met = models.BooleanField(_("met"))
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("SLA clock outcome")
+        verbose_name_plural = _("SLA clock outcomes")
+        ordering = ("counted_at", "id")
+        indexes = (
+            models.Index(fields=("contract", "counted_at"), name="outcome_contract_counted"),
+            models.Index(fields=("counted_at",), name="outcome_counted"),
+        )
+        constraints = (
+            models.UniqueConstraint(
+                fields=("clock",),
+                condition=models.Q(stopped_at__isnull=True),
+                name="one_open_outcome_per_clock",
+            ),
+        )
+
+    def __str__(self) -> str:
+        state = "met" if self.met else "breached"
+        return f"{self.kind} of {self.request_id} {state} ({self.counted_at:%Y-%m-%d})"

@@ -18,13 +18,18 @@ from supportdesk.audit.record import record_many
 from supportdesk.sla.models import ClockKind, SlaClock
 from supportdesk.tickets.models import Request
 from supportdesk.tickets.notifications import SlaAlert, notify_sla_alerts
+from supportdesk.tickets.outcomes import Owner, record_breaches
 
 BATCH = 500
 BREACHED = "sla.breached"
-CLAIM_FIELDS = ("alerted_percent", "next_alert_at", "warning_75_at", "warning_90_at", "due_at")
+CLAIM_FIELDS = (
+    "alerted_percent", "next_alert_at", "warning_75_at", "warning_90_at", "due_at",
+    "kind", "policy_version_id",
+)  # fmt: skip
 OWNER_FIELDS = (
     "pk", "subject", "organization__name", "priority", "status", "assignee_id",
     "contract__dedicated_engineer_id", "contract__personal_manager_id",
+    "contract_id", "request_type", "policy_version_id",
     "reaction_clock_id", "resolution_clock_id",
 )  # fmt: skip
 
@@ -62,7 +67,8 @@ def sweep_sla(*, now: datetime, batch: int = BATCH) -> int:
                 return alerted
             percents = {clock.pk: _claim(clock, now) for clock in due}
             _save_claims(due)
-            alerts = _alerts(due, percents)
+            alerts, owners = _alerts(due, percents)
+            record_breaches(due, owners, now=now)
             record_many(
                 at=now,
                 actor=None,
@@ -91,17 +97,21 @@ def _save_claims(clocks: list[SlaClock]) -> None:
         )
 
 
-def _alerts(clocks: list[SlaClock], percents: dict[int, int]) -> list[SlaAlert]:
-    """What each alerted clock's mail needs, read with its request in one query."""
+def _alerts(
+    clocks: list[SlaClock], percents: dict[int, int]
+) -> tuple[list[SlaAlert], dict[int, Owner]]:
+    """What each alerted clock's mail needs, read with its request in one query; and the
+    owners of the breached clocks (by clock id), for their outcome rows."""
     due_at = {clock.pk: clock.due_at for clock in clocks}
     owners = Request.objects.filter(
         Q(reaction_clock_id__in=percents) | Q(resolution_clock_id__in=percents)
     ).order_by()
     kinds = (ClockKind.REACTION, ClockKind.RESOLUTION)
-    alerts = []
+    alerts, breached = [], {}
     for row in owners.values_list(*OWNER_FIELDS):
         pk, subject, organization, priority, status, assignee, engineer, manager = row[:8]
-        for clock_id, kind in zip(row[8:], kinds, strict=True):
+        owner = Owner(pk, row[8], priority, row[9], row[10])
+        for clock_id, kind in zip(row[11:], kinds, strict=True):
             if clock_id in percents:
                 alert = SlaAlert(
                     request_id=pk, subject=subject, organization=organization,
@@ -110,4 +120,6 @@ def _alerts(clocks: list[SlaClock], percents: dict[int, int]) -> list[SlaAlert]:
                     percent=percents[clock_id], due_at=due_at[clock_id],
                 )  # fmt: skip
                 alerts.append(alert)
-    return alerts
+                if alert.percent == 100:
+                    breached[clock_id] = owner
+    return alerts, breached

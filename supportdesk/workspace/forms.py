@@ -90,6 +90,15 @@ class DowngradeForm(PriorityForm):
     )
 
 
+class ExcludeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: a duplicate of another request."),
+    )
+
+
 class ResolveForm(forms.Form):
     summary = forms.CharField(
         label=_("Resolution summary"), widget=forms.Textarea(attrs={"rows": 3})

@@ -77,6 +77,7 @@ def _audit_entry(event: AuditEvent, names: dict[int, str], teams: dict[int, str]
         "request.confirmed": _("Resolution confirmed by the customer"),
         "request.reopened": _("Reopened"),
         "request.auto_closed": _("Closed automatically"),
+        "request.sla_excluded": _("Excluded from the SLA report"),
         "request.downgrade_proposed": _("Downgrade proposed to the customer"),
         "request.downgrade_accepted": _("Downgrade accepted"),
         "request.downgrade_declined": _("Downgrade declined"),

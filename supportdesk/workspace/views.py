@@ -31,6 +31,7 @@ from supportdesk.tickets.access import (
     NotFound,
     get_attachment,
     get_request,
+    is_lead,
     is_staff,
 )
 from supportdesk.tickets.attachments import UploadRejected
@@ -43,6 +44,7 @@ from supportdesk.workspace.forms import (
     AssignForm,
     BodyForm,
     DowngradeForm,
+    ExcludeForm,
     FilterForm,
     NewRequestForm,
     PriorityForm,
@@ -127,6 +129,7 @@ ACTION_FORMS: dict[str, type[forms.Form]] = {
     "correct": PriorityForm,
     "downgrade": DowngradeForm,
     "resolve": ResolveForm,
+    "exclude": ExcludeForm,
 }
 
 
@@ -175,6 +178,7 @@ def _page_context(
         "timeline": timeline(item, now=now),
         "forms": page_forms,
         "is_open": item.status not in (Status.RESOLVED, Status.CLOSED),
+        "is_lead": is_lead(user),
         "now": now,
     }
 
@@ -223,6 +227,9 @@ def _run(name: str, user: User, item: Request, data: dict[str, Any], now: dateti
             actor=user, request=item, to=Priority(data["to"]), reason=data["reason"], now=now
         )
         return _("Downgrade proposed to the customer.")
+    if name == "exclude":
+        actions.exclude_from_sla(actor=user, request=item, reason=data["reason"], now=now)
+        return _("The request is excluded from the SLA report.")
     actions.resolve(actor=user, request=item, summary=data["summary"], now=now)
     return _("Request resolved.")
 

@@ -18,6 +18,7 @@ from supportdesk.slamath.clock import ClockStatus
 from supportdesk.slamath.policy import Priority
 from supportdesk.tickets.errors import ActionError
 from supportdesk.tickets.models import PriorityChange, PriorityChangeKind, Request, Status
+from supportdesk.tickets.outcomes import record_running_breach, record_stop
 
 TRANSITIONS: dict[Status, set[Status]] = {
     Status.NEW: {Status.OPEN, Status.IN_PROGRESS, Status.WAITING, Status.RESOLVED},
@@ -52,10 +53,12 @@ def change_status(request: Request, to: Status, *, now: datetime, reason: str = 
                 request.resolution_clock = pause_clock(
                     clock=clock, at=now, now=now, reason=reason or "waiting for customer"
                 )
+                record_running_breach(request, request.resolution_clock, now=now)
             else:
                 request.resolution_clock = stop_clock(
                     clock=clock, at=now, now=now, reason=reason or to.value
                 )
+                record_stop(request, request.resolution_clock, now=now)
         elif to in (Status.OPEN, Status.IN_PROGRESS) and state in (
             ClockStatus.PAUSED,
             ClockStatus.STOPPED,
@@ -63,10 +66,13 @@ def change_status(request: Request, to: Status, *, now: datetime, reason: str = 
             request.resolution_clock = resume_clock(
                 clock=clock, at=now, now=now, reason=reason or to.value
             )
+            if state is ClockStatus.STOPPED:  # reopened: a breached clock counts again now
+                record_running_breach(request, request.resolution_clock, now=now)
         elif to is Status.RESOLVED and state is ClockStatus.PAUSED:
             request.resolution_clock = stop_clock(
                 clock=clock, at=now, now=now, reason=reason or to.value
             )
+            record_stop(request, request.resolution_clock, now=now)
     request.status = to
     if to is Status.RESOLVED:
         request.resolved_at = now
@@ -123,5 +129,6 @@ def stop_reaction(request: Request, *, now: datetime) -> None:
         request.reaction_clock = stop_clock(
             clock=request.reaction_clock, at=now, now=now, reason="first response"
         )
+        record_stop(request, request.reaction_clock, now=now)
     request.first_response_at = now
     request.save(update_fields=["first_response_at"])

@@ -13,6 +13,8 @@ from supportdesk.audit.record import record
 from supportdesk.calendars.engine import get_calendar
 from supportdesk.staff.models import Team
 from supportdesk.tickets.access import (
+    ActionDenied,
+    is_lead,
     is_staff,
     require_customer_of,
     require_staff,
@@ -126,6 +128,33 @@ def reopen(*, actor: User, request: Request, reason: str, now: datetime) -> Requ
         )
         if not message.from_vendor:
             notify_customer_reply(request, message, actor=actor, now=now)
+    return request
+
+
+def exclude_from_sla(*, request: Request, reason: str, actor: User, now: datetime) -> Request:
+    """A support lead leaves the request out of the SLA report (e.g. cancelled as a
+    duplicate): its clock outcomes drop out and the report lists it with the reason."""
+    if not is_lead(actor):
+        raise ActionDenied(_("Only a support lead may exclude a request from the SLA report."))
+    reason = reason.strip()
+    if not reason:
+        raise ActionError(_("Say why the request is excluded from the SLA report."))
+    with transaction.atomic():
+        request = lock_request(request)
+        if request.sla_excluded_at is not None:
+            raise ActionError(_("The request is already excluded from the SLA report."))
+        request.sla_excluded_at, request.sla_excluded_by, request.sla_excluded_reason = (
+            now,
+            actor,
+            reason,
+        )
+        request.updated_at = now
+        fields = ["sla_excluded_at", "sla_excluded_by", "sla_excluded_reason", "updated_at"]
+        request.save(update_fields=fields)
+        record(
+            at=now, actor=actor, action="request.sla_excluded", subject=request,
+            data={"reason": reason},
+        )  # fmt: skip
     return request
 
 
