@@ -15,6 +15,7 @@ STALE_AFTER = timedelta(minutes=5)
 class Job(StrEnum):
     SLA_SWEEPER = "sla-sweeper"
     OUTBOX_SENDER = "outbox-sender"
+    MONTHLY_REPORTS = "monthly-reports"
 
 
 WATCHED = (Job.SLA_SWEEPER, Job.OUTBOX_SENDER)

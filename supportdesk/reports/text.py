@@ -13,14 +13,13 @@ from zoneinfo import ZoneInfo
 from django.utils.translation import gettext as _
 
 from supportdesk.reports.figures import CalendarInfo, SlaReport
+from supportdesk.reports.sla_report import COUNTING_RULE
 
 
 def counting_rule() -> str:
-    return _(
-        "A clock counts in the period in which it stopped (met or breached). A clock still "
-        "running at the period's end counts there only if it has already breached (in the "
-        "period it breached). A later reopening counts in its new period. Times are "
-        "working time on each clock's own calendar; p90 is the nearest rank."
+    """The rule printed on every form (``sla_report.COUNTING_RULE``) and how times read."""
+    return f"{COUNTING_RULE} " + _(
+        "Times are working time on each clock's own calendar; p90 is the nearest rank."
     )
 
 
