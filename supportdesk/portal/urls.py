@@ -1,12 +1,16 @@
 from django.urls import path
 
-from supportdesk.portal import views
+from supportdesk.portal import reports, views
 
 app_name = "portal"
 urlpatterns = [
     path("", views.index, name="index"),
     path("new/", views.new_request, name="new"),
     path("contract/", views.contract, name="contract"),
+    path("reports/", reports.report_list, name="reports"),
+    path("reports/<str:number>/<str:month>/", reports.report_page, name="report"),
+    path("reports/<str:number>/<str:month>/pdf", reports.report_pdf, name="report-pdf"),
+    path("reports/<str:number>/<str:month>/xlsx", reports.report_xlsx, name="report-xlsx"),
     path("requests/<int:request_id>/", views.request_detail, name="request"),
     path("requests/<int:request_id>/reply/", views.reply, name="reply"),
     path("requests/<int:request_id>/confirm/", views.confirm, name="confirm"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from supportdesk.workspace import inbound_mail, mail, views
+from supportdesk.workspace import inbound_mail, mail, reports, views
 
 app_name = "workspace"
 urlpatterns = [
@@ -11,6 +11,10 @@ urlpatterns = [
     path("requests/<int:request_id>/<str:action>/", views.request_action, name="action"),
     path("attachments/<int:attachment_id>/", views.attachment, name="attachment"),
     path("me/notifications/", mail.preferences, name="preferences"),
+    path("reports/", reports.report_list, name="reports"),
+    path("reports/<str:number>/<str:month>/", reports.report_page, name="report"),
+    path("reports/<str:number>/<str:month>/pdf", reports.report_pdf, name="report-pdf"),
+    path("reports/<str:number>/<str:month>/xlsx", reports.report_xlsx, name="report-xlsx"),
     path("outbox/", mail.outbox, name="outbox"),
     path("outbox/retry/", mail.outbox_retry, name="outbox-retry"),
     path("mail/", inbound_mail.quarantine, name="quarantine"),
