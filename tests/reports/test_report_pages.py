@@ -77,11 +77,11 @@ def test_downloads_are_the_pdf_and_the_spreadsheet(december: Desk):
     assert pdf.status_code == 200
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf["Content-Disposition"] == 'attachment; filename="sla-a-1-2026-11.pdf"'
-    assert b"".join(pdf.streaming_content).startswith(b"%PDF-")
+    assert pdf.getvalue().startswith(b"%PDF-")
 
     xlsx = client.get("/portal/reports/A-1/2026-11/xlsx")
     assert xlsx.status_code == 200
-    book = zipfile.ZipFile(io.BytesIO(b"".join(xlsx.streaming_content)))
+    book = zipfile.ZipFile(io.BytesIO(xlsx.getvalue()))
     assert "xl/worksheets/sheet3.xml" in book.namelist()
 
 
@@ -93,7 +93,7 @@ def test_the_page_shows_the_sent_pdfs_sha_and_downloads_that_very_file(desk: Des
     with time_machine.travel(DECEMBER_2, tick=False):
         client = signed_in(desk.alfa_admin)
         page = client.get("/portal/reports/A-1/2026-11/").content.decode()
-        pdf = b"".join(client.get("/portal/reports/A-1/2026-11/pdf").streaming_content)
+        pdf = client.get("/portal/reports/A-1/2026-11/pdf").getvalue()
 
     assert f"SHA-256 этого PDF: {stored.sha256}." in page
     assert hashlib.sha256(pdf).hexdigest() == stored.sha256
