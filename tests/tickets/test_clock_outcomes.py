@@ -4,10 +4,11 @@ sweeper at a running breach and closed at the stop, or at a reopening of a breac
 from __future__ import annotations
 
 import threading
-from datetime import UTC
+from datetime import UTC, datetime
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from supportdesk.slamath.policy import Priority, RequestType
 from supportdesk.tickets import actions
@@ -152,3 +153,24 @@ def test_two_workers_racing_write_each_breach_once(desk: Desk) -> None:
     assert sweep_sla(now=at(23, 11, 31)) == 0
     rows = ClockOutcome.objects.filter(kind="reaction", stopped_at__isnull=True)
     assert rows.count() == rows.values("clock").distinct().count() == 30
+
+
+def statements_of_a_pass(desk: Desk, *, new: int, alerted: int, now: datetime) -> list[str]:
+    for _ in range(new):
+        open_p2(desk)
+    with CaptureQueriesContext(connection) as queries:
+        assert sweep_sla(now=now) == alerted
+    return [query["sql"] for query in queries.captured_queries]
+
+
+def test_a_batch_of_breaches_costs_three_statements_more_whatever_its_size(desk: Desk) -> None:
+    warnings = statements_of_a_pass(desk, new=2, alerted=2, now=at(23, 10, 50))  # 75 %
+    four = statements_of_a_pass(desk, new=2, alerted=4, now=at(23, 11, 30))  # all breach
+    twelve = statements_of_a_pass(desk, new=12, alerted=12, now=at(23, 11, 31))
+    # A breach's audit events (one INSERT, as before outcomes existed), then the outcomes:
+    # the breaches' events, the calendars' revisions, and one INSERT for the batch.
+    assert len(four) == len(twelve) == len(warnings) + 1 + 3
+    writes = [sql for sql in twelve if "tickets_clockoutcome" in sql]
+    assert len(writes) == 1
+    assert writes[0].startswith("INSERT")
+    assert ClockOutcome.objects.filter(stopped_at__isnull=True).count() == 16
