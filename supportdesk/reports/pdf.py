@@ -6,20 +6,20 @@ never pasted into markup, so nothing a customer writes can change the document.
 The font is DejaVu Sans (with Cyrillic), the copy matplotlib ships, so the charts and
 the text match and the PDF embeds it whatever the machine has; system fonts are ignored,
 which also makes the output the same on every machine. The PDF's creation time is the
-report's generation time, so the same report gives the same bytes."""
+report's generation time, so the same report gives the same bytes. Typst runs in a
+child process (``typeset``), which gives its memory back when it exits."""
 
 from __future__ import annotations
 
 import json
-from functools import cache
 from pathlib import Path
 
 import matplotlib
-import typst
 from django.utils import translation
 
 from supportdesk.reports import charts, text
 from supportdesk.reports.figures import Breach, ClockFigures, SlaReport
+from supportdesk.reports.typeset import typeset
 
 TEMPLATE = Path(__file__).parent / "typst" / "sla_report.typ"
 
@@ -28,28 +28,14 @@ def font_dir() -> Path:
     return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 
 
-@cache
-def _fonts() -> typst.Fonts:
-    """Only the embedded fonts and matplotlib's DejaVu, found once per process."""
-    return typst.Fonts(
-        include_system_fonts=False,
-        include_embedded_fonts=True,
-        font_paths=[str(font_dir())],
-    )
-
-
 def render_pdf(report: SlaReport, *, language: str) -> bytes:
     with translation.override(language):
         data = document_data(report, language=language)
         trend = charts.trend_svg(report).decode()
         priorities = charts.priority_svg(report).decode()
-    compiler = typst.Compiler(
-        str(TEMPLATE),
-        font_paths=_fonts(),
-        ignore_system_fonts=True,
-    )
-    pdf = compiler.compile(
-        format="pdf",
+    return typeset(
+        template=TEMPLATE,
+        font_dir=font_dir(),
         sys_inputs={
             "data": json.dumps(data, ensure_ascii=False),
             "trend_chart": trend,
@@ -57,8 +43,6 @@ def render_pdf(report: SlaReport, *, language: str) -> bytes:
         },
         timestamp=report.generated_at,
     )
-    assert isinstance(pdf, bytes)  # noqa: S101 (one output asked for: one document)
-    return pdf
 
 
 def _clock_row(name: str, figures: ClockFigures) -> list[str]:
