@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import random
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -94,8 +95,12 @@ def run_monthly(*, now: datetime) -> int:
         .select_related("organization", "personal_manager__staff")
         .order_by("pk")
     )
+    # A random order: several workers then share the month's contracts instead of each
+    # waiting on the other's claim, contract after contract.
+    shuffled = list(contracts)
+    random.shuffle(shuffled)
     count = 0
-    for contract in contracts:
+    for contract in shuffled:
         period_end = datetime.combine(
             end, time(0), tzinfo=ZoneInfo(contract.organization.time_zone)
         )
