@@ -133,3 +133,17 @@ def test_two_workers_at_once_report_each_contract_once(desk: Desk):
     assert MonthlyRun.objects.count() == 2
     assert StoredReport.objects.count() == 2
     assert len(report_mails()) == 3
+
+
+def test_the_hourly_job_reads_the_time_once_and_leaves_a_heartbeat(desk: Desk):
+    import time_machine
+
+    from supportdesk.jobs.models import Heartbeat
+    from supportdesk.reports.tasks import monthly_sla_reports
+
+    when = moscow(2026, 12, 1, 10, 23)
+    with time_machine.travel(when, tick=False):
+        assert monthly_sla_reports.call_local() == 2
+        assert monthly_sla_reports.call_local() == 0
+
+    assert Heartbeat.objects.get(job="monthly-reports").last_run_at == when
