@@ -21,6 +21,7 @@ from supportdesk.reports.pdf import render_pdf
 from supportdesk.reports.sla_report import build_sla_report
 from supportdesk.reports.xlsx import write_xlsx
 from supportdesk.tickets.access import NotFound
+from supportdesk.tickets.models import reference_of
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -46,33 +47,19 @@ def page_context(
     clocks = text.clock_labels()
     breaches = [
         {
-            "reference": f"SD-{b.request_id}",
+            "reference": reference_of(b.request_id),
             "link": request_link.format(id=b.request_id),
             "subject": b.subject,
             "clock": clocks[b.clock],
             "priority": b.priority,
-            "history": [
-                f"{text.local(s.at, zone)}: {s.from_priority or '∅'} → {s.to_priority}"
-                + (f" ({s.reason})" if s.reason else "")
-                for s in b.priority_history
-            ],
+            "history": text.history_lines(b, zone),
             "target": text.duration(b.target_seconds),
             "due": text.local(b.due_at, zone),
             "stopped": text.local(b.stopped_at, zone) if b.stopped_at else None,
             "elapsed": text.duration(b.elapsed_seconds),
             "overrun": text.duration(b.overrun_seconds),
-            "pauses": [
-                f"{text.local(p.start, zone)} – {text.local(p.end, zone)}"
-                f" ({text.duration(p.working_seconds)})" + (f": {p.reason}" if p.reason else "")
-                for p in b.pauses
-            ],
-            "timeline": [
-                f"{text.local(e.at, zone)} {events.get(e.event, e.event)}"
-                + (f" {text.duration(e.target_seconds)}" if e.target_seconds is not None else "")
-                + (f" {e.calendar}" if e.calendar else "")
-                + (f" ({e.reason})" if e.reason else "")
-                for e in b.timeline
-            ],
+            "pauses": text.pause_lines(b, zone),
+            "timeline": text.timeline_lines(b, zone, events),
         }
         for b in report.breaches
     ]

@@ -20,6 +20,7 @@ from django.utils import translation
 from supportdesk.reports import charts, text
 from supportdesk.reports.figures import Breach, ClockFigures, SlaReport
 from supportdesk.reports.typeset import typeset
+from supportdesk.tickets.models import reference_of
 
 TEMPLATE = Path(__file__).parent / "typst" / "sla_report.typ"
 
@@ -65,25 +66,11 @@ def _breach_row(
     words: dict[str, str],
     events: dict[str, str],
 ) -> list[str]:
-    history = "\n".join(
-        f"{text.local(step.at, zone)}: {step.from_priority or '∅'} → {step.to_priority}"
-        + (f" ({step.reason})" if step.reason else "")
-        for step in breach.priority_history
-    )
-    pauses = "\n".join(
-        f"{text.local(p.start, zone)} – {text.local(p.end, zone)}"
-        f" ({text.duration(p.working_seconds)}){': ' + p.reason if p.reason else ''}"
-        for p in breach.pauses
-    )
-    timeline = "\n".join(
-        f"{text.local(e.at, zone)} {events.get(e.event, e.event)}"
-        + (f" {text.duration(e.target_seconds)}" if e.target_seconds is not None else "")
-        + (f" {e.calendar}" if e.calendar else "")
-        + (f" ({e.reason})" if e.reason else "")
-        for e in breach.timeline
-    )
+    history = "\n".join(text.history_lines(breach, zone))
+    pauses = "\n".join(text.pause_lines(breach, zone))
+    timeline = "\n".join(text.timeline_lines(breach, zone, events))
     return [
-        f"SD-{breach.request_id}",
+        reference_of(breach.request_id),
         breach.subject,
         words[breach.clock],
         breach.priority + ("\n" + history if history else ""),
@@ -193,6 +180,6 @@ def document_data(report: SlaReport, *, language: str) -> dict[str, object]:
         },
         "excluded": {
             "header": [words["request"], words["subject"], words["reason"]],
-            "rows": [[f"SD-{e.request_id}", e.subject, e.reason] for e in report.excluded],
+            "rows": [[reference_of(e.request_id), e.subject, e.reason] for e in report.excluded],
         },
     }

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
-from supportdesk.reports.figures import CalendarInfo, SlaReport
+from supportdesk.reports.figures import Breach, CalendarInfo, SlaReport
 from supportdesk.reports.sla_report import COUNTING_RULE
 
 
@@ -137,3 +137,34 @@ def calendar_line(calendar: CalendarInfo) -> str:
     if calendar.draft:
         line += " — " + labels()["draft"]
     return line
+
+
+# -- a breach's details, one line each (the PDF joins them with line breaks, the
+# spreadsheet with "; ", the page lists them) ------------------------------------------------
+
+
+def history_lines(breach: Breach, zone: str) -> list[str]:
+    return [
+        f"{local(s.at, zone)}: {s.from_priority or '∅'} → {s.to_priority}"
+        + (f" ({s.reason})" if s.reason else "")
+        for s in breach.priority_history
+    ]
+
+
+def pause_lines(breach: Breach, zone: str) -> list[str]:
+    return [
+        f"{local(p.start, zone)} – {local(p.end, zone)} ({duration(p.working_seconds)})"
+        + (f": {p.reason}" if p.reason else "")
+        for p in breach.pauses
+    ]
+
+
+def timeline_lines(breach: Breach, zone: str, events: dict[str, str]) -> list[str]:
+    """``events``: ``event_labels()``, looked up once by the caller."""
+    return [
+        f"{local(e.at, zone)} {events.get(e.event, e.event)}"
+        + (f" {duration(e.target_seconds)}" if e.target_seconds is not None else "")
+        + (f" {e.calendar}" if e.calendar else "")
+        + (f" ({e.reason})" if e.reason else "")
+        for e in breach.timeline
+    ]

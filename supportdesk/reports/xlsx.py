@@ -20,6 +20,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from supportdesk.reports import text
 from supportdesk.reports.figures import ClockFigures, SlaReport
+from supportdesk.tickets.models import reference_of
 
 _DAY = 86400
 
@@ -217,7 +218,7 @@ class _Writer:
             ],
         )
         for row, b in enumerate(self.report.breaches, start=1):
-            self.string(sheet, row, 0, f"SD-{b.request_id}")
+            self.string(sheet, row, 0, reference_of(b.request_id))
             self.string(sheet, row, 1, b.subject)
             self.string(sheet, row, 2, self.clocks[b.clock])
             self.string(sheet, row, 3, b.priority)
@@ -230,45 +231,16 @@ class _Writer:
             self.duration(sheet, row, 7, b.elapsed_seconds)
             self.duration(sheet, row, 8, b.overrun_seconds)
             self.duration(sheet, row, 9, sum(p.working_seconds for p in b.pauses))
-            self.string(
-                sheet,
-                row,
-                10,
-                "; ".join(
-                    f"{text.local(s.at, zone)} {s.from_priority or '∅'} → {s.to_priority}"
-                    + (f" ({s.reason})" if s.reason else "")
-                    for s in b.priority_history
-                ),
-            )
-            self.string(
-                sheet,
-                row,
-                11,
-                "; ".join(
-                    f"{text.local(p.start, zone)} – {text.local(p.end, zone)}"
-                    + (f" ({p.reason})" if p.reason else "")
-                    for p in b.pauses
-                ),
-            )
-            self.string(
-                sheet,
-                row,
-                12,
-                "; ".join(
-                    f"{text.local(e.at, zone)} {self.events.get(e.event, e.event)}"
-                    + (f" {text.duration(e.target_seconds)}" if e.target_seconds else "")
-                    + (f" {e.calendar}" if e.calendar else "")
-                    + (f" ({e.reason})" if e.reason else "")
-                    for e in b.timeline
-                ),
-            )
+            self.string(sheet, row, 10, "; ".join(text.history_lines(b, zone)))
+            self.string(sheet, row, 11, "; ".join(text.pause_lines(b, zone)))
+            self.string(sheet, row, 12, "; ".join(text.timeline_lines(b, zone, self.events)))
 
     def excluded(self, sheet: Worksheet) -> None:
         words = self.words
         sheet.set_column(1, 2, 50)
         self.header(sheet, 0, [words["request"], words["subject"], words["reason"]])
         for row, e in enumerate(self.report.excluded, start=1):
-            self.string(sheet, row, 0, f"SD-{e.request_id}")
+            self.string(sheet, row, 0, reference_of(e.request_id))
             self.string(sheet, row, 1, e.subject)
             self.string(sheet, row, 2, e.reason)
 
