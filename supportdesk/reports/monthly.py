@@ -101,13 +101,17 @@ def run_monthly(*, now: datetime) -> int:
     random.shuffle(shuffled)
     count = 0
     for contract in shuffled:
-        period_end = datetime.combine(
-            end, time(0), tzinfo=ZoneInfo(contract.organization.time_zone)
-        )
-        if now < period_end:
-            continue  # the month has not ended yet where the customer is
-        if report_contract(contract, period, now=now):
-            count += 1
+        try:
+            zone = ZoneInfo(contract.organization.time_zone)
+            if now < datetime.combine(end, time(0), tzinfo=zone):
+                continue  # the month has not ended yet where the customer is
+            reported = report_contract(contract, period, now=now)
+        except Exception:
+            # One contract's failure (rolled back with its claim) must not hold up the
+            # others; it is tried again at the next run.
+            log.exception("SLA report %s %s failed", contract.number, f"{period:%Y-%m}")
+            continue
+        count += reported
     return count
 
 

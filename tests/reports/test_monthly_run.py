@@ -147,3 +147,16 @@ def test_the_hourly_job_reads_the_time_once_and_leaves_a_heartbeat(desk: Desk):
         assert monthly_sla_reports.call_local() == 0
 
     assert Heartbeat.objects.get(job="monthly-reports").last_run_at == when
+
+
+def test_one_contract_failing_does_not_hold_up_the_others(desk: Desk, caplog):
+    from supportdesk.customers.models import Organization
+
+    # A time zone no form would accept, written past the validation: Beta's report fails.
+    Organization.objects.filter(pk=desk.beta.pk).update(time_zone="Nowhere/Atlantis")
+
+    assert run_monthly(now=moscow(2026, 12, 1, 9, 30)) == 1
+
+    assert [r.contract.number for r in MonthlyRun.objects.all()] == ["A-1"]
+    assert "SLA report B-1 2026-11 failed" in caplog.text
+    assert {m.recipient for m in report_mails()} == {"alla@alfa.example", "maria@vendor.example"}
