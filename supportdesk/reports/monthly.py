@@ -38,7 +38,6 @@ from supportdesk.customers.models import Contact
 from supportdesk.notifications.outbox import OutgoingMail, StoredFile, enqueue_many
 from supportdesk.reports.figures import SlaReport
 from supportdesk.reports.models import MonthlyRun, ReportFormat, StoredReport
-from supportdesk.reports.pdf import render_pdf
 from supportdesk.reports.sla_report import build_sla_report, next_month, previous_month
 from supportdesk.slamath.calendar import WorkCalendar
 from supportdesk.tickets.access import staff_member
@@ -138,6 +137,10 @@ def report_contract(contract: Contract, period: date, *, now: datetime) -> bool:
 
 
 def store_pdf(contract: Contract, report: SlaReport, *, language: str) -> StoredReport:
+    # Imported here: matplotlib and Typst's wrapper are not loaded by every process that
+    # autodiscovers the job modules.
+    from supportdesk.reports.pdf import render_pdf
+
     pdf = render_pdf(report, language=language)
     name = f"sla-{slugify(contract.number)}-{report.period_start:%Y-%m}-{language}.pdf"
     return StoredReport.objects.create(

@@ -17,9 +17,7 @@ from supportdesk.contracts.models import Contract
 from supportdesk.reports import text
 from supportdesk.reports.figures import ClockFigures
 from supportdesk.reports.models import ReportFormat, StoredReport
-from supportdesk.reports.pdf import render_pdf
 from supportdesk.reports.sla_report import build_sla_report
-from supportdesk.reports.xlsx import write_xlsx
 from supportdesk.tickets.access import NotFound
 from supportdesk.tickets.models import reference_of
 
@@ -126,6 +124,8 @@ def pdf_response(contract: Contract, month: date, *, now: datetime) -> FileRespo
         except OSError:
             raise NotFound(f"the stored report {stored.pk} is missing") from None
     else:
+        from supportdesk.reports.pdf import render_pdf  # matplotlib: not at the URLconf's load
+
         report = build_sla_report(contract, month, now=now)
         handle = io.BytesIO(render_pdf(report, language=language()))
     return _download(
@@ -139,6 +139,8 @@ def pdf_response(contract: Contract, month: date, *, now: datetime) -> FileRespo
 
 
 def xlsx_response(contract: Contract, month: date, *, now: datetime) -> FileResponse:
+    from supportdesk.reports.xlsx import write_xlsx
+
     report = build_sla_report(contract, month, now=now)
     buffer = io.BytesIO()
     write_xlsx(report, buffer, language=language())
