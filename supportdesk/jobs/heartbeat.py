@@ -16,6 +16,7 @@ class Job(StrEnum):
     SLA_SWEEPER = "sla-sweeper"
     OUTBOX_SENDER = "outbox-sender"
     PRODUCTION_YEARS = "production-years"  # daily; not watched by /health
+    MONTHLY_REPORTS = "monthly-reports"
 
 
 WATCHED = (Job.SLA_SWEEPER, Job.OUTBOX_SENDER)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from supportdesk.portal import analytics, views
+from supportdesk.portal import analytics, reports, views
 
 app_name = "portal"
 urlpatterns = [
@@ -9,6 +9,10 @@ urlpatterns = [
     path("contract/", views.contract, name="contract"),
     path("analytics/", analytics.analytics_page, name="analytics"),
     path("analytics/<str:table>.csv", analytics.analytics_export, name="analytics-export"),
+    path("reports/", reports.report_list, name="reports"),
+    path("reports/<str:number>/<str:month>/", reports.report_page, name="report"),
+    path("reports/<str:number>/<str:month>/pdf", reports.report_pdf, name="report-pdf"),
+    path("reports/<str:number>/<str:month>/xlsx", reports.report_xlsx, name="report-xlsx"),
     path("requests/<int:request_id>/", views.request_detail, name="request"),
     path("requests/<int:request_id>/reply/", views.reply, name="reply"),
     path("requests/<int:request_id>/confirm/", views.confirm, name="confirm"),

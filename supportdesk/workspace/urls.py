@@ -1,6 +1,6 @@
 from django.urls import path
 
-from supportdesk.workspace import analytics, inbound_mail, mail, views, whatif
+from supportdesk.workspace import analytics, inbound_mail, mail, reports, views, whatif
 
 app_name = "workspace"
 urlpatterns = [
@@ -14,6 +14,10 @@ urlpatterns = [
     path("analytics/", analytics.analytics_page, name="analytics"),
     path("analytics/<str:table>.csv", analytics.analytics_export, name="analytics-export"),
     path("me/notifications/", mail.preferences, name="preferences"),
+    path("reports/", reports.report_list, name="reports"),
+    path("reports/<str:number>/<str:month>/", reports.report_page, name="report"),
+    path("reports/<str:number>/<str:month>/pdf", reports.report_pdf, name="report-pdf"),
+    path("reports/<str:number>/<str:month>/xlsx", reports.report_xlsx, name="report-xlsx"),
     path("outbox/", mail.outbox, name="outbox"),
     path("outbox/retry/", mail.outbox_retry, name="outbox-retry"),
     path("what-if/", whatif.what_if_page, name="what-if"),

@@ -1,0 +1,161 @@
+"""What the portal's and the desk's report pages share: the page's context built from the
+``SlaReport`` (the same figures as the PDF and the spreadsheet), and the downloads. The
+views (``portal/reports.py``, ``workspace/reports.py``) only check who asks and choose
+the request links."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+from typing import IO
+
+from django.http import FileResponse
+from django.utils.text import slugify
+from django.utils.translation import get_language
+
+from supportdesk.contracts.models import Contract
+from supportdesk.reports import text
+from supportdesk.reports.figures import ClockFigures
+from supportdesk.reports.models import ReportFormat, StoredReport
+from supportdesk.reports.sla_report import build_sla_report
+from supportdesk.tickets.access import NotFound
+from supportdesk.tickets.models import reference_of
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def language() -> str:
+    return (get_language() or "ru").split("-")[0]
+
+
+def stored_pdf(contract: Contract, month: date, lang: str) -> StoredReport | None:
+    """The PDF the monthly run sent for this month in this language, if any."""
+    return StoredReport.objects.filter(
+        contract=contract, period_start=month, format=ReportFormat.PDF, language=lang
+    ).first()
+
+
+def page_context(
+    contract: Contract, month: date, *, now: datetime, request_link: str
+) -> dict[str, object]:
+    """``request_link`` is the request page's path with ``{id}`` (the clock timeline)."""
+    report = build_sla_report(contract, month, now=now)
+    zone = report.time_zone
+    events = text.event_labels()
+    clocks = text.clock_labels()
+    breaches = [
+        {
+            "reference": reference_of(b.request_id),
+            "link": request_link.format(id=b.request_id),
+            "subject": b.subject,
+            "clock": clocks[b.clock],
+            "priority": b.priority,
+            "history": text.history_lines(b, zone),
+            "target": text.duration(b.target_seconds),
+            "due": text.local(b.due_at, zone),
+            "stopped": text.local(b.stopped_at, zone) if b.stopped_at else None,
+            "elapsed": text.duration(b.elapsed_seconds),
+            "overrun": text.duration(b.overrun_seconds),
+            "pauses": text.pause_lines(b, zone),
+            "timeline": text.timeline_lines(b, zone, events),
+        }
+        for b in report.breaches
+    ]
+    stored = stored_pdf(contract, month, language())
+    return {
+        "report": report,
+        "words": text.labels(),
+        "month": f"{month:%Y-%m}",
+        "calendars": [text.calendar_line(c) for c in report.calendars],
+        "holidays": [
+            f"{day:%Y-%m-%d} {name}" for c in report.calendars for day, name in c.holidays
+        ],
+        "cutoff": text.local(report.cutoff, zone),
+        "generated_at": text.local(report.generated_at, zone),
+        "target": text.share(report.target),
+        "counting_rule": text.counting_rule(),
+        "clocks": [_figures(clocks["reaction"], report.reaction),
+                   _figures(clocks["resolution"], report.resolution)],
+        "priorities": [
+            {"priority": p.priority, "count": p.count,
+             "rows": [_figures(clocks["reaction"], p.reaction),
+                      _figures(clocks["resolution"], p.resolution)]}
+            for p in report.by_priority
+        ],
+        "trend": [
+            {"month": f"{t.period_start:%Y-%m}", "requests": t.requests,
+             "reaction": text.share(t.reaction_share),
+             "resolution": text.share(t.resolution_share)}
+            for t in report.trend
+        ],
+        "reopen_rate": text.share(report.reopen_rate),
+        "breaches": breaches,
+        "stored": stored,
+    }  # fmt: skip
+
+
+def _figures(name: str, figures: ClockFigures) -> dict[str, object]:
+    return {
+        "name": name,
+        "total": figures.total,
+        "met": figures.met,
+        "breached": figures.breached,
+        "share": text.share(figures.share),
+        "median": text.duration(figures.median_seconds),
+        "p90": text.duration(figures.p90_seconds),
+        "max": text.duration(figures.max_seconds),
+        "paused_total": text.duration(figures.paused_total_seconds),
+        "paused_median": text.duration(figures.paused_median_seconds),
+    }
+
+
+def _filename(contract: Contract, month: date, extension: str) -> str:
+    return f"sla-{slugify(contract.number)}-{month:%Y-%m}.{extension}"
+
+
+def pdf_response(contract: Contract, month: date, *, now: datetime) -> FileResponse:
+    """The stored PDF when the monthly run sent one in the reader's language (the file
+    whose SHA-256 the page shows), else one rendered now from the same data."""
+    stored = stored_pdf(contract, month, language())
+    handle: IO[bytes]
+    if stored is not None:
+        try:
+            handle = stored.file.open("rb")
+        except OSError:
+            raise NotFound(f"the stored report {stored.pk} is missing") from None
+    else:
+        from supportdesk.reports.pdf import render_pdf  # matplotlib: not at the URLconf's load
+
+        report = build_sla_report(contract, month, now=now)
+        handle = io.BytesIO(render_pdf(report, language=language()))
+    return _download(
+        FileResponse(
+            handle,
+            as_attachment=True,
+            filename=_filename(contract, month, "pdf"),
+            content_type="application/pdf",
+        )
+    )
+
+
+def xlsx_response(contract: Contract, month: date, *, now: datetime) -> FileResponse:
+    from supportdesk.reports.xlsx import write_xlsx
+
+    report = build_sla_report(contract, month, now=now)
+    buffer = io.BytesIO()
+    write_xlsx(report, buffer, language=language())
+    buffer.seek(0)
+    return _download(
+        FileResponse(
+            buffer,
+            as_attachment=True,
+            filename=_filename(contract, month, "xlsx"),
+            content_type=XLSX_TYPE,
+        )
+    )
+
+
+def _download(response: FileResponse) -> FileResponse:
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
