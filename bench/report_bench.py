@@ -1,0 +1,266 @@
+"""The SLA quality report read from the stored outcomes, on PostgreSQL at scale.
+
+    .venv/bin/python -m bench.report_bench [--requests N] [--quick] [--keep] [--seed S]
+
+The run
+
+1. drops and creates the database ``supportdesk_report_bench``, migrates it and writes N
+   requests (default 1,000,000) with their clocks and clock events through the desk
+   bench's generator (``bench/desk/generate.py``, COPY), 14 % of them for one contract, so
+   that contract has about 100,000 requests registered in its last twelve months;
+2. writes the outcome rows the product would have written for those clocks (every stopped
+   clock, and every breached clock paused while waiting) with two INSERT ... SELECT
+   statements: the generator's clocks carry their stop instant, breach and elapsed working
+   time, and none of its stopped clocks was ever paused, so the figures the report counts
+   are exact (a sample is checked against ``sla.outcomes.episode_outcome`` on the events).
+   One shortcut: a met clock's ``due_at`` (the deadline it would have reached, which the
+   report never shows for a met clock) is its stop instant here, not derived;
+3. times, for the big contract: ``build_sla_report`` for its busiest month (the figures
+   every form renders), the workspace's report page for that month over HTTP in-process
+   (the Django test client, signed in as a support lead: report and template), the twelve
+   months of its last year, the PDF of that month and its spreadsheet;
+4. prints a summary against the targets of issue 9 (month page <= 300 ms, year <= 1 s,
+   PDF <= 2 s). Missed speed targets are reported, not failed; a wrong outcome row fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from bench.desk import database
+from bench.desk_bench import Outcome, machine, met
+
+FULL_REQUESTS = 1_000_000
+QUICK_REQUESTS = 50_000
+HEAVY_SHARE = 0.14  # of all requests, for the first customer's contract
+RUNS = 7
+CHECK_SAMPLE = 300
+MONTH_PAGE_TARGET_MS, YEAR_TARGET_S, PDF_TARGET_S = 300.0, 1.0, 2.0
+
+# One outcome row per counted clock, as tickets.outcomes writes it (see docs/reports.md).
+OUTCOMES_SQL = """
+INSERT INTO tickets_clockoutcome (
+    request_id, contract_id, clock_id, kind, priority, request_type, policy_version_id,
+    calendar_id, calendar_revision, target_seconds, episode_started_at, due_at, breached_at,
+    stopped_at, counted_at, elapsed_seconds, paused_seconds, met, recorded_at)
+SELECT r.id, r.contract_id, c.id, c.kind, r.priority, r.request_type, r.policy_version_id,
+    c.calendar_id, %(revision)s, c.target_seconds, c.started_at,
+    coalesce(c.due_at, c.evaluated_at), c.breached_at,
+    CASE WHEN c.status = 'stopped' THEN c.evaluated_at END,
+    CASE WHEN c.breached_at IS NULL THEN c.evaluated_at
+         ELSE greatest(c.breached_at, c.started_at) END,
+    round(c.elapsed_seconds)::integer, 0, c.breached_at IS NULL, c.evaluated_at
+FROM sla_slaclock c JOIN tickets_request r ON r.{clock_column} = c.id
+WHERE c.status = 'stopped' OR (c.status = 'paused' AND c.breached_at IS NOT NULL)
+"""
+
+
+def timed(function: Callable[[], Any], runs: int = RUNS) -> tuple[float, Any]:
+    """Median wall seconds of ``runs`` calls after one warm-up, and the last result."""
+    result = function()
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = function()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples), result
+
+
+def write_outcomes(conninfo: str) -> tuple[int, float]:
+    import psycopg
+
+    from supportdesk.calendars.models import BusinessCalendar
+
+    revisions = {row.revision for row in BusinessCalendar.objects.all()}
+    if revisions != {1}:
+        raise RuntimeError(f"the bench expects fresh calendars (revision 1), not {revisions}")
+    started = time.perf_counter()
+    written = 0
+    with psycopg.connect(conninfo) as conn:
+        for column in ("reaction_clock_id", "resolution_clock_id"):
+            # The calendar revision text as tickets.outcomes writes it for ru-support and
+            # 24x7 (no production calendar) differs; the report only prints it.
+            cursor = conn.execute(
+                OUTCOMES_SQL.replace("{clock_column}", column), {"revision": "1/1"}
+            )
+            written += cursor.rowcount
+        conn.execute("ANALYZE tickets_clockoutcome")
+    return written, time.perf_counter() - started
+
+
+def check_outcomes(sample: int, seed: int) -> list[str]:
+    """Re-derive a sample of rows from their clocks' events with the product's function."""
+    import random
+
+    from supportdesk.calendars.engine import Calendars
+    from supportdesk.sla.outcomes import episode_outcome
+    from supportdesk.sla.reads import to_clock_event
+    from supportdesk.tickets.models import ClockOutcome
+
+    calendars = Calendars()
+    ids = list(ClockOutcome.objects.values_list("pk", flat=True)[:200_000])
+    chosen = random.Random(seed).sample(ids, min(sample, len(ids)))
+    problems = []
+    for row in ClockOutcome.objects.filter(pk__in=chosen).prefetch_related("clock__events"):
+        events = [to_clock_event(event, calendars.names) for event in row.clock.events.all()]
+        at = row.stopped_at or events[-1].at
+        derived = episode_outcome(events, at, calendars)
+        if derived is None:
+            problems.append(f"outcome {row.pk}: its clock never started")
+            continue
+        stored = (row.met, row.breached_at, row.counted_at, row.elapsed_seconds)
+        again = (derived.met, derived.breached_at, derived.counted_at, derived.elapsed_seconds)
+        if stored != again:
+            problems.append(f"outcome {row.pk}: stored {stored}, derived {again}")
+    return problems
+
+
+def run(args: argparse.Namespace, bench: database.Bench, out: Outcome) -> None:
+    database.configure(bench)
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    from bench.desk import generate, world
+    from supportdesk.contracts.models import Contract
+    from supportdesk.reports.pdf import render_pdf
+    from supportdesk.reports.sla_report import build_sla_report
+    from supportdesk.reports.xlsx import write_xlsx
+    from supportdesk.staff.models import StaffMember, StaffRole
+    from supportdesk.tickets.models import ClockOutcome
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    desk = world.make_world(now=now, seed=args.seed)
+    loaded = generate.load(
+        bench.conninfo, desk, n=args.requests, now=now, seed=args.seed, heavy_share=HEAVY_SHARE
+    )
+    print(f"COPY: {loaded.requests:,} requests, {loaded.clocks:,} clocks in {loaded.seconds:.0f} s")
+    written, seconds = write_outcomes(bench.conninfo)
+    print(f"outcome rows: {written:,} in {seconds:.1f} s")
+    problems = check_outcomes(CHECK_SAMPLE, args.seed)
+    for problem in problems[:10]:
+        print(f"  {problem}")
+    out.add(
+        "outcome rows",
+        f"{written:,}",
+        out.check(not problems, "outcome rows disagree with their events")
+        + f" ({CHECK_SAMPLE} re-derived from their events)",
+    )
+
+    contract = Contract.objects.select_related("organization").get(pk=desk.customers[0].contract_id)
+    from supportdesk.tickets.models import Request
+
+    year_ago = now.replace(year=now.year - 1)
+    in_year = Request.objects.filter(contract=contract, registered_at__gte=year_ago).count()
+    print(f"contract {contract.number}: {in_year:,} requests registered in the last 12 months")
+    out.add("requests of the contract in 12 months", f"{in_year:,}", "about 100,000")
+
+    months = sorted(
+        {
+            (moment.year, moment.month)
+            for moment in ClockOutcome.objects.filter(
+                contract=contract, counted_at__gte=year_ago
+            ).dates("counted_at", "month")
+        }
+    )[-12:]
+    busiest = max(
+        months,
+        key=lambda ym: ClockOutcome.objects.filter(
+            contract=contract, counted_at__year=ym[0], counted_at__month=ym[1]
+        ).count(),
+    )
+    first = date(busiest[0], busiest[1], 1)
+    counted = ClockOutcome.objects.filter(
+        contract=contract, counted_at__year=busiest[0], counted_at__month=busiest[1]
+    ).count()
+    print(f"busiest month {first:%Y-%m}: {counted:,} outcomes counted")
+
+    seconds, report = timed(lambda: build_sla_report(contract, first, now=now))
+    out.add(
+        f"report figures, one month ({counted:,} outcomes, {len(report.breaches):,} breaches)",
+        f"{seconds * 1000:.0f} ms",
+    )
+
+    lead = User.objects.create_user("bench-lead", "lead@vendor.example")
+    StaffMember.objects.create(user=lead, role=StaffRole.LEAD)
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(lead)
+    url = f"/desk/reports/{contract.number}/{first:%Y-%m}/"
+
+    def page() -> int:
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE="ru")
+        if response.status_code != 200:
+            raise RuntimeError(f"GET {url}: {response.status_code}")
+        return len(response.content)
+
+    seconds, size = timed(page)
+    out.add(
+        "web report page, one month",
+        f"{seconds * 1000:.0f} ms ({size / 1024:,.0f} KiB)",
+        f"<= {MONTH_PAGE_TARGET_MS:.0f} ms: {met(seconds * 1000 <= MONTH_PAGE_TARGET_MS)}",
+    )
+
+    year = [date(y, m, 1) for y, m in months]
+    seconds, _ = timed(lambda: [build_sla_report(contract, m, now=now) for m in year], runs=3)
+    out.add(
+        f"report figures, {len(year)} months",
+        f"{seconds:.2f} s",
+        f"<= {YEAR_TARGET_S:.0f} s: {met(seconds <= YEAR_TARGET_S)}",
+    )
+
+    seconds, pdf = timed(lambda: render_pdf(report, language="ru"), runs=3)
+    out.add(
+        f"PDF of the month ({len(report.breaches):,} breaches)",
+        f"{seconds:.2f} s ({len(pdf) / 2**20:.1f} MiB)",
+        f"<= {PDF_TARGET_S:.0f} s: {met(seconds <= PDF_TARGET_S)}",
+    )
+
+    def spreadsheet() -> int:
+        buffer = io.BytesIO()
+        write_xlsx(report, buffer, language="ru")
+        return buffer.tell()
+
+    seconds, size = timed(spreadsheet, runs=3)
+    out.add("spreadsheet of the month", f"{seconds:.2f} s ({size / 2**20:.1f} MiB)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.report_bench", description=__doc__)
+    parser.add_argument("--requests", type=int, help=f"requests (default {FULL_REQUESTS:,})")
+    parser.add_argument("--quick", action="store_true", help=f"{QUICK_REQUESTS:,} requests")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--keep", action="store_true", help="keep the bench database")
+    args = parser.parse_args(argv)
+    if args.requests is None:
+        args.requests = QUICK_REQUESTS if args.quick else FULL_REQUESTS
+    print("\n".join(machine()))
+    with tempfile.TemporaryDirectory(prefix="report-bench-") as tmp:
+        bench = database.bench_database(Path(tmp), "supportdesk_report_bench")
+        database.recreate(bench)
+        print(f"postgres: {database.server_version(bench)}; {args.requests:,} requests")
+        out = Outcome()
+        started = time.perf_counter()
+        try:
+            run(args, bench, out)
+        finally:
+            if not args.keep:
+                database.drop(bench)
+        print(f"\ntotal {time.perf_counter() - started:.0f} s")
+    width = max(len(row[0]) for row in out.rows)
+    print("\nsummary")
+    for what, figure, target in out.rows:
+        print(f"  {what:<{width}}  {figure}  {target}")
+    print(f"\ncorrectness: {'FAILED: ' + '; '.join(out.failures) if out.failures else 'ok'}")
+    return 1 if out.failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
