@@ -42,7 +42,8 @@ def render_pdf(report: SlaReport, *, language: str) -> bytes:
             "trend_chart": trend,
             "priority_chart": priorities,
         },
-        timestamp=report.generated_at,
+        # The document's creation date: Typst takes whole seconds only.
+        timestamp=report.generated_at.replace(microsecond=0),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from typing import Any
 
 import pypdf
@@ -82,3 +83,11 @@ def test_the_same_report_gives_the_same_bytes():
 
     assert render_pdf(report, language="ru") == render_pdf(report, language="ru")
     assert render_pdf(report, language="ru") != render_pdf(report, language="en")
+
+
+def test_a_report_generated_at_any_instant_typesets():
+    """A report built by the command or a page carries ``now`` to the microsecond; the
+    PDF's creation date keeps the whole seconds (Typst refuses microseconds)."""
+    report = sample_report()
+    report = replace(report, generated_at=report.generated_at.replace(microsecond=123456))
+    assert render_pdf(report, language="en").startswith(b"%PDF")
