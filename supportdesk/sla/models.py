@@ -213,7 +213,13 @@ class SlaClockEvent(models.Model):
         verbose_name = _("SLA clock event")
         verbose_name_plural = _("SLA clock events")
         ordering = ("at", "id")
-        indexes = (models.Index(fields=("clock", "at")),)
+        indexes = (
+            models.Index(fields=("clock", "at")),
+            # The SLA report's reopenings of a period: its resumes, few among the events.
+            models.Index(
+                fields=("at",), condition=models.Q(kind="resume"), name="sla_event_resume_at"
+            ),
+        )
 
     def __str__(self) -> str:
         return f"{self.kind} at {self.at:%Y-%m-%d %H:%M}"

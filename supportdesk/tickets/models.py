@@ -141,6 +141,17 @@ class Request(models.Model):
             models.Index(fields=("team", "status")),
             models.Index(fields=("assignee", "status")),
             models.Index(fields=("status", "resolved_at")),
+            # The SLA report's backlog and monthly volumes: answered from the index alone.
+            models.Index(
+                fields=("contract", "registered_at"),
+                include=("resolved_at", "closed_at", "sla_excluded_at"),
+                name="request_contract_registered",
+            ),
+            models.Index(
+                fields=("contract",),
+                condition=models.Q(sla_excluded_at__isnull=False),
+                name="request_sla_excluded",
+            ),
         )
 
     def __str__(self) -> str:
@@ -306,7 +317,12 @@ class ClockOutcome(models.Model):
         verbose_name_plural = _("SLA clock outcomes")
         ordering = ("counted_at", "id")
         indexes = (
-            models.Index(fields=("contract", "counted_at"), name="outcome_contract_counted"),
+            # The report's monthly shares (the trend) from the index alone.
+            models.Index(
+                fields=("contract", "counted_at"),
+                include=("kind", "met", "request_id"),
+                name="outcome_contract_counted",
+            ),
             models.Index(fields=("counted_at",), name="outcome_counted"),
         )
         constraints = (
