@@ -4,7 +4,6 @@ organization's contracts (``reports.access``); anyone else gets a 404."""
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.decorators import login_required
@@ -60,9 +59,8 @@ def report_page(request: HttpRequest, number: str, month: str) -> HttpResponse:
         period,
         now=timezone.now(),
         request_link=PORTAL_REQUEST.replace("{request_id}", "{id}"),
+        report_url=PORTAL_REPORT,
     )
-    base = PORTAL_REPORT.format(number=quote(number), month=f"{period:%Y-%m}")
-    context |= {"pdf_url": base + "pdf", "xlsx_url": base + "xlsx"}
     return render(request, "portal/report.html", context)
 
 
@@ -70,10 +68,7 @@ def report_page(request: HttpRequest, number: str, month: str) -> HttpResponse:
 @require_GET
 def report_pdf(request: HttpRequest, number: str, month: str) -> FileResponse:
     contract, period = _contract_month(request, number, month)
-    try:
-        return pages.pdf_response(contract, period, now=timezone.now())
-    except NotFound:
-        raise Http404("no such report") from None
+    return pages.pdf_response(contract, period, now=timezone.now())
 
 
 @login_required

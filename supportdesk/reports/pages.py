@@ -8,8 +8,9 @@ from __future__ import annotations
 import io
 from datetime import date, datetime
 from typing import IO
+from urllib.parse import quote
 
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.utils.text import slugify
 from django.utils.translation import get_language
 
@@ -18,7 +19,6 @@ from supportdesk.reports import text
 from supportdesk.reports.figures import ClockFigures
 from supportdesk.reports.models import ReportFormat, StoredReport
 from supportdesk.reports.sla_report import build_sla_report
-from supportdesk.tickets.access import NotFound
 from supportdesk.tickets.models import reference_of
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -36,10 +36,12 @@ def stored_pdf(contract: Contract, month: date, lang: str) -> StoredReport | Non
 
 
 def page_context(
-    contract: Contract, month: date, *, now: datetime, request_link: str
+    contract: Contract, month: date, *, now: datetime, request_link: str, report_url: str
 ) -> dict[str, object]:
-    """``request_link`` is the request page's path with ``{id}`` (the clock timeline)."""
+    """``request_link`` is the request page's path with ``{id}`` (the clock timeline);
+    ``report_url`` the report page's, with ``{number}`` and ``{month}`` (its downloads)."""
     report = build_sla_report(contract, month, now=now)
+    download = report_url.format(number=quote(contract.number), month=f"{month:%Y-%m}")
     zone = report.time_zone
     events = text.event_labels()
     clocks = text.clock_labels()
@@ -91,6 +93,8 @@ def page_context(
         "reopen_rate": text.share(report.reopen_rate),
         "breaches": breaches,
         "stored": stored,
+        "pdf_url": download + "pdf",
+        "xlsx_url": download + "xlsx",
     }  # fmt: skip
 
 
@@ -122,7 +126,7 @@ def pdf_response(contract: Contract, month: date, *, now: datetime) -> FileRespo
         try:
             handle = stored.file.open("rb")
         except OSError:
-            raise NotFound(f"the stored report {stored.pk} is missing") from None
+            raise Http404(f"the stored report {stored.pk} is missing") from None
     else:
         from supportdesk.reports.pdf import render_pdf  # matplotlib: not at the URLconf's load
 

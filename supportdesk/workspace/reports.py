@@ -5,7 +5,6 @@ with its clock timeline."""
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.decorators import login_required
@@ -67,9 +66,8 @@ def report_page(request: HttpRequest, number: str, month: str) -> HttpResponse:
         period,
         now=timezone.now(),
         request_link=DESK_REQUEST.replace("{request_id}", "{id}"),
+        report_url=DESK_REPORT,
     )
-    base = DESK_REPORT.format(number=quote(number), month=f"{period:%Y-%m}")
-    context |= {"pdf_url": base + "pdf", "xlsx_url": base + "xlsx"}
     return render(request, "workspace/report.html", context)
 
 
@@ -77,10 +75,7 @@ def report_page(request: HttpRequest, number: str, month: str) -> HttpResponse:
 @require_GET
 def report_pdf(request: HttpRequest, number: str, month: str) -> FileResponse:
     contract, period = _contract_month(request, number, month)
-    try:
-        return pages.pdf_response(contract, period, now=timezone.now())
-    except NotFound:
-        raise Http404("no such report") from None
+    return pages.pdf_response(contract, period, now=timezone.now())
 
 
 @login_required
