@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 from supportdesk.reports.access import analytics_contracts
 from supportdesk.reports.analytics import TABLE_NAMES, Analytics, Month, analytics, window
 from supportdesk.reports.forms import AnalyticsFilter
-from supportdesk.reports.render import csv_response, shown, summary
+from supportdesk.reports.render import export_response, page_context
 from supportdesk.tickets.access import is_staff
 
 
@@ -46,13 +46,7 @@ def _analytics(request: HttpRequest) -> tuple[AnalyticsFilter, Analytics | None]
 @require_GET
 def analytics_page(request: HttpRequest) -> HttpResponse:
     form, result = _analytics(request)
-    context = {
-        "form": form,
-        "result": result,
-        "tables": shown(result) if result else [],
-        "summary": summary(result) if result else [],
-        "export_url": "portal:analytics-export",
-    }
+    context = page_context(form, result, export_url="portal:analytics-export")
     return render(request, "portal/analytics.html", context, status=200 if result else 400)
 
 
@@ -61,8 +55,4 @@ def analytics_page(request: HttpRequest) -> HttpResponse:
 def analytics_export(request: HttpRequest, table: str) -> HttpResponse:
     if table not in TABLE_NAMES:
         raise Http404("no such table")
-    _form, result = _analytics(request)
-    if result is None:
-        return HttpResponse(status=400)
-    month = result.window.start.strftime("%Y-%m")
-    return csv_response(result.table(table), filename=f"analytics-{table}-{month}.csv")
+    return export_response(_analytics(request)[1], table)

@@ -114,3 +114,22 @@ def csv_response(table: Table, *, filename: str) -> HttpResponse:
     for row in csv_rows(table):
         writer.writerow("" if value is None else value for value in row)
     return response
+
+
+def page_context(form: object, result: Analytics | None, *, export_url: str) -> dict[str, Any]:
+    """What the portal's and the desk's analytics pages render."""
+    return {
+        "form": form,
+        "result": result,
+        "tables": shown(result) if result else [],
+        "summary": summary(result) if result else [],
+        "export_url": export_url,
+    }
+
+
+def export_response(result: Analytics | None, table: str) -> HttpResponse:
+    """One table of the month as CSV; 400 when the selection was invalid."""
+    if result is None:
+        return HttpResponse(status=400)
+    month = result.window.start.strftime("%Y-%m")  # the local month: start is its midnight
+    return csv_response(result.table(table), filename=f"analytics-{table}-{month}.csv")

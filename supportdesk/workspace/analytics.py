@@ -18,7 +18,7 @@ from supportdesk.reports.access import analytics_contracts
 from supportdesk.reports.analytics import TABLE_NAMES, Analytics, Month, analytics, window
 from supportdesk.reports.dashboard import dashboard as build_dashboard
 from supportdesk.reports.forms import AnalyticsFilter
-from supportdesk.reports.render import csv_response, display, shown, summary
+from supportdesk.reports.render import display, export_response, page_context
 from supportdesk.sla.models import Plan
 from supportdesk.tickets.access import is_lead
 
@@ -51,13 +51,7 @@ def _analytics(request: HttpRequest, user: User) -> tuple[AnalyticsFilter, Analy
 @require_GET
 def analytics_page(request: HttpRequest) -> HttpResponse:
     form, result = _analytics(request, _lead(request))
-    context = {
-        "form": form,
-        "result": result,
-        "tables": shown(result) if result else [],
-        "summary": summary(result) if result else [],
-        "export_url": "workspace:analytics-export",
-    }
+    context = page_context(form, result, export_url="workspace:analytics-export")
     return render(request, "workspace/analytics.html", context, status=200 if result else 400)
 
 
@@ -66,11 +60,7 @@ def analytics_page(request: HttpRequest) -> HttpResponse:
 def analytics_export(request: HttpRequest, table: str) -> HttpResponse:
     if table not in TABLE_NAMES:
         raise Http404("no such table")
-    _form, result = _analytics(request, _lead(request))
-    if result is None:
-        return HttpResponse(status=400)
-    month = result.window.start.strftime("%Y-%m")  # the local month: start is its midnight
-    return csv_response(result.table(table), filename=f"analytics-{table}-{month}.csv")
+    return export_response(_analytics(request, _lead(request))[1], table)
 
 
 @login_required
