@@ -9,14 +9,11 @@ from django.utils.translation import gettext as _
 
 from supportdesk.customers.models import Contact
 from supportdesk.staff.models import StaffMember, StaffRole
+from supportdesk.staff.permissions import ActionDenied
 from supportdesk.tickets.models import Attachment, MessageKind, Request
 
 
 class NotFound(LookupError):
-    pass
-
-
-class ActionDenied(PermissionError):
     pass
 
 
