@@ -13,6 +13,8 @@ from supportdesk.sla.models import PolicyVersion
 
 
 class AddOn(models.TextChoices):
+    """Stable codes: the price list and the contracts' JSON refer to them; never rename."""
+
     TEST_DEV = "test_dev", _("test/dev environment support")
     CHATBOT_SMARTAPP = "chatbot_smartapp", _("ChatBot and SmartApp support")
     ADMINISTRATION = "administration", _("administration services")
@@ -21,6 +23,23 @@ class AddOn(models.TextChoices):
     REMOTE_ACCESS = "remote_access", _("remote-access organization")
     ONSITE = "onsite", _("on-site support")
     EXTENDED_REPORTING = "extended_reporting", _("extended reporting and analytics")
+    DEVELOPMENT_SUPPORT = (
+        "development_support",
+        _("support of the development of new functionality (integrations, bots, SmartApps)"),
+    )
+    PREVENTIVE_MAINTENANCE = "preventive_maintenance", _("preventive maintenance")
+    COMPLEX_ADMINISTRATION = (
+        "complex_administration",
+        _("engineers in complex administration (version upgrades, server tuning)"),
+    )
+    PERFORMANCE_ANALYSIS = (
+        "performance_analysis",
+        _("performance analysis with recommendations"),
+    )
+    CLIENT_APP_PUBLICATION = (
+        "client_app_publication",
+        _("publication of client-app updates"),
+    )
 
 
 class Contract(models.Model):
