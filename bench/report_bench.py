@@ -1,6 +1,7 @@
 """The SLA quality report read from the stored outcomes, on PostgreSQL at scale.
 
     .venv/bin/python -m bench.report_bench [--requests N] [--quick] [--keep] [--seed S]
+        [--database NAME]
 
 The run
 
@@ -51,6 +52,7 @@ FULL_REQUESTS = 1_000_000
 QUICK_REQUESTS = 50_000
 HEAVY_SHARE = 0.14  # of all requests, for the first customer's contract
 RUNS = 7
+DATABASE = "supportdesk_report_bench"
 CHECK_SAMPLE = 300
 MONTH_PAGE_TARGET_MS, YEAR_TARGET_S, PDF_TARGET_S = 300.0, 1.0, 2.0
 
@@ -304,6 +306,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
     parser.add_argument(
+        "--database", default=DATABASE, help=f"the database to drop and fill (default {DATABASE})"
+    )
+    parser.add_argument(
         "--contracts", type=int, help="contracts for the monthly run (default 1,000; quick 50)"
     )
     args = parser.parse_args(argv)
@@ -313,7 +318,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.requests = QUICK_REQUESTS if args.quick else FULL_REQUESTS
     print("\n".join(machine()))
     with tempfile.TemporaryDirectory(prefix="report-bench-") as tmp:
-        bench = database.bench_database(Path(tmp), "supportdesk_report_bench")
+        bench = database.bench_database(Path(tmp), args.database)
         database.recreate(bench)
         print(f"postgres: {database.server_version(bench)}; {args.requests:,} requests")
         out = Outcome()
