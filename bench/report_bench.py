@@ -1,6 +1,7 @@
 """The SLA quality report read from the stored outcomes, on PostgreSQL at scale.
 
     .venv/bin/python -m bench.report_bench [--requests N] [--quick] [--keep] [--seed S]
+        [--database NAME]
 
 The run
 
@@ -18,14 +19,18 @@ The run
 3. times, for the big contract: ``build_sla_report`` for a typical month (the figures
    every form renders), the workspace's report page for that month over HTTP in-process
    (the Django test client, signed in as a support lead: report and template), the twelve
-   months of its last year, the PDF of that month and its spreadsheet;
+   months of its last year built one after another (the old way to a year), the report of
+   a whole calendar year in one call (``build_sla_report`` with a year ``Period``: the last
+   complete year, and this year so far) and the workspace's page for it, the PDF of that
+   month and its spreadsheet, and the year's;
 4. adds contracts (an organization with one customer admin each) up to ``--contracts``
    (default 1,000; the quick form keeps the generator's 50) and times the monthly run
    (``reports.monthly.run_monthly``: last month's report of every contract, its PDF stored
    with the SHA-256, the mails written to the outbox) in this process: wall time and the
    growth of the process's peak resident set; every contract must be reported once;
 5. prints a summary against the targets of issue 9 (month page <= 300 ms, year <= 1 s,
-   PDF <= 2 s). Missed speed targets are reported, not failed; a wrong outcome row or a
+   PDF <= 2 s; the year's target is held against the one call of the builder, its page is
+   reported beside it). Missed speed targets are reported, not failed; a wrong outcome row or a
    contract the monthly run missed fails.
 """
 
@@ -51,6 +56,7 @@ FULL_REQUESTS = 1_000_000
 QUICK_REQUESTS = 50_000
 HEAVY_SHARE = 0.14  # of all requests, for the first customer's contract
 RUNS = 7
+DATABASE = "supportdesk_report_bench"
 CHECK_SAMPLE = 300
 MONTH_PAGE_TARGET_MS, YEAR_TARGET_S, PDF_TARGET_S = 300.0, 1.0, 2.0
 
@@ -142,7 +148,9 @@ def run(args: argparse.Namespace, bench: database.Bench, out: Outcome) -> None:
 
     from bench.desk import generate, world
     from supportdesk.contracts.models import Contract
+    from supportdesk.reports.figures import SlaReport
     from supportdesk.reports.pdf import render_pdf
+    from supportdesk.reports.periods import Period
     from supportdesk.reports.sla_report import build_sla_report, next_month, previous_month
     from supportdesk.reports.xlsx import write_xlsx
     from supportdesk.staff.models import StaffMember, StaffRole
@@ -212,11 +220,41 @@ def run(args: argparse.Namespace, bench: database.Bench, out: Outcome) -> None:
     )
 
     seconds, _ = timed(lambda: [build_sla_report(contract, m, now=now) for m in year], runs=3)
-    out.add(
-        f"report figures, {len(year)} months",
-        f"{seconds:.2f} s",
-        f"<= {YEAR_TARGET_S:.0f} s: {met(seconds <= YEAR_TARGET_S)}",
-    )
+    out.add(f"report figures, {len(year)} months one after another", f"{seconds:.2f} s")
+
+    # The report over a calendar year: the last complete one, and this one so far (which
+    # holds the generator's pile of recently resolved requests).
+    this_year = now.astimezone(zone).year
+    years = [Period.parse(str(this_year - 1)), Period.parse(str(this_year))]
+    year_reports: dict[Period, SlaReport] = {}
+    for whole in years:
+
+        def year_figures(period: Period = whole) -> SlaReport:
+            return build_sla_report(contract, period, now=now)
+
+        seconds, year_report = timed(year_figures, runs=5)
+        year_reports[whole] = year_report
+        counted = year_report.reaction.total + year_report.resolution.total
+        out.add(
+            f"report figures, the year {whole} in one call ({counted:,} outcomes, "
+            f"{len(year_report.breaches):,} breaches)",
+            f"{seconds * 1000:.0f} ms",
+            f"<= {YEAR_TARGET_S:.0f} s: {met(seconds <= YEAR_TARGET_S)}",
+        )
+        year_url = f"/desk/reports/{contract.number}/{whole}/"
+
+        def year_page(url: str = year_url) -> int:
+            response = client.get(url, HTTP_ACCEPT_LANGUAGE="ru")
+            if response.status_code != 200:
+                raise RuntimeError(f"GET {url}: {response.status_code}")
+            return len(response.content)
+
+        seconds, size = timed(year_page, runs=3)
+        out.add(
+            f"web report page, the year {whole}",
+            f"{seconds * 1000:.0f} ms ({size / 2**20:,.1f} MiB)",
+            f"<= {YEAR_TARGET_S:.0f} s: {met(seconds <= YEAR_TARGET_S)}",
+        )
 
     seconds, pdf = timed(lambda: render_pdf(report, language="ru"), runs=3)
     out.add(
@@ -232,6 +270,21 @@ def run(args: argparse.Namespace, bench: database.Bench, out: Outcome) -> None:
 
     seconds, size = timed(spreadsheet, runs=3)
     out.add("spreadsheet of the month", f"{seconds:.2f} s ({size / 2**20:.1f} MiB)")
+
+    last_year = year_reports[years[0]]
+    seconds, pdf = timed(lambda: render_pdf(last_year, language="ru"), runs=1)
+    out.add(
+        f"PDF of the year {years[0]} ({len(last_year.breaches):,} breaches)",
+        f"{seconds:.2f} s ({len(pdf) / 2**20:.1f} MiB)",
+    )
+
+    def year_spreadsheet() -> int:
+        buffer = io.BytesIO()
+        write_xlsx(last_year, buffer, language="ru")
+        return buffer.tell()
+
+    seconds, size = timed(year_spreadsheet, runs=1)
+    out.add(f"spreadsheet of the year {years[0]}", f"{seconds:.2f} s ({size / 2**20:.1f} MiB)")
 
     if args.contracts:
         monthly_run(args.contracts, desk.customers[0].policy_version_id, now, out)
@@ -304,6 +357,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
     parser.add_argument(
+        "--database", default=DATABASE, help=f"the database to drop and fill (default {DATABASE})"
+    )
+    parser.add_argument(
         "--contracts", type=int, help="contracts for the monthly run (default 1,000; quick 50)"
     )
     args = parser.parse_args(argv)
@@ -313,7 +369,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.requests = QUICK_REQUESTS if args.quick else FULL_REQUESTS
     print("\n".join(machine()))
     with tempfile.TemporaryDirectory(prefix="report-bench-") as tmp:
-        bench = database.bench_database(Path(tmp), "supportdesk_report_bench")
+        bench = database.bench_database(Path(tmp), args.database)
         database.recreate(bench)
         print(f"postgres: {database.server_version(bench)}; {args.requests:,} requests")
         out = Outcome()

@@ -1,5 +1,6 @@
-"""The portal's SLA report pages: a customer admin reads the reports of their own
-organization's contracts (``reports.access``); anyone else gets a 404."""
+"""The portal's SLA report pages (a month, a quarter or a year: ``reports.periods``): a
+customer admin reads the reports of their own organization's contracts
+(``reports.access``); anyone else gets a 404."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from supportdesk.reports import pages
 from supportdesk.reports.access import get_report_contract, is_reportable, report_contracts
 from supportdesk.reports.listing import contract_rows
 from supportdesk.reports.monthly import PORTAL_REPORT
-from supportdesk.reports.sla_report import parse_month
+from supportdesk.reports.periods import Period
 from supportdesk.tickets.access import NotFound, contact_of
 from supportdesk.tickets.links import PORTAL_REQUEST
 
@@ -29,10 +30,10 @@ def _today(request: HttpRequest) -> date:
     return timezone.localdate(timezone=zone)
 
 
-def _contract_month(request: HttpRequest, number: str, month: str) -> tuple[Contract, date]:
+def _contract_month(request: HttpRequest, number: str, month: str) -> tuple[Contract, Period]:
     try:
         contract = get_report_contract(_user(request), number)
-        period = parse_month(month)
+        period = Period.parse(month)
     except (NotFound, ValueError):
         raise Http404("no such report") from None
     if not is_reportable(contract, period, today=_today(request)):
@@ -59,6 +60,7 @@ def report_page(request: HttpRequest, number: str, month: str) -> HttpResponse:
         period,
         now=timezone.now(),
         request_link=PORTAL_REQUEST.replace("{request_id}", "{id}"),
+        today=_today(request),
         report_url=PORTAL_REPORT,
     )
     return render(request, "portal/report.html", context)

@@ -17,7 +17,7 @@ from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
 from supportdesk.contracts.models import AddOn, Contract
-from supportdesk.reports.sla_report import next_month, previous_month
+from supportdesk.reports.periods import Period, PeriodKind, previous_month
 from supportdesk.tickets.access import NotFound, contact_of, is_lead, is_staff
 
 MONTHS_LISTED = 24
@@ -83,10 +83,21 @@ def report_months(contract: Contract, *, today: date) -> list[date]:
     return months
 
 
-def is_reportable(contract: Contract, month: date, *, today: date) -> bool:
-    """A month the contract was valid in, not in the future."""
+def is_reportable(contract: Contract, period: Period | date, *, today: date) -> bool:
+    """A period (a month: its first day) the contract was valid in, begun by ``today``."""
+    if not isinstance(period, Period):
+        period = Period.month(period)
     return (
-        month <= today.replace(day=1)
-        and next_month(month) > contract.valid_from
-        and month <= contract.valid_until
+        period.start <= today
+        and period.end > contract.valid_from
+        and period.start <= contract.valid_until
     )
+
+
+def report_years(contract: Contract, *, today: date) -> list[Period]:
+    """The calendar years with a report, newest first."""
+    last = min(today, contract.valid_until).year
+    return [
+        Period(PeriodKind.YEAR, date(year, 1, 1))
+        for year in range(last, contract.valid_from.year - 1, -1)
+    ]

@@ -1,6 +1,7 @@
-"""The SLA report as one JSON object: the ``report sla --format json`` contract, which the
-web and API forms reuse. Shares and the target are decimal strings ("0.90", "0.9412";
-null when nothing counted), durations whole seconds, instants ISO 8601 in UTC."""
+"""The SLA report (a month's, a quarter's or a year's) as one JSON object: the ``report
+sla --format json`` contract, which the web and API forms reuse. Shares and the target
+are decimal strings ("0.90", "0.9412"; null when nothing counted), durations whole
+seconds, instants ISO 8601 in UTC."""
 
 from __future__ import annotations
 
@@ -71,7 +72,8 @@ def report_as_json(report: SlaReport) -> dict[str, Any]:
         "contract": report.contract_number,
         "organization": report.organization,
         "plan": report.plan_code,
-        "period": f"{report.period_start:%Y-%m}",
+        "period": report.period.label,  # 2026-11, 2026-Q4 or 2026
+        "period_kind": report.period_kind,
         "time_zone": report.time_zone,
         "counting_rule": str(COUNTING_RULE),
         "calendars": [

@@ -38,7 +38,7 @@ def _svg(figure: Figure) -> bytes:
 
 def trend_svg(report: SlaReport) -> bytes:
     """Requests registered per month (bars) and the share within SLA (lines) over the
-    last 12 periods, with the target."""
+    last 12 months of the period, with the target."""
     labels = text.labels()
     with mpl.rc_context(_STYLE):
         figure = Figure(figsize=(7.0, 2.6))

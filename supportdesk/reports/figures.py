@@ -1,5 +1,5 @@
-"""The monthly SLA quality report as plain values: what every form (JSON, web page, PDF,
-spreadsheet, e-mail) renders, so all of them show the same figures.
+"""The SLA quality report (of a month, a quarter or a year) as plain values: what every
+form (JSON, web page, PDF, spreadsheet, e-mail) renders, so all of them show the same figures.
 
 ``sla_report.build_sla_report`` computes one from the stored clock outcomes; the forms
 only read these dataclasses. Durations are whole seconds of working time on the clock's
@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+
+from supportdesk.reports.periods import Period, PeriodKind
 
 # The offer's promise for every plan: 90 % of requests within SLA.
 TARGET_SHARE = Decimal("0.90")
@@ -112,8 +114,8 @@ class SlaReport:
     organization: str
     plan_code: str
     plan_title: str
-    period_start: date  # first day of the month, in ``time_zone``
-    period_end: date  # first day of the next month (exclusive)
+    period_start: date  # first day of the month, quarter or year, in ``time_zone``
+    period_end: date  # first day after the period (exclusive)
     time_zone: str  # the organization's
     calendars: tuple[CalendarInfo, ...]
     policy_versions: tuple[str, ...]  # e.g. ("8x5 v1",)
@@ -129,5 +131,10 @@ class SlaReport:
     carried_over: int  # open at the period's start and still open at its end
     reopened: int  # requests reopened in the period
     reopen_rate: Decimal | None  # reopened / resolved in the period
-    trend: tuple[TrendPoint, ...]  # the last 12 periods, oldest first, this one last
+    trend: tuple[TrendPoint, ...]  # the 12 months ending with the period's last, oldest first
     entitlements: None = None  # the ledgers do not exist yet (issue 10)
+    period_kind: str = PeriodKind.MONTH.value  # month | quarter | year
+
+    @property
+    def period(self) -> Period:
+        return Period(PeriodKind(self.period_kind), self.period_start)

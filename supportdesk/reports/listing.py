@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from supportdesk.contracts.models import Contract
-from supportdesk.reports.access import report_months
+from supportdesk.reports.access import report_months, report_years
 
 
 def contract_rows(
@@ -20,6 +20,14 @@ def contract_rows(
         rows.append(
             {
                 "contract": contract,
+                "years": [
+                    {
+                        "label": year.label,
+                        "url": url.format(number=contract.number, month=year.label),
+                        "current": year.start.year == today.year,
+                    }
+                    for year in report_years(contract, today=today)
+                ],
                 "months": [
                     {
                         "label": f"{m:%Y-%m}",

@@ -13,11 +13,13 @@ from urllib.parse import quote
 from django.http import FileResponse, Http404
 from django.utils.text import slugify
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from supportdesk.contracts.models import Contract
 from supportdesk.reports import text
 from supportdesk.reports.figures import ClockFigures
 from supportdesk.reports.models import ReportFormat, StoredReport
+from supportdesk.reports.periods import Period, PeriodKind
 from supportdesk.reports.sla_report import build_sla_report
 from supportdesk.tickets.models import reference_of
 
@@ -28,20 +30,67 @@ def language() -> str:
     return (get_language() or "ru").split("-")[0]
 
 
-def stored_pdf(contract: Contract, month: date, lang: str) -> StoredReport | None:
-    """The PDF the monthly run sent for this month in this language, if any."""
+def _period(period: Period | date) -> Period:
+    return period if isinstance(period, Period) else Period.month(period)
+
+
+def stored_pdf(contract: Contract, period: Period | date, lang: str) -> StoredReport | None:
+    """The PDF the monthly run sent for this month in this language, if any (quarters
+    and years are built on demand, never stored)."""
+    period = _period(period)
+    if period.kind is not PeriodKind.MONTH:
+        return None
     return StoredReport.objects.filter(
-        contract=contract, period_start=month, format=ReportFormat.PDF, language=lang
+        contract=contract, period_start=period.start, format=ReportFormat.PDF, language=lang
     ).first()
 
 
+def period_choices(
+    contract: Contract, period: Period, *, today: date, report_url: str
+) -> list[dict[str, object]]:
+    """The chooser on every report page: the year of the shown period, its quarters and
+    its months (those the contract has a report for), the shown one marked."""
+    from supportdesk.reports.access import is_reportable
+
+    year = Period.year(period.start)
+    titles = {"year": _("Year"), "quarter": _("Quarters"), "month": _("Months")}
+    rows = [
+        [year],
+        [Period.quarter(month) for month in year.months[::3]],
+        [Period.month(month) for month in year.months],
+    ]
+    return [
+        {
+            "title": titles[row[0].kind],
+            "periods": [
+                {
+                    "label": p.label,
+                    "url": report_url.format(number=quote(contract.number), month=p.label),
+                    "current": p == period,
+                }
+                for p in row
+                if is_reportable(contract, p, today=today)
+            ],
+        }
+        for row in rows
+    ]
+
+
 def page_context(
-    contract: Contract, month: date, *, now: datetime, request_link: str, report_url: str
+    contract: Contract,
+    period: Period | date,
+    *,
+    now: datetime,
+    request_link: str,
+    report_url: str,
+    today: date | None = None,
 ) -> dict[str, object]:
     """``request_link`` is the request page's path with ``{id}`` (the clock timeline);
-    ``report_url`` the report page's, with ``{number}`` and ``{month}`` (its downloads)."""
-    report = build_sla_report(contract, month, now=now)
-    download = report_url.format(number=quote(contract.number), month=f"{month:%Y-%m}")
+    ``report_url`` the report page's, with ``{number}`` and ``{month}`` (the period as
+    written in URLs: 2026-11, 2026-Q4 or 2026; its downloads and the period chooser)."""
+    period = _period(period)
+    report = build_sla_report(contract, period, now=now)
+    download = report_url.format(number=quote(contract.number), month=period.label)
     zone = report.time_zone
     events = text.event_labels()
     clocks = text.clock_labels()
@@ -63,11 +112,14 @@ def page_context(
         }
         for b in report.breaches
     ]
-    stored = stored_pdf(contract, month, language())
+    stored = stored_pdf(contract, period, language())
     return {
         "report": report,
         "words": text.labels(),
-        "month": f"{month:%Y-%m}",
+        "month": period.label,
+        "periods": period_choices(
+            contract, period, today=today or now.date(), report_url=report_url
+        ),
         "calendars": [text.calendar_line(c) for c in report.calendars],
         "holidays": [
             f"{day:%Y-%m-%d} {name}" for c in report.calendars for day, name in c.holidays
@@ -113,11 +165,11 @@ def _figures(name: str, figures: ClockFigures) -> dict[str, object]:
     }
 
 
-def _filename(contract: Contract, month: date, extension: str) -> str:
-    return f"sla-{slugify(contract.number)}-{month:%Y-%m}.{extension}"
+def _filename(contract: Contract, period: Period | date, extension: str) -> str:
+    return f"sla-{slugify(contract.number)}-{_period(period).label}.{extension}"
 
 
-def pdf_response(contract: Contract, month: date, *, now: datetime) -> FileResponse:
+def pdf_response(contract: Contract, month: Period | date, *, now: datetime) -> FileResponse:
     """The stored PDF when the monthly run sent one in the reader's language (the file
     whose SHA-256 the page shows), else one rendered now from the same data."""
     stored = stored_pdf(contract, month, language())
@@ -142,7 +194,7 @@ def pdf_response(contract: Contract, month: date, *, now: datetime) -> FileRespo
     )
 
 
-def xlsx_response(contract: Contract, month: date, *, now: datetime) -> FileResponse:
+def xlsx_response(contract: Contract, month: Period | date, *, now: datetime) -> FileResponse:
     from supportdesk.reports.xlsx import write_xlsx
 
     report = build_sla_report(contract, month, now=now)

@@ -1,27 +1,43 @@
-"""The monthly SLA quality report of one contract, computed from the stored clock outcomes.
+"""The SLA quality report of one contract over a month, a quarter or a year, computed
+from the stored clock outcomes.
 
 The counting rule (``COUNTING_RULE``, printed on every form): a clock counts in the period
 in which it stopped (met or breached); a clock still running at the period's end counts
 there only if it has already breached (in the period it breached); a later reopening
 counts in its new period. ``tickets.ClockOutcome.counted_at`` is that instant, so a period
-is one indexed range over (contract, counted_at).
+of any length is one indexed range over (contract, counted_at).
 
 Everything is read through the ``reporting`` database alias (a replica by configuration),
-in a fixed number of queries whatever the number of requests.
+in a fixed number of queries whatever the number of requests or the period's length. The
+period's figures come from one pass over its outcomes: on PostgreSQL one grouped statement
+(counts, ``percentile_disc`` medians and p90, maxima, pause totals; ``_counted_in_sql``),
+elsewhere the rows read once and counted in Python (``_counted_in_python``); the two give
+the same figures (tests/reports/test_period_report.py). The breaches' details are fetched
+in four statements whatever their number.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
+from django.db import connections
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
@@ -47,10 +63,15 @@ from supportdesk.reports.figures import (
     TimelineEntry,
     TrendPoint,
 )
+from supportdesk.reports.periods import (
+    Period,
+    next_month,
+    parse_month,
+    previous_month,
+)
 from supportdesk.sla.models import ClockKind, PolicyTarget, PolicyVersion, SlaClockEvent
 from supportdesk.sla.outcomes import pause_spans
-from supportdesk.sla.reads import to_clock_event
-from supportdesk.slamath.clock import EventKind
+from supportdesk.slamath.clock import ClockEvent, EventKind
 from supportdesk.slamath.hours import DayKind
 from supportdesk.slamath.policy import Priority
 from supportdesk.tickets.models import ClockOutcome, PriorityChange, Request
@@ -61,25 +82,9 @@ COUNTING_RULE = _(
     "running at the period's end counts there only if it has already breached (in the "
     "period it breached); a later reopening counts in its new period."
 )
-_MONTH = re.compile(r"(\d{4})-(\d{2})")
 _PLACES = Decimal("0.0001")
-
-
-def parse_month(text: str) -> date:
-    """The first day of the month written ``YYYY-MM``; ValueError otherwise."""
-    match = _MONTH.fullmatch(text.strip())
-    if match is None or not 1 <= int(match[2]) <= 12 or int(match[1]) < 1:
-        raise ValueError(f"month {text!r} is not YYYY-MM (e.g. 2026-11)")
-    return date(int(match[1]), int(match[2]), 1)
-
-
-def next_month(day: date) -> date:
-    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
-
-
-def previous_month(day: date, count: int = 1) -> date:
-    months = day.year * 12 + day.month - 1 - count
-    return date(months // 12, months % 12 + 1, 1)
+MEDIAN, P90 = Decimal("0.5"), Decimal("0.9")
+__all__ = ["Period", "build_sla_report", "next_month", "parse_month", "previous_month"]
 
 
 def _start_of(day: date, zone: ZoneInfo) -> datetime:
@@ -129,11 +134,11 @@ def clock_figures(rows: Iterable[_Row]) -> ClockFigures:
         met=met,
         breached=len(rows) - met,
         share=share(met, len(rows)),
-        median_seconds=nearest_rank(elapsed, Decimal("0.5")),
-        p90_seconds=nearest_rank(elapsed, Decimal("0.9")),
+        median_seconds=nearest_rank(elapsed, MEDIAN),
+        p90_seconds=nearest_rank(elapsed, P90),
         max_seconds=max(elapsed) if elapsed else None,
         paused_total_seconds=sum(paused),
-        paused_median_seconds=nearest_rank(paused, Decimal("0.5")),
+        paused_median_seconds=nearest_rank(paused, MEDIAN),
     )
 
 
@@ -144,12 +149,153 @@ ROW_FIELDS = (
 )  # fmt: skip
 
 
+@dataclass(frozen=True, slots=True)
+class Counted:
+    """What the period's outcomes come to, before the details: the same from either path."""
+
+    by_kind: dict[str, ClockFigures]  # reaction, resolution (over every priority)
+    by_priority: dict[tuple[str, str], ClockFigures]  # (kind, priority)
+    requests: dict[str, int]  # priority -> requests with an outcome of either clock
+    resolved: int  # resolution outcomes whose clock stopped in the period
+    revisions: dict[int, set[str]]  # calendar -> the revisions the outcomes were measured on
+    policy_version_ids: set[int]
+    breached: list[_Row]  # in no particular order (the report orders them by due)
+
+
+EMPTY = clock_figures(())
+
+
+def counted_outcomes(
+    outcomes: QuerySet[ClockOutcome], start: datetime, cutoff: datetime
+) -> Counted:
+    """The figures of ``outcomes`` (the period's, excluded requests left out): grouped in
+    SQL on PostgreSQL, in Python elsewhere."""
+    if connections[outcomes.db].vendor == "postgresql":
+        return _counted_in_sql(outcomes, start, cutoff)
+    return _counted_in_python(outcomes, start, cutoff)
+
+
+def _counted_in_python(
+    outcomes: QuerySet[ClockOutcome], start: datetime, cutoff: datetime
+) -> Counted:
+    ordered = outcomes.order_by("counted_at", "id")
+    rows = [_Row(*values) for values in ordered.values_list(*ROW_FIELDS)]
+    by_kind: dict[str, list[_Row]] = defaultdict(list)
+    by_priority: dict[tuple[str, str], list[_Row]] = defaultdict(list)
+    requests: dict[str, set[int]] = defaultdict(set)
+    revisions: dict[int, set[str]] = defaultdict(set)
+    for row in rows:
+        by_kind[row.kind].append(row)
+        by_priority[(row.kind, row.priority)].append(row)
+        requests[row.priority].add(row.request_id)
+        revisions[row.calendar_id].add(row.revision)
+    return Counted(
+        by_kind={kind: clock_figures(mine) for kind, mine in by_kind.items()},
+        by_priority={key: clock_figures(mine) for key, mine in by_priority.items()},
+        requests={priority: len(ids) for priority, ids in requests.items()},
+        resolved=sum(
+            1
+            for row in by_kind[ClockKind.RESOLUTION]
+            if row.stopped_at is not None and start <= row.stopped_at < cutoff
+        ),
+        revisions=dict(revisions),
+        policy_version_ids={row.policy_version_id for row in rows},
+        breached=[row for row in rows if not row.met],
+    )
+
+
+# One pass over the period's outcomes: each grouping set is one part of the report. The
+# percentiles are PostgreSQL's ``percentile_disc``: the first value whose position in the
+# sorted group reaches fraction * n, i.e. the ceil(fraction * n)-th smallest (at least the
+# first), which is ``nearest_rank`` (tests/reports/test_period_report.py compares both).
+_GROUPED_SQL = """
+SELECT GROUPING(kind, priority, calendar_id, calendar_revision, policy_version_id),
+    kind, priority, calendar_id, calendar_revision, policy_version_id,
+    count(*), count(*) FILTER (WHERE met),
+    percentile_disc({median}) WITHIN GROUP (ORDER BY elapsed_seconds),
+    percentile_disc({p90}) WITHIN GROUP (ORDER BY elapsed_seconds),
+    max(elapsed_seconds), sum(paused_seconds),
+    percentile_disc({median}) WITHIN GROUP (ORDER BY paused_seconds),
+    count(DISTINCT request_id),
+    count(*) FILTER (WHERE stopped_at >= %s AND stopped_at < %s),
+    array_agg(id) FILTER (WHERE NOT met)
+FROM ({outcomes}) AS outcome
+GROUP BY GROUPING SETS (
+    (kind, priority), (kind), (priority), (calendar_id, calendar_revision, policy_version_id)
+)
+"""
+_BY_KIND_PRIORITY, _BY_KIND, _BY_PRIORITY, _BY_CALENDAR = 0b00111, 0b01111, 0b10111, 0b11000
+
+
+def _counted_in_sql(outcomes: QuerySet[ClockOutcome], start: datetime, cutoff: datetime) -> Counted:
+    columns = (
+        "id", "request_id", "kind", "priority", "met", "elapsed_seconds", "paused_seconds",
+        "stopped_at", "calendar_id", "calendar_revision", "policy_version_id",
+    )  # fmt: skip
+    query = outcomes.order_by().values(*columns).query
+    inner, params = query.get_compiler(using=outcomes.db).as_sql()
+    statement = _GROUPED_SQL.format(median=MEDIAN, p90=P90, outcomes=inner)
+    by_kind: dict[str, ClockFigures] = {}
+    by_priority: dict[tuple[str, str], ClockFigures] = {}
+    requests: dict[str, int] = {}
+    revisions: dict[int, set[str]] = defaultdict(set)
+    versions: set[int] = set()
+    resolved = 0
+    breached_by_kind: dict[str, list[int]] = {}
+    with connections[outcomes.db].cursor() as cursor:
+        cursor.execute(statement, (start, cutoff, *params))
+        for (
+            level, kind, priority, calendar_id, revision, version_id, total, met,
+            median, p90, longest, paused_total, paused_median, distinct_requests, stopped,
+            breached_ids,
+        ) in cursor.fetchall():  # fmt: skip
+            figures = ClockFigures(
+                total=total,
+                met=met,
+                breached=total - met,
+                share=share(met, total),
+                median_seconds=median,
+                p90_seconds=p90,
+                max_seconds=longest,
+                paused_total_seconds=paused_total,
+                paused_median_seconds=paused_median,
+            )
+            if level == _BY_KIND_PRIORITY:
+                by_priority[(kind, priority)] = figures
+            elif level == _BY_KIND:
+                by_kind[kind] = figures
+                breached_by_kind[kind] = breached_ids or []
+                if kind == ClockKind.RESOLUTION:
+                    resolved = stopped
+            elif level == _BY_PRIORITY:
+                requests[priority] = distinct_requests
+            elif level == _BY_CALENDAR:
+                revisions[calendar_id].add(revision)
+                versions.add(version_id)
+    # The breached rows by their ids, gathered in the same pass: the period's rows are
+    # not read twice.
+    ids = [pk for kind in sorted(breached_by_kind) for pk in breached_by_kind[kind]]
+    rows = (
+        ClockOutcome.objects.using(outcomes.db)
+        .filter(_among(ClockOutcome, "id", ids, outcomes.db))
+        .values_list(*ROW_FIELDS)
+    )
+    breached = [_Row(*values) for values in rows]
+    return Counted(by_kind, by_priority, requests, resolved, dict(revisions), versions, breached)
+
+
 def build_sla_report(
-    contract: Contract, period_start: date, *, now: datetime, using: str | None = None
+    contract: Contract,
+    period: Period | date,
+    *,
+    now: datetime,
+    using: str | None = None,
 ) -> SlaReport:
-    """The report of ``contract`` for the month starting ``period_start`` (a first day, in
-    the organization's time zone), with the data known up to min(period end, ``now``).
-    It reads through ``using``, by default the reporting database."""
+    """The report of ``contract`` for ``period`` (a ``Period``, or a date: the month it
+    starts, in the organization's time zone), with the data known up to min(period end,
+    ``now``). It reads through ``using``, by default the reporting database."""
+    if not isinstance(period, Period):
+        period = Period.month(period)
     using = using or reporting_database()
     contract = (
         Contract.objects.using(using)
@@ -157,8 +303,7 @@ def build_sla_report(
         .get(pk=contract.pk)
     )
     zone = ZoneInfo(contract.organization.time_zone)
-    period_start = period_start.replace(day=1)
-    period_end = next_month(period_start)
+    period_start, period_end = period.start, period.end
     start, end = _start_of(period_start, zone), _start_of(period_end, zone)
     cutoff = min(end, now.astimezone(UTC))
 
@@ -174,12 +319,7 @@ def build_sla_report(
     outcomes = ClockOutcome.objects.using(using).filter(
         contract=contract, counted_at__gte=start, counted_at__lt=cutoff
     )
-    rows = [
-        _Row(*values)
-        for values in outcomes.exclude(request_id__in=excluded_ids)
-        .order_by("counted_at", "id")
-        .values_list(*ROW_FIELDS)
-    ]
+    counted = counted_outcomes(outcomes.exclude(request_id__in=excluded_ids), start, cutoff)
     counted_excluded = set(
         outcomes.filter(request_id__in=excluded_ids).values_list("request_id", flat=True)
     )
@@ -188,16 +328,16 @@ def build_sla_report(
         for pk, subject, reason, registered_at in excluded_requests
         if start <= registered_at < cutoff or pk in counted_excluded
     )
-    by_kind: dict[str, list[_Row]] = defaultdict(list)
-    for row in rows:
-        by_kind[row.kind].append(row)
-    by_priority = tuple(_priority_figures(priority.value, rows) for priority in Priority)
-    reopened = _reopened(requests, excluded_ids, start, cutoff)
-    resolved = sum(
-        1
-        for row in by_kind[ClockKind.RESOLUTION]
-        if row.stopped_at is not None and start <= row.stopped_at < cutoff
+    by_priority = tuple(
+        PriorityFigures(
+            priority=priority.value,
+            count=counted.requests.get(priority.value, 0),
+            reaction=counted.by_priority.get((ClockKind.REACTION, priority.value), EMPTY),
+            resolution=counted.by_priority.get((ClockKind.RESOLUTION, priority.value), EMPTY),
+        )
+        for priority in Priority
     )
+    reopened = _reopened(requests, excluded_ids, start, cutoff)
     return SlaReport(
         contract_number=contract.number,
         organization=contract.organization.name,
@@ -206,31 +346,22 @@ def build_sla_report(
         period_start=period_start,
         period_end=period_end,
         time_zone=str(zone),
-        calendars=_calendars(contract, rows, period_start, period_end, using),
-        policy_versions=_policy_versions(contract, rows, using),
+        calendars=_calendars(contract, counted.revisions, period_start, period_end, using),
+        policy_versions=_policy_versions(contract, counted.policy_version_ids, using),
         cutoff=cutoff,
         generated_at=now.astimezone(UTC),
         target=TARGET_SHARE,
-        reaction=clock_figures(by_kind[ClockKind.REACTION]),
-        resolution=clock_figures(by_kind[ClockKind.RESOLUTION]),
+        reaction=counted.by_kind.get(ClockKind.REACTION, EMPTY),
+        resolution=counted.by_kind.get(ClockKind.RESOLUTION, EMPTY),
         by_priority=by_priority,
-        breaches=_breaches([row for row in rows if not row.met], cutoff, using),
+        breaches=_breaches(counted.breached, cutoff, using),
         excluded=excluded,
         backlog_at_end=_open_at(requests, cutoff).count(),
         carried_over=_open_at(_open_at(requests, start), cutoff).count(),
         reopened=reopened,
-        reopen_rate=share(reopened, resolved),
-        trend=_trend(contract, excluded_ids, period_start, zone, cutoff, using),
-    )
-
-
-def _priority_figures(priority: str, rows: Sequence[_Row]) -> PriorityFigures:
-    mine = [row for row in rows if row.priority == priority]
-    return PriorityFigures(
-        priority=priority,
-        count=len({row.request_id for row in mine}),
-        reaction=clock_figures(row for row in mine if row.kind == ClockKind.REACTION),
-        resolution=clock_figures(row for row in mine if row.kind == ClockKind.RESOLUTION),
+        reopen_rate=share(reopened, counted.resolved),
+        trend=_trend(contract, excluded_ids, period.last_month, zone, cutoff, using),
+        period_kind=str(period.kind),
     )
 
 
@@ -263,34 +394,64 @@ def _reopened(
     )
 
 
+def _among(model: type[Model], column: str, ids: Collection[int], using: str) -> Q | RawSQL:
+    """``column IN ids``: on PostgreSQL one array parameter, since a year's thousands of
+    breaches as thousands of bound parameters cost more to send than to look up."""
+    if connections[using].vendor == "postgresql":
+        table = connections[using].ops.quote_name(model._meta.db_table)
+        quoted = connections[using].ops.quote_name(column)
+        # Quoted names of our own tables; the ids are a bound parameter.
+        return RawSQL(  # noqa: S611
+            f"{table}.{quoted} = ANY(%s)", (list(ids),), output_field=BooleanField()
+        )
+    return Q(**{f"{column}__in": ids})
+
+
 def _breaches(rows: Sequence[_Row], cutoff: datetime, using: str) -> tuple[Breach, ...]:
+    """Every breach with its details, in four statements whatever their number."""
     if not rows:
         return ()
     request_ids = {row.request_id for row in rows}
     subjects = dict(
-        Request.objects.using(using).filter(pk__in=request_ids).values_list("pk", "subject")
+        Request.objects.using(using)
+        .filter(_among(Request, "id", request_ids, using))
+        .values_list("pk", "subject")
     )
     history: dict[int, list[PriorityStep]] = defaultdict(list)
-    for change in PriorityChange.objects.using(using).filter(request_id__in=request_ids):
-        history[change.request_id].append(
-            PriorityStep(change.at, change.from_priority, change.to_priority, change.reason)
-        )
-    events: dict[int, list[SlaClockEvent]] = defaultdict(list)
-    for event in SlaClockEvent.objects.using(using).filter(
-        clock_id__in={row.clock_id for row in rows}
+    for request_id, at, from_priority, to_priority, reason in (
+        PriorityChange.objects.using(using)
+        .filter(_among(PriorityChange, "request_id", request_ids, using))
+        .order_by("at", "id")
+        .values_list("request_id", "at", "from_priority", "to_priority", "reason")
     ):
-        events[event.clock_id].append(event)
-    calendars = Calendars()
+        history[request_id].append(PriorityStep(at, from_priority, to_priority, reason))
     names = dict(BusinessCalendar.objects.using(using).values_list("pk", "name"))
+    events: dict[int, list[ClockEvent]] = defaultdict(list)
+    for clock_id, kind, at, target, calendar_id, reason in (
+        SlaClockEvent.objects.using(using)
+        .filter(_among(SlaClockEvent, "clock_id", {row.clock_id for row in rows}, using))
+        .order_by("at", "id")
+        .values_list("clock_id", "kind", "at", "target_seconds", "calendar_id", "reason")
+    ):
+        events[clock_id].append(
+            ClockEvent(
+                kind=EventKind(kind),
+                at=at,
+                target=timedelta(seconds=target) if target else None,
+                calendar=names[calendar_id] if calendar_id else None,
+                reason=reason,
+            )
+        )
+    calendars = Calendars()
     breaches = []
     for row in sorted(rows, key=lambda row: (row.due_at, row.request_id, row.kind)):
-        stored = events[row.clock_id]
-        pure = [to_clock_event(event, names) for event in stored]
-        calendar = calendars(names[row.calendar_id])
-        pauses = tuple(
-            Pause(span.start, span.end, span.working_seconds, span.reason)
-            for span in pause_spans(pure, cutoff, calendar)
-        )
+        pure = events[row.clock_id]
+        pauses: tuple[Pause, ...] = ()
+        if any(event.kind is EventKind.PAUSE for event in pure):
+            pauses = tuple(
+                Pause(span.start, span.end, span.working_seconds, span.reason)
+                for span in pause_spans(pure, cutoff, calendars(names[row.calendar_id]))
+            )
         breaches.append(
             Breach(
                 request_id=row.request_id,
@@ -307,12 +468,14 @@ def _breaches(rows: Sequence[_Row], cutoff: datetime, using: str) -> tuple[Breac
                 timeline=tuple(
                     TimelineEntry(
                         at=event.at,
-                        event=event.kind,
-                        target_seconds=event.target_seconds,
-                        calendar=names[event.calendar_id] if event.calendar_id else None,
+                        event=event.kind.value,
+                        target_seconds=int(event.target.total_seconds())
+                        if event.target is not None
+                        else None,
+                        calendar=event.calendar,
                         reason=event.reason,
                     )
-                    for event in stored
+                    for event in pure
                 ),
             )
         )
@@ -320,13 +483,11 @@ def _breaches(rows: Sequence[_Row], cutoff: datetime, using: str) -> tuple[Breac
 
 
 def _calendars(
-    contract: Contract, rows: Sequence[_Row], first: date, after: date, using: str
+    contract: Contract, revisions: dict[int, set[str]], first: date, after: date, using: str
 ) -> tuple[CalendarInfo, ...]:
     """The calendars of the contract's policy and of the counted outcomes, with the
     revisions the outcomes were measured on and the days off that fell in the period."""
-    revisions: dict[int, set[str]] = defaultdict(set)
-    for row in rows:
-        revisions[row.calendar_id].add(row.revision)
+    revisions = defaultdict(set, revisions)
     targets = PolicyTarget.objects.using(using).filter(version_id=contract.policy_version_id)
     ids = set(revisions)
     for reaction, resolution in targets.values_list(
@@ -415,8 +576,8 @@ def _days_off(
     return result
 
 
-def _policy_versions(contract: Contract, rows: Sequence[_Row], using: str) -> tuple[str, ...]:
-    ids = {row.policy_version_id for row in rows} or {contract.policy_version_id}
+def _policy_versions(contract: Contract, ids: set[int], using: str) -> tuple[str, ...]:
+    ids = ids or {contract.policy_version_id}
     versions = PolicyVersion.objects.using(using).filter(pk__in=ids).select_related("plan")
     return tuple(sorted(str(version) for version in versions))
 
@@ -424,13 +585,15 @@ def _policy_versions(contract: Contract, rows: Sequence[_Row], using: str) -> tu
 def _trend(
     contract: Contract,
     excluded_ids: Sequence[int],
-    period_start: date,
+    last_month: date,
     zone: ZoneInfo,
     cutoff: datetime,
     using: str,
 ) -> tuple[TrendPoint, ...]:
-    """Volume and shares of the last 12 periods, this one last: two grouped queries."""
-    first = previous_month(period_start, TREND_PERIODS - 1)
+    """Volume and shares of the 12 months that end with the period's last (a month's
+    report: the last 12 months; a year's: its own 12 months), oldest first: one grouped
+    query over the requests and one over the outcomes (a covering index)."""
+    first = previous_month(last_month, TREND_PERIODS - 1)
     start = _start_of(first, zone)
     registered = {
         month.date() if isinstance(month, datetime) else month: count

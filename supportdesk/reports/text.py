@@ -77,7 +77,7 @@ def labels() -> dict[str, str]:
         "carried_over": _("Carried over (open at the start and at the end)"),
         "reopened": _("Reopened in the period"),
         "reopen_rate": _("Reopen rate"),
-        "trend": _("Trend over the last 12 periods"),
+        "trend": _("Trend over the last 12 months"),
         "month": _("Month"),
         "requests": _("Requests registered"),
         "share_by_priority": _("Share within SLA by priority"),
@@ -129,7 +129,8 @@ def local(at: datetime | None, zone: str) -> str:
 
 
 def period(report: SlaReport) -> str:
-    return report.period_start.strftime("%Y-%m")
+    """The period as written everywhere: 2026-11, 2026-Q4 or 2026."""
+    return report.period.label
 
 
 def calendar_line(calendar: CalendarInfo) -> str:

@@ -1,4 +1,5 @@
-"""The desk's SLA report pages: any staff member reads any contract's reports (support
+"""The desk's SLA report pages (a month, a quarter or a year: ``reports.periods``): any
+staff member reads any contract's reports (support
 leads, the personal manager, everyone on the desk); a breach links to the request's page
 with its clock timeline."""
 
@@ -18,7 +19,7 @@ from supportdesk.reports import pages
 from supportdesk.reports.access import get_report_contract, is_reportable, report_contracts
 from supportdesk.reports.listing import contract_rows
 from supportdesk.reports.monthly import DESK_REPORT
-from supportdesk.reports.sla_report import parse_month
+from supportdesk.reports.periods import Period
 from supportdesk.tickets.access import NotFound
 from supportdesk.tickets.links import DESK_REQUEST
 from supportdesk.workspace.mail import _member
@@ -31,11 +32,11 @@ def _today() -> date:
     return timezone.localdate(timezone=STAFF_ZONE)
 
 
-def _contract_month(request: HttpRequest, number: str, month: str) -> tuple[Contract, date]:
+def _contract_month(request: HttpRequest, number: str, month: str) -> tuple[Contract, Period]:
     user = _member(request)[0]
     try:
         contract = get_report_contract(user, number)
-        period = parse_month(month)
+        period = Period.parse(month)
     except (NotFound, ValueError):
         raise Http404("no such report") from None
     if not is_reportable(contract, period, today=_today()):
@@ -66,6 +67,7 @@ def report_page(request: HttpRequest, number: str, month: str) -> HttpResponse:
         period,
         now=timezone.now(),
         request_link=DESK_REQUEST.replace("{request_id}", "{id}"),
+        today=_today(),
         report_url=DESK_REPORT,
     )
     return render(request, "workspace/report.html", context)

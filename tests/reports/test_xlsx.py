@@ -45,7 +45,7 @@ def test_five_sheets_in_the_readers_language():
         "By priority",
         "Breaches",
         "Excluded requests",
-        "Trend over the last 12 periods",
+        "Trend over the last 12 months",
     ]
     assert _sheet_names(_workbook(sample_report(), "ru"))[0] == "Сводка"
 

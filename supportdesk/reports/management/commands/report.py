@@ -1,7 +1,8 @@
-"""``supportdesk report sla``: the monthly SLA quality report of one contract, for scripts
-and cron. ``--format json`` prints one object (``reports.as_json``); ``pdf`` and ``xlsx``
-write ``--output``. Bad input (unknown contract, malformed month, a file form without
-``--output``) exits 2 with one line on stderr."""
+"""``supportdesk report sla``: the SLA quality report of one contract over a month
+(``--month YYYY-MM``), a quarter (``--quarter YYYY-Qn``) or a calendar year (``--year
+YYYY``), for scripts and cron. ``--format json`` prints one object (``reports.as_json``);
+``pdf`` and ``xlsx`` write ``--output``. Bad input (unknown contract, malformed period, a
+file form without ``--output``) exits 2 with one line on stderr."""
 
 from __future__ import annotations
 
@@ -18,19 +19,25 @@ from django.utils import timezone
 from supportdesk.contracts.models import Contract
 from supportdesk.core.commands import ScriptCommand
 from supportdesk.reports.database import reporting_database
+from supportdesk.reports.periods import Period, parse_quarter, parse_year
 from supportdesk.reports.sla_report import build_sla_report, parse_month
 
 FORMATS = ("json", "pdf", "xlsx")
 
 
 class Command(ScriptCommand):
-    help = "Reports: the monthly SLA quality report of a contract."
+    help = "Reports: the SLA quality report of a contract (a month, a quarter or a year)."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         commands = parser.add_subparsers(dest="action", required=True)
-        sla = commands.add_parser("sla", help="the SLA quality report of one contract-month")
+        sla = commands.add_parser(
+            "sla", help="the SLA quality report of one contract over a month, quarter or year"
+        )
         sla.add_argument("--contract", required=True, help="the contract's number")
-        sla.add_argument("--month", required=True, help="YYYY-MM, in the customer's time zone")
+        period = sla.add_mutually_exclusive_group(required=True)
+        period.add_argument("--month", help="YYYY-MM, in the customer's time zone")
+        period.add_argument("--quarter", help="YYYY-Qn (e.g. 2026-Q4)")
+        period.add_argument("--year", help="YYYY: the calendar year")
         sla.add_argument("--format", required=True, choices=FORMATS)
         sla.add_argument("--output", help="the file to write (required for pdf and xlsx)")
         sla.add_argument(
@@ -45,7 +52,12 @@ class Command(ScriptCommand):
 
     def handle_sla(self, options: dict[str, Any]) -> None:
         try:
-            month = parse_month(options["month"])
+            if options["month"] is not None:
+                period = Period.month(parse_month(options["month"]))
+            elif options["quarter"] is not None:
+                period = parse_quarter(options["quarter"])
+            else:
+                period = parse_year(options["year"])
         except ValueError as error:
             raise CommandError(str(error)) from None
         kind, output = options["format"], options["output"]
@@ -56,7 +68,7 @@ class Command(ScriptCommand):
         )
         if contract is None:
             raise CommandError(f"unknown contract {options['contract']!r}")
-        report = build_sla_report(contract, month, now=timezone.now())
+        report = build_sla_report(contract, period, now=timezone.now())
         if kind == "json":
             from supportdesk.reports.as_json import report_as_json
 
