@@ -62,6 +62,7 @@ def report_page(request: HttpRequest, number: str, month: str) -> HttpResponse:
         request_link=PORTAL_REQUEST.replace("{request_id}", "{id}"),
         today=_today(request),
         report_url=PORTAL_REPORT,
+        breach_page=pages.breach_page_number(request.GET.get("breaches")),
     )
     return render(request, "portal/report.html", context)
 

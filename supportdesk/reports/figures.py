@@ -134,6 +134,14 @@ class SlaReport:
     trend: tuple[TrendPoint, ...]  # the 12 months ending with the period's last, oldest first
     entitlements: None = None  # the ledgers do not exist yet (issue 10)
     period_kind: str = PeriodKind.MONTH.value  # month | quarter | year
+    # When only a page of the breaches was read (the web page of a long period): how many
+    # there are in all, and the position of the first one read. None: ``breaches`` is all.
+    breaches_total: int | None = None
+    breaches_offset: int = 0
+
+    @property
+    def breach_count(self) -> int:
+        return len(self.breaches) if self.breaches_total is None else self.breaches_total
 
     @property
     def period(self) -> Period:

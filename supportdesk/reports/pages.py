@@ -24,6 +24,18 @@ from supportdesk.reports.sla_report import build_sla_report
 from supportdesk.tickets.models import reference_of
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Breaches shown on one web page. A busy year has thousands, each with its timeline: the
+# page shows them a page at a time; the PDF and the spreadsheet hold them all.
+BREACHES_PER_PAGE = 250
+
+
+def breach_page_number(value: str | None) -> int:
+    """The ``?breaches=`` page asked for; anything but a positive number is the first."""
+    try:
+        number = int(value or "1")
+    except ValueError:
+        return 1
+    return max(1, number)
 
 
 def language() -> str:
@@ -84,12 +96,16 @@ def page_context(
     request_link: str,
     report_url: str,
     today: date | None = None,
+    breach_page: int = 1,
 ) -> dict[str, object]:
     """``request_link`` is the request page's path with ``{id}`` (the clock timeline);
     ``report_url`` the report page's, with ``{number}`` and ``{month}`` (the period as
     written in URLs: 2026-11, 2026-Q4 or 2026; its downloads and the period chooser)."""
     period = _period(period)
-    report = build_sla_report(contract, period, now=now)
+    first = (breach_page - 1) * BREACHES_PER_PAGE
+    report = build_sla_report(
+        contract, period, now=now, breach_page=slice(first, first + BREACHES_PER_PAGE)
+    )
     download = report_url.format(number=quote(contract.number), month=period.label)
     zone = report.time_zone
     events = text.event_labels()
@@ -144,10 +160,36 @@ def page_context(
         ],
         "reopen_rate": text.share(report.reopen_rate),
         "breaches": breaches,
+        "breach_pages": _breach_pages(report.breach_count, breach_page, download),
         "stored": stored,
         "pdf_url": download + "pdf",
         "xlsx_url": download + "xlsx",
     }  # fmt: skip
+
+
+def _breach_pages(total: int, current: int, page_url: str) -> dict[str, object] | None:
+    """The pager under the breaches, when they do not fit on one page."""
+    if total <= BREACHES_PER_PAGE:
+        return None
+    count = -(-total // BREACHES_PER_PAGE)
+    first = (current - 1) * BREACHES_PER_PAGE + 1
+    return {
+        "shown": _(
+            "Breaches %(first)s-%(last)s of %(total)s; "
+            "the PDF and the spreadsheet hold all of them."
+        )
+        % {
+            "first": min(first, total),
+            "last": min(first + BREACHES_PER_PAGE - 1, total),
+            "total": total,
+        },
+        "previous": f"{page_url}?breaches={current - 1}#breaches" if current > 1 else None,
+        "next": f"{page_url}?breaches={current + 1}#breaches" if current < count else None,
+        "pages": [
+            {"number": n, "url": f"{page_url}?breaches={n}#breaches", "current": n == current}
+            for n in range(1, count + 1)
+        ],
+    }
 
 
 def _figures(name: str, figures: ClockFigures) -> dict[str, object]:

@@ -290,10 +290,15 @@ def build_sla_report(
     *,
     now: datetime,
     using: str | None = None,
+    breach_page: slice | None = None,
 ) -> SlaReport:
     """The report of ``contract`` for ``period`` (a ``Period``, or a date: the month it
     starts, in the organization's time zone), with the data known up to min(period end,
-    ``now``). It reads through ``using``, by default the reporting database."""
+    ``now``). It reads through ``using``, by default the reporting database.
+
+    ``breach_page`` (e.g. ``slice(0, 250)``): only those breaches, in the report's order,
+    are read in detail; the figures still count every one. The web page of a year reads a
+    page at a time; the PDF, the spreadsheet and the JSON read them all."""
     if not isinstance(period, Period):
         period = Period.month(period)
     using = using or reporting_database()
@@ -338,6 +343,7 @@ def build_sla_report(
         for priority in Priority
     )
     reopened = _reopened(requests, excluded_ids, start, cutoff)
+    breached = sorted(counted.breached, key=_breach_order)
     return SlaReport(
         contract_number=contract.number,
         organization=contract.organization.name,
@@ -354,7 +360,9 @@ def build_sla_report(
         reaction=counted.by_kind.get(ClockKind.REACTION, EMPTY),
         resolution=counted.by_kind.get(ClockKind.RESOLUTION, EMPTY),
         by_priority=by_priority,
-        breaches=_breaches(counted.breached, cutoff, using),
+        breaches=_breaches(breached[breach_page or slice(None)], cutoff, using),
+        breaches_total=None if breach_page is None else len(breached),
+        breaches_offset=0 if breach_page is None else breach_page.indices(len(breached))[0],
         excluded=excluded,
         backlog_at_end=_open_at(requests, cutoff).count(),
         carried_over=_open_at(_open_at(requests, start), cutoff).count(),
@@ -407,6 +415,10 @@ def _among(model: type[Model], column: str, ids: Collection[int], using: str) ->
     return Q(**{f"{column}__in": ids})
 
 
+def _breach_order(row: _Row) -> tuple[datetime, int, str]:
+    return (row.due_at, row.request_id, row.kind)
+
+
 def _breaches(rows: Sequence[_Row], cutoff: datetime, using: str) -> tuple[Breach, ...]:
     """Every breach with its details, in four statements whatever their number."""
     if not rows:
@@ -444,7 +456,7 @@ def _breaches(rows: Sequence[_Row], cutoff: datetime, using: str) -> tuple[Breac
         )
     calendars = Calendars()
     breaches = []
-    for row in sorted(rows, key=lambda row: (row.due_at, row.request_id, row.kind)):
+    for row in sorted(rows, key=_breach_order):
         pure = events[row.clock_id]
         pauses: tuple[Pause, ...] = ()
         if any(event.kind is EventKind.PAUSE for event in pure):

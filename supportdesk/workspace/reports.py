@@ -69,6 +69,7 @@ def report_page(request: HttpRequest, number: str, month: str) -> HttpResponse:
         request_link=DESK_REQUEST.replace("{request_id}", "{id}"),
         today=_today(),
         report_url=DESK_REPORT,
+        breach_page=pages.breach_page_number(request.GET.get("breaches")),
     )
     return render(request, "workspace/report.html", context)
 
