@@ -196,3 +196,7 @@ def hours_text(seconds: int) -> str:
     sign = "-" if seconds < 0 else ""
     minutes = abs(seconds) // 60
     return f"{sign}{minutes // 60}:{minutes % 60:02d}"
+
+
+def local_day_in(zone: str, at: datetime) -> date:
+    return at.astimezone(ZoneInfo(zone)).date()
