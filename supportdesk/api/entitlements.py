@@ -108,9 +108,7 @@ def _entry(entry: TimeEntry) -> TimeEntryOut:
     )  # fmt: skip
 
 
-@router.get(
-    "/contracts/{contract_id}/entitlements", response={200: EntitlementsOut, **READ_ERRORS}
-)
+@router.get("/contracts/{contract_id}/entitlements", response={200: EntitlementsOut, **READ_ERRORS})
 def get_entitlements(
     request: HttpRequest, contract_id: Id, query: Query[BalanceQuery]
 ) -> EntitlementsOut:

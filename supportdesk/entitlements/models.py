@@ -102,6 +102,9 @@ class TimeApproval(models.Model):
         verbose_name = _("time approval")
         verbose_name_plural = _("time approvals")
 
+    def __str__(self) -> str:
+        return f"approval of time entry {self.entry_id}"
+
 
 class Resource(models.TextChoices):
     ADMIN_HOURS = "admin_hours", _("administration hours")
@@ -177,3 +180,6 @@ class Estimate(models.Model):
         verbose_name = _("estimate")
         verbose_name_plural = _("estimates")
         ordering = ("-set_at", "-pk")
+
+    def __str__(self) -> str:
+        return f"estimate of request {self.request_id}: {self.seconds} s"

@@ -37,9 +37,7 @@ def notify_estimate_exceeds(request: Request, estimate: Estimate, *, now: dateti
         if member is None or not person.email:
             continue
         with translation.override(member.language):
-            subject = _("Estimate above the hours left: %(subject)s") % {
-                "subject": request.subject
-            }
+            subject = _("Estimate above the hours left: %(subject)s") % {"subject": request.subject}
             body = [
                 f"{request.reference}: {request.subject}",
                 str(request.organization),

@@ -93,8 +93,8 @@ def balance(contract: Contract, resource: Resource, day: date) -> Balance:
         at__lt=day_start(contract, day + timedelta(days=1)),
     )
     sums: dict[str, int] = {}
-    for kind, total in rows.values("kind").annotate(total=Sum("amount")).values_list(
-        "kind", "total"
+    for kind, total in (
+        rows.values("kind").annotate(total=Sum("amount")).values_list("kind", "total")
     ):
         sums[kind] = int(total or 0)
     quota = sums.get(LedgerKind.QUOTA, quota_due(contract, resource, quota_at))
@@ -102,11 +102,16 @@ def balance(contract: Contract, resource: Resource, day: date) -> Balance:
     used = -(sums.get(LedgerKind.DEBIT, 0) + sums.get(LedgerKind.REVERSAL, 0))
     pending = 0
     if resource == Resource.ADMIN_HOURS:
-        pending = pending_entries(contract).filter(
-            debits_hours=True,
-            started_at__gte=day_start(contract, year.start),
-            started_at__lt=day_start(contract, year.end),
-        ).aggregate(total=Sum("charged_seconds"))["total"] or 0
+        pending = (
+            pending_entries(contract)
+            .filter(
+                debits_hours=True,
+                started_at__gte=day_start(contract, year.start),
+                started_at__lt=day_start(contract, year.end),
+            )
+            .aggregate(total=Sum("charged_seconds"))["total"]
+            or 0
+        )
     return Balance(resource, day, periods, quota, granted, used, int(pending))
 
 
@@ -175,8 +180,7 @@ def visible_contracts(user: User | AnonymousUser) -> QuerySet[Contract]:
     contracts = Contract.objects.select_related("organization", "policy_version__plan")
     if not may(user, Capability.SEE_ENTITLEMENTS):
         return contracts.none()
-    if role_of(user) == Role.CUSTOMER_ADMIN:
-        assert isinstance(user, User)
+    if role_of(user) == Role.CUSTOMER_ADMIN and isinstance(user, User):
         contact = contact_of(user)
         if contact is None:
             return contracts.none()

@@ -3,7 +3,7 @@ queue, and a contract's ledger. Thin: parse a form, call an action, render the r
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -70,10 +70,16 @@ class EstimateForm(forms.Form):
 
 
 class CorrectForm(forms.Form):
-    start = forms.DateTimeField(required=False, label=gettext_lazy("Start (Moscow time)"),
-                                widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))  # fmt: skip
-    end = forms.DateTimeField(required=False, label=gettext_lazy("End (Moscow time)"),
-                              widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))  # fmt: skip
+    start = forms.DateTimeField(
+        required=False,
+        label=gettext_lazy("Start (Moscow time)"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    end = forms.DateTimeField(
+        required=False,
+        label=gettext_lazy("End (Moscow time)"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
     reverse = forms.BooleanField(required=False, label=gettext_lazy("Reverse: nothing counts"))
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=2000)
 
@@ -225,8 +231,10 @@ def correct(request: HttpRequest, entry_id: int) -> HttpResponse:
     else:
         messages.error(request, _("Say why the entry is corrected."))
     return HttpResponseRedirect(
-        request.POST.get("next") == "request"
-        and reverse("workspace:time", args=[entry.request_id])
+        (
+            request.POST.get("next") == "request"
+            and reverse("workspace:time", args=[entry.request_id])
+        )
         or reverse("workspace:time-queue")
     )
 
@@ -278,5 +286,3 @@ def contract_ledger(request: HttpRequest, contract_id: int) -> HttpResponse:
         "today": today,
     }
     return render(request, "workspace/ledger.html", context, status=status)
-
-

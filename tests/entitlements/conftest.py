@@ -21,7 +21,9 @@ def msk(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=MSK)
 
 
-def open_admin_request(desk: Desk, *, on: str = "2026-03-02 09:00", kind: RequestType = RequestType.ADMIN, user=None) -> Request:  # type: ignore[no-untyped-def]  # noqa: E501
+def open_admin_request(
+    desk: Desk, *, on: str = "2026-03-02 09:00", kind: RequestType = RequestType.ADMIN, user=None
+) -> Request:  # type: ignore[no-untyped-def]
     user = user or desk.vera
     return actions.open_request(
         actor=user, contact=user.contact, request_type=kind,

@@ -55,7 +55,8 @@ def test_hours_do_not_carry_over_a_contract_year_unless_a_lead_grants_them(
     with pytest.raises(ActionDenied):
         actions.grant_quota(
             actor=desk.manager, contract=contract, resource=Resource.ADMIN_HOURS,
-            amount=10 * HOUR, reason="carry-over", day=date(2026, 4, 1), now=msk("2026-04-01 10:00"),
+            amount=10 * HOUR, reason="carry-over", day=date(2026, 4, 1),
+            now=msk("2026-04-01 10:00"),
         )  # fmt: skip
     actions.grant_quota(
         actor=desk.lead, contract=contract, resource=Resource.ADMIN_HOURS, amount=10 * HOUR,
@@ -126,7 +127,8 @@ def test_an_estimate_above_the_balance_warns_before_work_starts(desk: Desk) -> N
                                     now=msk("2026-03-02 11:00"))  # fmt: skip
     assert (estimate.exceeds_balance, estimate.balance_seconds) == (True, 121 * HOUR)
     warning = estimate_warning(request, today=date(2026, 3, 2))
-    assert warning is not None and warning.left_seconds == 121 * HOUR
+    assert warning is not None
+    assert warning.left_seconds == 121 * HOUR
     told = sorted(Notification.objects.values_list("recipient", "event"))
     assert told == [
         ("egor@vendor.example", "staff.estimate_exceeds_balance"),

@@ -117,7 +117,9 @@ def test_a_correction_is_a_new_entry_and_moves_the_ledger_by_the_difference(
     assert moves == [("debit", -3 * HOUR), ("reversal", 3 * HOUR), ("debit", -2 * HOUR)]
     assert balance(desk.beta_contract, Resource.ADMIN_HOURS, date(2026, 3, 20)).used == 2 * HOUR
     with pytest.raises(EntitlementError):
-        actions.correct_time(actor=desk.lead, entry=entry, reason="again", now=msk("2026-03-20 15:00"))  # noqa: E501
+        actions.correct_time(
+            actor=desk.lead, entry=entry, reason="again", now=msk("2026-03-20 15:00")
+        )
     gone = actions.correct_time(
         actor=desk.lead, entry=fixed, reason="billed elsewhere", reverse=True,
         now=msk("2026-03-20 16:00"),

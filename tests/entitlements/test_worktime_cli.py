@@ -19,8 +19,14 @@ def split(env: dict[str, str], *args: str) -> dict[str, int]:
 
 
 def test_split_across_closing_time_on_the_vendor_calendar(cli_env: dict[str, str]) -> None:
-    payload = split(cli_env, "--start", "2026-03-10T18:00:00+03:00", "--end", "2026-03-10T20:30:00+03:00")  # noqa: E501
-    assert payload == {"in_hours_seconds": 3600, "off_hours_seconds": 5400, "charged_seconds": 14400}
+    payload = split(
+        cli_env, "--start", "2026-03-10T18:00:00+03:00", "--end", "2026-03-10T20:30:00+03:00"
+    )
+    assert payload == {
+        "in_hours_seconds": 3600,
+        "off_hours_seconds": 5400,
+        "charged_seconds": 14400,
+    }
 
 
 def test_split_on_a_named_calendar(cli_env: dict[str, str]) -> None:
@@ -38,8 +44,14 @@ def test_split_on_a_named_calendar(cli_env: dict[str, str]) -> None:
         (["--start", "2026-03-10T12:00:00", "--end", "2026-03-10T13:00:00+03:00"], "UTC offset"),
         (["--start", "yesterday", "--end", "2026-03-10T13:00:00+03:00"], "ISO 8601"),
         (
-            ["--start", "2026-03-10T12:00:00+03:00", "--end", "2026-03-10T13:00:00+03:00",
-             "--calendar", "mars"],
+            [
+                "--start",
+                "2026-03-10T12:00:00+03:00",
+                "--end",
+                "2026-03-10T13:00:00+03:00",
+                "--calendar",
+                "mars",
+            ],
             "unknown calendar",
         ),
         (["--start", "2026-03-10T12:00:00+03:00"], "required"),
@@ -52,4 +64,5 @@ def test_bad_input_exits_2_with_one_line(
     assert result.returncode == 2
     assert result.stdout == ""
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and reason in lines[0], result.stderr
+    assert len(lines) == 1, result.stderr
+    assert reason in lines[0]

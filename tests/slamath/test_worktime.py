@@ -39,7 +39,9 @@ def test_split_matches_minute_reference(
     rule = ChargeRule("case", multiplier)
     inside = 60 * reference.working_minutes(start, end)
     outside = 60 * minutes - inside
-    assert split(calendar, start, end, rule) == Split(inside, outside, inside + multiplier * outside)
+    assert split(calendar, start, end, rule) == Split(
+        inside, outside, inside + multiplier * outside
+    )
 
 
 @given(calendar_case(), st.integers(0, WINDOW), st.integers(0, WINDOW))
@@ -48,8 +50,10 @@ def test_split_is_additive(case: tuple[str, HoursRules, datetime], first: int, s
     calendar = WorkCalendar("case", zone, rules)
     middle = start + timedelta(minutes=first)
     end = middle + timedelta(minutes=second)
-    whole, left, right = split(calendar, start, end), split(calendar, start, middle), split(
-        calendar, middle, end
+    whole, left, right = (
+        split(calendar, start, end),
+        split(calendar, start, middle),
+        split(calendar, middle, end),
     )
     assert whole.in_hours_seconds == left.in_hours_seconds + right.in_hours_seconds
     assert whole.charged_seconds == left.charged_seconds + right.charged_seconds
@@ -125,7 +129,8 @@ def test_contract_year_matches_reference(first_day: date, day: date) -> None:
 def test_quarter_holds_the_day_and_starts_a_quarter(day: date) -> None:
     period = quarter(day)
     assert day in period
-    assert period.start.day == 1 and period.start.month in (1, 4, 7, 10)
+    assert period.start.day == 1
+    assert period.start.month in (1, 4, 7, 10)
     assert period.end == quarter(period.end).start
     assert quarter(period.last_day) == period
 
