@@ -3,9 +3,9 @@
 ``calendar``, ``sla``, ``report`` and ``worktime`` are what scripts call, often in loops, so
 they start lean: they read calendars and policies through the models and need neither the
 web (no system checks, no URLconf, no admin registry) nor the job queue (Huey imports Redis
-and psycopg clients). ``mail`` (``ingest`` replays messages in loops; ``poll`` runs beside the worker)
-starts as lean but keeps the job queue: what it takes in notifies people. Every other
-command goes through Django's ``execute_from_command_line``.
+and psycopg clients). ``mail`` (``ingest`` replays messages in loops; ``poll`` runs beside
+the worker) starts as lean but keeps the job queue: what it takes in notifies people. Every
+other command goes through Django's ``execute_from_command_line``.
 """
 
 from __future__ import annotations
