@@ -81,11 +81,13 @@ class Balance:
         return self.left - self.pending
 
 
-def balance(contract: Contract, resource: Resource, day: date) -> Balance:
+def balance(
+    contract: Contract, resource: Resource, day: date, *, using: str | None = None
+) -> Balance:
     year = year_of(contract, day)
     periods = (year,) if resource == Resource.ADMIN_HOURS else (year, quarter(day))
     quota_at = quota_period(contract, resource, day)
-    rows = LedgerEntry.objects.filter(
+    rows = LedgerEntry.objects.using(using).filter(
         contract=contract,
         resource=resource,
         period_start__lte=day,
@@ -103,7 +105,7 @@ def balance(contract: Contract, resource: Resource, day: date) -> Balance:
     pending = 0
     if resource == Resource.ADMIN_HOURS:
         pending = (
-            pending_entries(contract)
+            pending_entries(contract, using=using)
             .filter(
                 debits_hours=True,
                 started_at__gte=day_start(contract, year.start),
@@ -115,10 +117,12 @@ def balance(contract: Contract, resource: Resource, day: date) -> Balance:
     return Balance(resource, day, periods, quota, granted, used, int(pending))
 
 
-def pending_entries(contract: Contract | None = None) -> QuerySet[TimeEntry]:
+def pending_entries(
+    contract: Contract | None = None, *, using: str | None = None
+) -> QuerySet[TimeEntry]:
     """Entries logged and waiting for a lead: not approved, not corrected."""
-    entries = TimeEntry.objects.filter(
-        ~Exists(TimeApproval.objects.filter(entry=OuterRef("pk"))),
+    entries = TimeEntry.objects.using(using).filter(
+        ~Exists(TimeApproval.objects.using(using).filter(entry=OuterRef("pk"))),
         superseded_by__isnull=True,
     )
     if contract is not None:
@@ -126,10 +130,11 @@ def pending_entries(contract: Contract | None = None) -> QuerySet[TimeEntry]:
     return entries.select_related("request", "engineer", "contract__organization")
 
 
-def current_entries(contract: Contract) -> QuerySet[TimeEntry]:
+def current_entries(contract: Contract, *, using: str | None = None) -> QuerySet[TimeEntry]:
     """Entries that stand: not corrected by a later one, reversals left out."""
     return (
-        TimeEntry.objects.filter(contract=contract, superseded_by__isnull=True)
+        TimeEntry.objects.using(using)
+        .filter(contract=contract, superseded_by__isnull=True)
         .exclude(kind="reversal")
         .select_related("request", "engineer", "approval")
     )

@@ -107,6 +107,25 @@ class CalendarInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class EntitlementFigures:
+    """Administration hours in the contract year that holds the period's last day, and the
+    on-site visits of that day's quarter (``entitlements.report``)."""
+
+    year_start: date
+    year_end: date  # exclusive
+    hours_available_seconds: int  # the quota, grants and purchases
+    hours_used_seconds: int  # approved, as charged
+    hours_left_seconds: int
+    in_hours_seconds: int  # approved work inside business hours: counted 1x
+    off_hours_seconds: int  # approved work outside them: counted 2x
+    off_hours_charged_seconds: int
+    quarter_start: date
+    quarter_end: date  # exclusive
+    visits_used: int
+    visits_left: int
+
+
+@dataclass(frozen=True, slots=True)
 class SlaReport:
     contract_number: str
     organization: str
@@ -130,4 +149,4 @@ class SlaReport:
     reopened: int  # requests reopened in the period
     reopen_rate: Decimal | None  # reopened / resolved in the period
     trend: tuple[TrendPoint, ...]  # the last 12 periods, oldest first, this one last
-    entitlements: None = None  # the ledgers do not exist yet (issue 10)
+    entitlements: EntitlementFigures | None = None

@@ -91,6 +91,7 @@ def page_context(
             for t in report.trend
         ],
         "reopen_rate": text.share(report.reopen_rate),
+        "entitlements": text.entitlements(report),
         "breaches": breaches,
         "stored": stored,
         "pdf_url": download + "pdf",

@@ -33,6 +33,7 @@ from supportdesk.calendars.models import (
     ProductionDay,
 )
 from supportdesk.contracts.models import Contract
+from supportdesk.entitlements.report import entitlement_figures
 from supportdesk.reports.database import reporting_database
 from supportdesk.reports.figures import (
     TARGET_SHARE,
@@ -221,6 +222,9 @@ def build_sla_report(
         reopened=reopened,
         reopen_rate=share(reopened, resolved),
         trend=_trend(contract, excluded_ids, period_start, zone, cutoff, using),
+        entitlements=entitlement_figures(
+            contract, (cutoff - timedelta(seconds=1)).astimezone(zone), using=using
+        ),
     )
 
 

@@ -118,3 +118,16 @@ def test_the_desk_logs_approves_and_grants(desk: Desk, worked: Request) -> None:
 
     hours = balance(desk.beta_contract, Resource.ADMIN_HOURS, date(2026, 3, 20))
     assert hours.granted == 10 * HOUR
+
+
+def test_the_sla_report_has_the_entitlement_section(desk: Desk, worked: Request) -> None:
+    from supportdesk.reports.as_json import report_as_json
+    from supportdesk.reports.sla_report import build_sla_report
+
+    report = build_sla_report(desk.beta_contract, date(2026, 3, 1), now=msk("2026-04-02 12:00"))
+    figures = report.entitlements
+    assert figures is not None
+    assert (figures.hours_used_seconds, figures.hours_left_seconds) == (3 * HOUR, 117 * HOUR)
+    assert (figures.in_hours_seconds, figures.off_hours_seconds) == (3 * HOUR, 0)
+    assert (figures.visits_used, figures.visits_left) == (0, 1)
+    assert report_as_json(report)["entitlements"]["year_start"] == "2026-01-01"
