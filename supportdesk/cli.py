@@ -1,11 +1,11 @@
 """The ``supportdesk`` console script: Django's management commands under one name.
 
-``calendar``, ``sla`` and ``report`` are what scripts call, often in loops, so they start lean: they
-read calendars and policies through the models and need neither the web (no system
-checks, no URLconf, no admin registry) nor the job queue (Huey imports Redis and psycopg
-clients). ``mail`` (``ingest`` replays messages in loops; ``poll`` runs beside the worker)
-starts as lean but keeps the job queue: what it takes in notifies people. Every other
-command goes through Django's ``execute_from_command_line``.
+``calendar``, ``sla``, ``report`` and ``worktime`` are what scripts call, often in loops, so
+they start lean: they read calendars and policies through the models and need neither the
+web (no system checks, no URLconf, no admin registry) nor the job queue (Huey imports Redis
+and psycopg clients). ``mail`` (``ingest`` replays messages in loops; ``poll`` runs beside
+the worker) starts as lean but keeps the job queue: what it takes in notifies people. Every
+other command goes through Django's ``execute_from_command_line``.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ SCRIPT_COMMANDS = {
     "sla": "supportdesk.sla",
     "mail": "supportdesk.channels.email",
     "report": "supportdesk.reports",
+    "worktime": "supportdesk.entitlements",
 }
 # Script commands whose actions queue jobs.
 SCRIPT_COMMANDS_WITH_JOBS = frozenset({"mail"})

@@ -51,7 +51,58 @@ def load_demo(*, now: datetime, password: str) -> list[str]:
     created += [
         f"request {request.reference} ({request.status})" for request in _requests(people, now)
     ]
+    created += _entitlements(people, beta, password, now)
     return created
+
+
+def _entitlements(people: People, beta: Organization, password: str, now: datetime) -> list[str]:
+    """Beta (Premium): administration hours used this contract year (in and outside business
+    hours, approved), one entry pending, a visit this quarter; Beta's admin sees them."""
+    from supportdesk.entitlements import actions as time_actions
+    from supportdesk.entitlements.models import Activity
+
+    admin = _user("beta-admin", password, "Борис Бета", "boris@beta.example")
+    Contact.objects.create(
+        organization=beta, user=admin, name=admin.get_full_name(), email=admin.email,
+        is_customer_admin=True,
+    )  # fmt: skip
+    day = timedelta(days=1)
+    work = _open_typed(
+        people, RequestType.ADMIN, "Перенос сервера CTS на новый диск", now - 9 * day
+    )
+    time_actions.set_estimate(actor=people.engineer, request=work, seconds=16 * 3600,
+                              now=now - 9 * day)  # fmt: skip
+    for ago, hours, approve in (
+        (timedelta(days=8), 6, True),
+        (timedelta(days=5, hours=10), 3, True),
+        (timedelta(days=2), 2, False),
+    ):
+        began = now - ago
+        entry = time_actions.log_time(
+            actor=people.engineer, request=work, start=began,
+            end=began + timedelta(hours=hours), activity=Activity.ADMINISTRATION,
+            on_site=False, note="", now=now - day,
+        )  # fmt: skip
+        if approve:
+            time_actions.approve_time(actor=people.lead, entry=entry, now=now - day)
+    visit = _open_typed(people, RequestType.ONSITE, "Выезд: проверка стойки CTS", now - 3 * day)
+    time_actions.record_visit(actor=people.engineer, request=visit, now=now - day)
+    return ["user beta-admin", f"request {work.reference} (admin hours)",
+            f"request {visit.reference} (on-site visit)"]  # fmt: skip
+
+
+def _open_typed(people: People, kind: RequestType, subject: str, at: datetime) -> Request:
+    inbound = Inbound(
+        channel=Channel.PHONE, sender_scope=f"user:{people.agent.pk}", external_id=None,
+        actor=people.agent, contact=people.beta_user.contact, request_type=kind,
+        subject=subject, requested_priority=Priority.P3, registered_at=at,
+        component=Component.objects.get(code="messaging"), scope=Scope.INDIVIDUAL,
+        description=DETAILS,
+    )  # fmt: skip
+    request = receive(inbound, now=at).request
+    if request is None:
+        raise RuntimeError(f"the demo request {subject!r} was refused")
+    return request
 
 
 def _user(username: str, password: str, name: str, email: str, *, superuser: bool = False) -> User:

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from supportdesk.portal import analytics, reports, views
+from supportdesk.portal import analytics, entitlements, reports, views
 
 app_name = "portal"
 urlpatterns = [
     path("", views.index, name="index"),
     path("new/", views.new_request, name="new"),
     path("contract/", views.contract, name="contract"),
+    path("entitlements/", entitlements.entitlements, name="entitlements"),
     path("analytics/", analytics.analytics_page, name="analytics"),
     path("analytics/<str:table>.csv", analytics.analytics_export, name="analytics-export"),
     path("reports/", reports.report_list, name="reports"),

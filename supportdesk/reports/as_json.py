@@ -5,11 +5,12 @@ seconds, instants ISO 8601 in UTC."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import asdict
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from supportdesk.reports.figures import Breach, ClockFigures, SlaReport
+from supportdesk.reports.figures import Breach, ClockFigures, EntitlementFigures, SlaReport
 from supportdesk.reports.sla_report import COUNTING_RULE
 from supportdesk.tickets.models import reference_of
 
@@ -67,6 +68,15 @@ def breach_as_json(breach: Breach) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def asdict_or_none(figures: EntitlementFigures | None) -> dict[str, Any] | None:
+    if figures is None:
+        return None
+    return {
+        key: value.isoformat() if isinstance(value, date) else value
+        for key, value in asdict(figures).items()
+    }
+
+
 def report_as_json(report: SlaReport) -> dict[str, Any]:
     return {
         "contract": report.contract_number,
@@ -107,6 +117,7 @@ def report_as_json(report: SlaReport) -> dict[str, Any]:
         "carried_over": report.carried_over,
         "reopened": report.reopened,
         "reopen_rate": _decimal(report.reopen_rate),
+        "entitlements": asdict_or_none(report.entitlements),
         "trend": [
             {"period": f"{point.period_start:%Y-%m}", "requests": point.requests,
              "reaction_share": _decimal(point.reaction_share),

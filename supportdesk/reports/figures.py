@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from supportdesk.entitlements.figures import EntitlementFigures as EntitlementFigures
 from supportdesk.reports.periods import Period, PeriodKind
 
 # The offer's promise for every plan: 90 % of requests within SLA.
@@ -132,7 +133,7 @@ class SlaReport:
     reopened: int  # requests reopened in the period
     reopen_rate: Decimal | None  # reopened / resolved in the period
     trend: tuple[TrendPoint, ...]  # the 12 months ending with the period's last, oldest first
-    entitlements: None = None  # the ledgers do not exist yet (issue 10)
+    entitlements: EntitlementFigures | None = None
     period_kind: str = PeriodKind.MONTH.value  # month | quarter | year
     # When only a page of the breaches was read (the web page of a long period): how many
     # there are in all, and the position of the first one read. None: ``breaches`` is all.

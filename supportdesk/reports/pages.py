@@ -159,6 +159,7 @@ def page_context(
             for t in report.trend
         ],
         "reopen_rate": text.share(report.reopen_rate),
+        "entitlements": text.entitlements(report),
         "breaches": breaches,
         "breach_pages": _breach_pages(report.breach_count, breach_page, download),
         "stored": stored,

@@ -162,7 +162,7 @@ def document_data(report: SlaReport, *, language: str) -> dict[str, object]:
                 for t in report.trend
             ],
         },
-        "entitlements": words["no_entitlements"],
+        "entitlements": text.entitlements(report),
         "breaches": {
             "header": [
                 words["request"],

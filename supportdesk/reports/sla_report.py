@@ -49,6 +49,7 @@ from supportdesk.calendars.models import (
     ProductionDay,
 )
 from supportdesk.contracts.models import Contract
+from supportdesk.entitlements.report import entitlement_figures
 from supportdesk.reports.database import reporting_database
 from supportdesk.reports.figures import (
     TARGET_SHARE,
@@ -370,6 +371,9 @@ def build_sla_report(
         reopen_rate=share(reopened, counted.resolved),
         trend=_trend(contract, excluded_ids, period.last_month, zone, cutoff, using),
         period_kind=str(period.kind),
+        entitlements=entitlement_figures(
+            contract, (cutoff - timedelta(seconds=1)).astimezone(zone), using=using
+        ),
     )
 
 

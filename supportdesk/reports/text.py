@@ -6,7 +6,7 @@ when called, not at import."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -126,6 +126,29 @@ def local(at: datetime | None, zone: str) -> str:
     if at is None:
         return "—"
     return at.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M %z")
+
+
+def entitlements(report: SlaReport) -> str:
+    """The entitlement section in one line: hours used and left (1x and 2x parts), visits."""
+    figures = report.entitlements
+    if figures is None:
+        return str(_("Not recorded yet."))
+    return _(
+        "Administration hours %(start)s-%(end)s: %(used)s used of %(available)s, %(left)s left "
+        "(in business hours, 1x: %(in)s; outside, 2x: %(off)s, charged %(off_charged)s). "
+        "On-site visits this quarter: %(visits_used)s used, %(visits_left)s left."
+    ) % {
+        "start": f"{figures.year_start:%d.%m.%Y}",
+        "end": f"{figures.year_end - timedelta(days=1):%d.%m.%Y}",
+        "used": duration(figures.hours_used_seconds),
+        "available": duration(figures.hours_available_seconds),
+        "left": duration(figures.hours_left_seconds),
+        "in": duration(figures.in_hours_seconds),
+        "off": duration(figures.off_hours_seconds),
+        "off_charged": duration(figures.off_hours_charged_seconds),
+        "visits_used": figures.visits_used,
+        "visits_left": figures.visits_left,
+    }
 
 
 def period(report: SlaReport) -> str:

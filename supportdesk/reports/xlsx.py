@@ -147,6 +147,7 @@ class _Writer:
             (words["cutoff"], text.local(report.cutoff, report.time_zone)),
             (words["generated_at"], text.local(report.generated_at, report.time_zone)),
             (words["counting_rule"], text.counting_rule()),
+            (words["entitlements"], text.entitlements(report)),
         ]
         row = 2
         for name, value in rows:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from supportdesk.workspace import analytics, inbound_mail, mail, reports, views, whatif
+from supportdesk.workspace import analytics, inbound_mail, mail, reports, views, whatif, worktime
 
 app_name = "workspace"
 urlpatterns = [
@@ -8,7 +8,12 @@ urlpatterns = [
     path("rows", views.rows, name="rows"),
     path("new/", views.new_request, name="new"),
     path("requests/<int:request_id>/", views.request_page, name="request"),
+    path("requests/<int:request_id>/time/", worktime.request_time, name="time"),
     path("requests/<int:request_id>/<str:action>/", views.request_action, name="action"),
+    path("time/", worktime.approval_queue, name="time-queue"),
+    path("time/<int:entry_id>/approve/", worktime.approve, name="time-approve"),
+    path("time/<int:entry_id>/correct/", worktime.correct, name="time-correct"),
+    path("contracts/<int:contract_id>/ledger/", worktime.contract_ledger, name="ledger"),
     path("attachments/<int:attachment_id>/", views.attachment, name="attachment"),
     path("dashboard/", analytics.dashboard, name="dashboard"),
     path("analytics/", analytics.analytics_page, name="analytics"),

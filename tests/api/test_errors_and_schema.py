@@ -174,6 +174,7 @@ ENDPOINTS = {
     ("get", "/api/v1/organizations"), ("get", "/api/v1/organizations/{organization_id}"),
     ("get", "/api/v1/contacts"), ("get", "/api/v1/contacts/{contact_id}"),
     ("get", "/api/v1/contracts"), ("get", "/api/v1/contracts/{contract_id}"),
+    ("get", "/api/v1/contracts/{contract_id}/entitlements"),
     ("get", "/api/v1/tokens"), ("post", "/api/v1/tokens"),
     ("delete", "/api/v1/tokens/{token_id}"),
 }  # fmt: skip

@@ -83,6 +83,7 @@ CASES: list[tuple[str, str, Any, int | str]] = [
     ("GET", "/contacts/{contact}", None, 404),
     ("GET", "/contracts", None, "own"),
     ("GET", "/contracts/{contract}", None, 404),
+    ("GET", "/contracts/{contract}/entitlements", None, 404),
     ("GET", "/tokens", None, "own"),
     ("POST", "/tokens", {"name": "mine"}, "own"),
     ("DELETE", "/tokens/{token}", None, 404),
