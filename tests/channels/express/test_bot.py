@@ -115,3 +115,101 @@ def test_the_bot_signs_with_its_secret(anna_in_chat: Messenger) -> None:
     claims = jwt.decode(token, SECRET, algorithms=["HS256"], audience="127.0.0.1")
     assert claims["iss"] == str(chat.botx.bot_id)
     assert uuid.UUID(claims["iss"])
+
+
+def _open_p2(chat: Messenger, desk: Desk) -> Request:
+    chat.send("/new")
+    chat.send("/pick", data={"field": "type", "value": "incident"})
+    chat.send("/pick", data={"field": "component", "value": str(desk.messaging.pk)})
+    chat.send("/pick", data={"field": "scope", "value": "mass"})
+    chat.send(DETAILED)
+    chat.send("/pick", data={"field": "priority", "value": "P2"})
+    chat.answers()
+    return Request.objects.get(channel=Channel.EXPRESS)
+
+
+def test_the_same_priority_clocks_and_notifications_as_the_portal(
+    anna_in_chat: Messenger, desk: Desk
+) -> None:
+    import time_machine
+    from django.utils import timezone
+
+    from supportdesk.channels.actions import receive
+    from supportdesk.notifications.models import Notification
+    from tests.channels.conftest import new_in_portal
+
+    with time_machine.travel("2026-03-03 10:00 +03:00", tick=False):
+        bot = _open_p2(anna_in_chat, desk)
+        portal = receive(new_in_portal(desk), now=timezone.now()).request
+    assert portal is not None
+    assert (bot.priority, bot.registered_at) == (portal.priority, portal.registered_at)
+    assert bot.reaction_clock.due_at == portal.reaction_clock.due_at
+    assert bot.resolution_clock.due_at == portal.resolution_clock.due_at
+
+    def mails(request: Request) -> list[tuple[str, str]]:
+        rows = Notification.objects.filter(thread=request.reference, channel="email")
+        return sorted(rows.values_list("event", "recipient"))
+
+    assert mails(bot) == mails(portal)
+    # ... and the customer's acknowledgement also went to the chat
+    assert Notification.objects.filter(
+        thread=bot.reference, channel="express", event="request.acknowledged"
+    ).exists()
+
+
+def test_downgrade_buttons_decide_the_proposal(anna_in_chat: Messenger, desk: Desk) -> None:
+    from django.utils import timezone
+
+    from supportdesk.slamath.policy import Priority
+    from supportdesk.tickets import actions
+    from supportdesk.tickets.models import DowngradeProposal, ProposalState
+
+    chat = anna_in_chat
+    request = _open_p2(chat, desk)
+    actions.propose_downgrade(
+        actor=desk.engineer, request=request, to=Priority.P3, reason="Partly restored",
+        now=timezone.now(),
+    )  # fmt: skip
+    proposal_message = chat.answers()[-1]
+    bubbles = proposal_message["notification"]["bubble"]
+    agree = bubbles[0][0]
+    assert agree["command"] == "/downgrade" and agree["data"]["accept"] is True
+    chat.send(agree["command"], data=agree["data"])
+    proposal = DowngradeProposal.objects.get()
+    assert proposal.state == ProposalState.ACCEPTED
+    request.refresh_from_db()
+    assert request.priority == "P3"
+
+
+def test_a_reply_and_a_file_go_to_the_request(anna_in_chat: Messenger, desk: Desk) -> None:
+    chat = anna_in_chat
+    request = _open_p2(chat, desk)
+    chat.send("/reply", data={"request": request.pk})
+    chat.send("Here are the logs")
+    chat.send("/file", data={"request": request.pk})
+    chat.send("", file=("log.txt", b"line 1\n"))
+    bodies = list(request.messages.values_list("body", flat=True))
+    assert "Here are the logs" in bodies
+    from supportdesk.tickets.models import Attachment
+
+    assert Attachment.objects.get(message__request=request).name == "log.txt"
+
+
+def test_a_lead_links_a_quarantined_user(anna_in_chat: Messenger, desk: Desk) -> None:
+    import pytest
+    from django.utils import timezone
+
+    from supportdesk.channels.express.actions import link_user
+    from supportdesk.staff.permissions import ActionDenied
+
+    chat = anna_in_chat
+    chat.ad_login = "a.ivanova"
+    chat.send("/my")
+    user = MessengerUser.objects.get()
+    contact = desk.anna.contact
+    with pytest.raises(ActionDenied):
+        link_user(actor=desk.agent, user=user, contact=contact, now=timezone.now())
+    link_user(actor=desk.lead, user=user, contact=contact, now=timezone.now())
+    chat.answers()
+    chat.send("/my")
+    assert "no open requests" in chat.answers()[-1]["notification"]["body"]
