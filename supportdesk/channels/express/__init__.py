@@ -1,1 +1,1 @@
-"""The eXpress messenger bot (BotX): a thin adapter on the one intake ([docs](../../../docs/express-bot.md))."""
+"""The eXpress messenger bot (BotX): a thin adapter on the one intake (docs/express-bot.md)."""

@@ -23,6 +23,7 @@ from pybotx import (
     HandlerCollector,
     IncomingMessage,
 )
+from pydantic import AnyHttpUrl
 
 from supportdesk.channels.express.models import BotAccount
 
@@ -58,7 +59,7 @@ def _collector() -> HandlerCollector:
 
 def account_with_secret(account: BotAccount) -> BotAccountWithSecret:
     return BotAccountWithSecret(
-        id=account.bot_id, cts_url=account.cts_url, secret_key=account.secret_key
+        id=account.bot_id, cts_url=AnyHttpUrl(account.cts_url), secret_key=account.secret_key
     )
 
 

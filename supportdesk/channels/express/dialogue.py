@@ -35,9 +35,10 @@ from supportdesk.customers.models import Contact
 from supportdesk.notifications.models import NotificationChannel
 from supportdesk.notifications.outbox import OutgoingMail, enqueue
 from supportdesk.portal.views import PRIORITY_HELP
+from supportdesk.sla.models import RequestTypeChoices
 from supportdesk.slamath.policy import Priority, RequestType
+from supportdesk.staff.permissions import ActionDenied
 from supportdesk.tickets import actions
-from supportdesk.tickets.access import ActionDenied
 from supportdesk.tickets.errors import ActionError
 from supportdesk.tickets.models import (
     Channel,
@@ -45,7 +46,6 @@ from supportdesk.tickets.models import (
     DowngradeProposal,
     ProposalState,
     Request,
-    RequestTypeChoices,
     Scope,
     Status,
 )
@@ -404,9 +404,9 @@ class _Turn:
         return f"listed {len(requests)}"
 
     def _request_buttons(self, request: Request) -> Buttons:
-        ref = request.reference
+        label = _("Reply to %(reference)s") % {"reference": request.reference}
         return [[
-            button(_("Reply to %(reference)s") % {"reference": ref}, bots.REPLY, request=request.pk),
+            button(label, bots.REPLY, request=request.pk),
             button(_("Attach a file"), bots.FILE, request=request.pk),
         ]]  # fmt: skip
 
@@ -416,10 +416,8 @@ class _Turn:
         if text.strip() and not data.get("request"):
             return self._append(request, text.strip(), self._file())
         self._reset("reply", request=request.pk)
-        self.chat.say(
-            _("Write your reply to %(reference)s (you can attach a file).") % {"reference": request.reference},
-            thread=request.reference,
-        )  # fmt: skip
+        text = _("Write your reply to %(reference)s (you can attach a file).")
+        self.chat.say(text % {"reference": request.reference}, thread=request.reference)
         return f"asked the reply to {request.reference}"
 
     def file(self, rest: str, data: dict[str, Any]) -> str:

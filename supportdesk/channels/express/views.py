@@ -91,7 +91,9 @@ def _parse_command(payload: Any) -> str:
             TypeAdapter(BotAPISystemEvent).validate_python(payload)
         UUID(str(payload["sync_id"]))
     except ValidationError as error:
-        return f"not a BotX command: {error.error_count()} errors, first: {error.errors()[0]['loc']} {error.errors()[0]['msg']}"
+        first = error.errors()[0]
+        count = error.error_count()
+        return f"not a BotX command: {count} errors, first: {first['loc']} {first['msg']}"
     except (UnsupportedBotAPIVersionError, UnknownSystemEventError) as error:
         return str(getattr(error, "message", error))
     except (AttributeError, KeyError, TypeError, ValueError) as error:
@@ -114,8 +116,10 @@ def _command(request: HttpRequest) -> JsonResponse:
         actions.reject("command", request.body, reason, account=account, now=now)
         return _bad(reason)
     if str(payload.get("bot_id")) != str(account.bot_id):
-        return JsonResponse({"status": "error", "reason": "forbidden",
-                             "detail": "signed by another bot than the body names"}, status=403)  # fmt: skip
+        detail = "signed by another bot than the body names"
+        return JsonResponse(
+            {"status": "error", "reason": "forbidden", "detail": detail}, status=403
+        )
     actions.take_command(account, payload, now=now)
     return JsonResponse(build_command_accepted_response(), status=202)
 
@@ -132,7 +136,9 @@ async def status(request: HttpRequest) -> JsonResponse:
     accounts = await sync_to_async(_accounts)()
     bot = bots.verifier(accounts)
     try:
-        menu = await bot.raw_get_status(dict(request.GET.items()), request_headers=request.headers)
+        menu = await bot.raw_get_status(
+            {key: str(value) for key, value in request.GET.items()}, request_headers=request.headers
+        )
     except UnverifiedRequestError as error:
         return _unverified(str(error) or "invalid token")
     except UnknownBotAccountError:
@@ -155,11 +161,12 @@ def _callback(request: HttpRequest) -> JsonResponse:
         reason = f"not a BotX callback: {error.errors()[0]['loc']} {error.errors()[0]['msg']}"
         actions.reject("callback", request.body, reason, account=account, now=now)
         return _bad(reason)
-    failed = isinstance(result, BotAPIMethodFailedCallback)
-    actions.record_callback(
-        result.sync_id, ok=not failed, reason=result.reason if failed else "",
-        errors=list(result.errors) if failed else [], now=now,
-    )  # fmt: skip
+    if isinstance(result, BotAPIMethodFailedCallback):
+        actions.record_callback(
+            result.sync_id, ok=False, reason=result.reason, errors=list(result.errors), now=now
+        )
+    else:
+        actions.record_callback(result.sync_id, ok=True, reason="", errors=[], now=now)
     return JsonResponse({"result": "ok"})
 
 

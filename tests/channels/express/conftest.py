@@ -11,7 +11,6 @@ from django.test import Client
 
 from supportdesk.channels.express.models import BotAccount
 from supportdesk.notifications.sender import send_batch
-from tests.channels.conftest import desk  # noqa: F401 - the personas
 from tests.channels.express.fake_botx import FakeBotX
 from tests.tickets.conftest import Desk
 
@@ -27,11 +26,11 @@ def fake_botx() -> Iterator[FakeBotX]:
 
 
 @pytest.fixture
-def botx(fake_botx: FakeBotX) -> Iterator[FakeBotX]:
+def botx(fake_botx: FakeBotX) -> FakeBotX:
     fake_botx.sent.clear()
     fake_botx.callbacks.clear()
     fake_botx.verdict, fake_botx.status_code = "ok", 202
-    yield fake_botx
+    return fake_botx
 
 
 @pytest.fixture

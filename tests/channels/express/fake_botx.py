@@ -10,8 +10,8 @@ import socket
 import threading
 import time
 import uuid
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import uvicorn
@@ -57,7 +57,7 @@ class FakeBotX:
             bot_id=bot_id or self.bot_id, bot_host=HOST, secret_key=secret or self.secret
         )
 
-    def headers(self, **options: Any) -> dict[str, str]:
+    def headers(self, **options: Any) -> dict[str, Any]:
         return {"HTTP_AUTHORIZATION": f"Bearer {self.token(**options)}"}
 
     def command(

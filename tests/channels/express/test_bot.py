@@ -173,7 +173,8 @@ def test_downgrade_buttons_decide_the_proposal(anna_in_chat: Messenger, desk: De
     proposal_message = chat.answers()[-1]
     bubbles = proposal_message["notification"]["bubble"]
     agree = bubbles[0][0]
-    assert agree["command"] == "/downgrade" and agree["data"]["accept"] is True
+    assert agree["command"] == "/downgrade"
+    assert agree["data"]["accept"] is True
     chat.send(agree["command"], data=agree["data"])
     proposal = DowngradeProposal.objects.get()
     assert proposal.state == ProposalState.ACCEPTED
