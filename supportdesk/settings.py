@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "supportdesk.notifications",
     "supportdesk.reports",
     "supportdesk.channels.email",
+    "supportdesk.channels.express",
     "supportdesk.api",
     "supportdesk.web",
     "supportdesk.portal",

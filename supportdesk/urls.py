@@ -20,4 +20,5 @@ urlpatterns = [
     path("links/downgrade/<str:token>", downgrade_link, name="downgrade-link"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("botx/", include("supportdesk.channels.express.urls")),
 ]

@@ -10,7 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 class NotificationChannel(models.TextChoices):
     EMAIL = "email", _("e-mail")
-    # The web chat and the eXpress bot will deliver through rows of their own channel.
+    # A channel that answers back delivers through rows of its own, sent by the transport
+    # its app registers (``sender.register_transport``).
+    EXPRESS = "express", _("eXpress bot")
 
 
 class NotificationState(models.TextChoices):

@@ -11,10 +11,10 @@ import json
 import logging
 import operator
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -51,6 +51,10 @@ class OutgoingMail:
     in_reply_to: str = ""  # Message-IDs without angle brackets
     references: tuple[str, ...] = ()
     attachments: tuple[StoredFile, ...] = ()
+    # Another channel than e-mail: ``to`` is that channel's address, and ``options`` what
+    # its transport reads (a chat message's buttons), stored in place of the mail headers.
+    channel: str = NotificationChannel.EMAIL
+    options: Mapping[str, Any] | None = None
 
 
 class Queued(NamedTuple):
@@ -95,6 +99,7 @@ _FRESH = {
 def _values(mail: OutgoingMail, message_id: str, now: datetime) -> dict[str, object]:
     return {
         **_FRESH,
+        "channel": mail.channel,
         "event": mail.event,
         "thread": mail.thread,
         "recipient": mail.to,
@@ -146,7 +151,11 @@ def _copy(mails: Sequence[OutgoingMail], *, now: datetime) -> list[Queued]:
         with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for (row_id, message_id), mail in zip(queued, mails, strict=True):
                 values = _values(mail, message_id, now)
-                values["headers"] = _headers_json(tuple(_headers(mail).items()))
+                values["headers"] = (
+                    _headers_json(tuple(_headers(mail).items()))
+                    if mail.channel == NotificationChannel.EMAIL
+                    else json.dumps(_headers(mail))
+                )
                 files = values["attachments"]
                 values["attachments"] = json.dumps(files) if files else "[]"
                 copy.write_row((row_id, *values_of(values)))
@@ -161,7 +170,10 @@ def _headers_json(headers: tuple[tuple[str, str], ...]) -> str:
 
 def _headers(mail: OutgoingMail) -> dict[str, str]:
     """The headers no column holds (the sender adds X-Supportdesk-Event and -Request from
-    ``event`` and ``thread``, the Message-ID and the thread's from theirs)."""
+    ``event`` and ``thread``, the Message-ID and the thread's from theirs); another
+    channel's options."""
+    if mail.channel != NotificationChannel.EMAIL:
+        return dict(mail.options or {})
     headers = {"Reply-To": settings.SUPPORT_ADDRESS}
     if mail.automatic:
         headers["Auto-Submitted"] = "auto-generated"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -26,7 +27,12 @@ from django.db.models import DateTimeField, F, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from supportdesk.notifications.models import UNSENT, Notification, NotificationState
+from supportdesk.notifications.models import (
+    UNSENT,
+    Notification,
+    NotificationChannel,
+    NotificationState,
+)
 from supportdesk.notifications.transport import PATIENCE, Delivery, Transport, Verdict
 
 log = logging.getLogger(__name__)
@@ -38,6 +44,16 @@ LONGEST_RETRY = timedelta(hours=1)
 LEASE_MARGIN = timedelta(minutes=1)
 # One run of the job stops claiming after this long, so runs do not pile up.
 RUN_BUDGET_SECONDS = 50.0
+
+
+# How a row of another channel than e-mail is sent: the app of that channel registers it.
+type Deliverer = Callable[[Notification], Delivery]
+_TRANSPORTS: dict[str, Deliverer] = {}
+
+
+def register_transport(channel: str, deliver: Deliverer) -> None:
+    """``deliver(row)`` hands one row of ``channel`` over and says how it went, as SMTP does."""
+    _TRANSPORTS[channel] = deliver
 
 
 @dataclass
@@ -70,9 +86,13 @@ def send_batch(*, now: datetime, limit: int = BATCH) -> BatchResult:
         lease = LEASE_MARGIN + timedelta(seconds=limit * transport.timeout * (PATIENCE + 1))
         rows = claim(now=now, limit=limit, lease=lease)
         result = BatchResult(claimed=len(rows))
-        unreachable = transport.open() if rows else None
+        mails = any(row.channel == NotificationChannel.EMAIL for row in rows)
+        unreachable = transport.open() if mails else None
         for row in rows:
-            delivery = unreachable or _deliver(transport, row)
+            if row.channel != NotificationChannel.EMAIL:
+                delivery = _deliver_other(row)
+            else:
+                delivery = unreachable or _deliver(transport, row)
             state = record(row, delivery, now=now)
             if state == NotificationState.SENT:
                 result.sent += 1
@@ -120,6 +140,17 @@ def _deliver(transport: Transport, row: Notification) -> Delivery:
         return Delivery(Verdict.RETRY, f"reading an attachment: {error}")
     try:
         return transport.send(message, patient=row.answers_lost > 0)
+    except Exception as error:  # a bug must not strand the batch's other rows
+        log.exception("outbox: sending notification %s failed", row.pk)
+        return Delivery(Verdict.RETRY, f"{type(error).__name__}: {error}")
+
+
+def _deliver_other(row: Notification) -> Delivery:
+    deliver = _TRANSPORTS.get(row.channel)
+    if deliver is None:
+        return Delivery(Verdict.RETRY, f"no transport for the channel {row.channel!r}")
+    try:
+        return deliver(row)
     except Exception as error:  # a bug must not strand the batch's other rows
         log.exception("outbox: sending notification %s failed", row.pk)
         return Delivery(Verdict.RETRY, f"{type(error).__name__}: {error}")

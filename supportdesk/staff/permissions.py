@@ -65,6 +65,7 @@ class Capability(StrEnum):
     MOVE_POLICY_VERSION = "move_policy_version"
     EDIT_INSTALLATION = "edit_installation"
     MANAGE_ORGANIZATION_USERS = "manage_organization_users"
+    LINK_MESSENGER_USER = "link_messenger_user"  # the eXpress bot's quarantine
     # Development and releases
     HAND_TO_DEVELOPMENT = "hand_to_development"
     UPDATE_DEVELOPMENT_ITEM = "update_development_item"
@@ -111,6 +112,7 @@ MATRIX: dict[Capability, frozenset[Role]] = {
     _C.MOVE_POLICY_VERSION: _LEAD,
     _C.EDIT_INSTALLATION: _ENGINEER_UP | frozenset({Role.MANAGER}),
     _C.MANAGE_ORGANIZATION_USERS: _CUSTOMER_ADMIN | _LEAD,
+    _C.LINK_MESSENGER_USER: _LEAD,
     _C.HAND_TO_DEVELOPMENT: _ENGINEER_UP,
     _C.UPDATE_DEVELOPMENT_ITEM: _ENGINEER_UP,
     _C.MANAGE_FEATURE_REQUESTS: _MANAGER_LEAD,

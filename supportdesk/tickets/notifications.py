@@ -11,7 +11,7 @@ their request; staff what concerns them and what they have not turned off
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from supportdesk.channels.rules import IntakeNotice
-from supportdesk.notifications.models import Notification
+from supportdesk.notifications.models import Notification, NotificationChannel
 from supportdesk.notifications.outbox import OutgoingMail, Queued, StoredFile, enqueue_many
 from supportdesk.sla.models import ClockKind
 from supportdesk.staff.models import StaffEvent, StaffRole
@@ -33,6 +33,7 @@ from supportdesk.tickets.access import is_lead, staff_member
 from supportdesk.tickets.links import desk_url, downgrade_url, portal_url
 from supportdesk.tickets.models import (
     Attachment,
+    Channel,
     DowngradeProposal,
     Message,
     Request,
@@ -144,11 +145,12 @@ def notify_opened(
                 )
             lines += ["", _reply_hint(request)]
             opening = request.customer_message_id  # the customer's e-mail that opened it
-            mails.append(
+            mails += _to_customer(
+                request,
                 _mail(
                     customer, MailEvent.ACKNOWLEDGED, request.reference, _("Request registered"), lines,
                     thread=Thread(root="", customer=opening),
-                )
+                ),
             )  # fmt: skip
     # A team may be many people: the text is the same for all who read one language.
     texts: dict[str, tuple[str, list[str]]] = {}
@@ -199,7 +201,7 @@ def notify_vendor_reply(request: Request, message: Message, *, actor: User, now:
             customer, MailEvent.VENDOR_REPLIED, request.reference, subject, lines,
             thread=thread_of(request), automatic=False, attachments=attached,
         )  # fmt: skip
-    enqueue_many([mail], now=now)
+    enqueue_many(_to_customer(request, mail), now=now)
 
 
 def notify_waiting(request: Request, *, actor: User, reason: str, now: datetime) -> None:
@@ -222,7 +224,7 @@ def notify_waiting(request: Request, *, actor: User, reason: str, now: datetime)
             customer, MailEvent.WAITING_FOR_CUSTOMER, request.reference, _("We need your answer"), lines,
             thread=thread_of(request),
         )  # fmt: skip
-    enqueue_many([mail], now=now)
+    enqueue_many(_to_customer(request, mail), now=now)
 
 
 def notify_priority_corrected(
@@ -243,7 +245,7 @@ def notify_priority_corrected(
             customer, MailEvent.PRIORITY_CORRECTED, request.reference, _("Priority corrected"), lines,
             thread=thread_of(request),
         )  # fmt: skip
-    enqueue_many([mail], now=now)
+    enqueue_many(_to_customer(request, mail), now=now)
 
 
 def notify_downgrade_proposed(
@@ -273,7 +275,7 @@ def notify_downgrade_proposed(
             customer, MailEvent.DOWNGRADE_PROPOSED, request.reference, _("Lower the priority?"), lines,
             thread=thread_of(request),
         )  # fmt: skip
-    enqueue_many([mail], now=now)
+    enqueue_many(_to_customer(request, mail), now=now)
 
 
 def notify_resolved(request: Request, *, actor: User, summary: str, now: datetime) -> None:
@@ -304,7 +306,7 @@ def notify_resolved(request: Request, *, actor: User, summary: str, now: datetim
             customer, MailEvent.RESOLVED, request.reference, _("Request resolved"), lines,
             thread=thread_of(request),
         )  # fmt: skip
-    enqueue_many([mail], now=now)
+    enqueue_many(_to_customer(request, mail), now=now)
 
 
 def notify_closed(request: Request, *, actor: User | None, now: datetime) -> None:
@@ -330,7 +332,7 @@ def notify_closed(request: Request, *, actor: User | None, now: datetime) -> Non
             customer, MailEvent.CLOSED, request.reference, _("Request closed"), lines,
             thread=thread_of(request),
         )  # fmt: skip
-    enqueue_many([mail], now=now)
+    enqueue_many(_to_customer(request, mail), now=now)
 
 
 # -- staff ----------------------------------------------------------------------------------
@@ -502,10 +504,24 @@ def _roots(references: Iterable[str]) -> dict[str, str]:
 
 # -- recipients ------------------------------------------------------------------------------
 
+# A request that came from a channel that answers back also hears there: the customer's
+# mails go to the chat as well, as rows of that channel addressed to the request (its
+# transport finds the chat).
+ANSWERING = {Channel.EXPRESS: NotificationChannel.EXPRESS}
+
+
+def _to_customer(request: Request, mail: OutgoingMail) -> list[OutgoingMail]:
+    mails = [mail] if mail.to else []
+    if (channel := ANSWERING.get(Channel(request.channel))) is not None:
+        mails.append(replace(mail, channel=channel, to=request.reference))
+    return mails
+
 
 def _customer(request: Request, *, actor: User | None) -> Person | None:
+    """The requester, when they hear of it: by e-mail, or in the chat the request came
+    from (then the address may be empty)."""
     contact = request.contact
-    if not contact.email or not contact.is_active:
+    if not contact.is_active or not (contact.email or request.channel in ANSWERING):
         return None
     if actor is not None and contact.user_id is not None and actor.pk == contact.user_id:
         return None

@@ -1,0 +1,1 @@
+"""The eXpress messenger bot (BotX): a thin adapter on the one intake (docs/express-bot.md)."""
