@@ -392,3 +392,43 @@ def test_year_and_quarter_pages_with_the_period_chooser(desk: Desk) -> None:
         assert signed_in(desk.anna).get("/portal/reports/A-1/2026/").status_code == 404
         desk_page = signed_in(desk.manager).get("/desk/reports/B-1/2026/")
         assert desk_page.status_code == 200
+
+
+def test_a_long_periods_breaches_are_shown_a_page_at_a_time(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from supportdesk.reports import pages
+
+    monkeypatch.setattr(pages, "BREACHES_PER_PAGE", 2)
+    # Five breaches over the year, one request each day apart (due order = write order).
+    _write(
+        desk,
+        [(60 * 24 * (40 + n), ClockKind.RESOLUTION, "P3", False, 9000 + n, 0, n % 4)
+         for n in range(5)],
+    )  # fmt: skip
+    with time_machine.travel(AFTER_THE_YEAR, tick=False):
+        full = build_sla_report(
+            desk.alfa_contract, Period.year(date(2026, 1, 1)), now=AFTER_THE_YEAR
+        )
+        assert full.breach_count == len(full.breaches) == 5
+        admin = signed_in(desk.alfa_admin)
+        shown = []
+        for number in (1, 2, 3):
+            html = admin.get(f"/portal/reports/A-1/2026/?breaches={number}").content.decode()
+            assert f'<strong aria-current="page">{number}</strong>' in html
+            shown.append(html)
+        # Each page lists its own breaches (2, 2, 1 rows); the figures count all five.
+        rows = [
+            html.count('<tr>\n    <th scope="row"><a href="/portal/requests/') for html in shown
+        ]
+        assert rows == [2, 2, 1]
+        assert all("Нарушения" in html or "Breaches" in html for html in shown)
+        assert 'rel="next"' in shown[0]
+        assert 'rel="prev"' not in shown[0]
+        assert 'rel="prev"' in shown[2]
+        assert 'rel="next"' not in shown[2]
+        # A malformed or out-of-range page is the first page or an empty one, never an error.
+        assert admin.get("/portal/reports/A-1/2026/?breaches=x").status_code == 200
+        assert admin.get("/portal/reports/A-1/2026/?breaches=99").status_code == 200
+        # The spreadsheet still holds every breach.
+        assert admin.get("/portal/reports/A-1/2026/xlsx").status_code == 200
