@@ -170,3 +170,27 @@ def require(user: User | AnonymousUser | None, capability: Capability) -> Role:
             _("Your role may not do this: %(capability)s.") % {"capability": capability.value}
         )
     return role
+
+
+# The matrix as the Markdown table of docs/roles.md (tests/tickets/test_roles_doc.py keeps
+# the page equal to it, and prints the table to paste when they differ).
+_SHORT = {
+    Role.AGENT: "agent (L1)",
+    Role.ENGINEER: "engineer (L2/L3)",
+    Role.MANAGER: "personal manager",
+    Role.LEAD: "support lead",
+    Role.CUSTOMER_USER: "customer user",
+    Role.CUSTOMER_ADMIN: "customer admin",
+}
+
+
+def markdown_table() -> str:
+    header = "| capability | " + " | ".join(_SHORT[role] for role in Role) + " |"
+    rule = "| --- |" + " :---: |" * len(Role)
+    rows = [
+        f"| `{capability.value}` | "
+        + " | ".join("yes" if role in MATRIX[capability] else "—" for role in Role)
+        + " |"
+        for capability in Capability
+    ]
+    return "\n".join([header, rule, *rows]) + "\n"
