@@ -7,8 +7,10 @@ import pytest
 from supportdesk.contracts.models import Contract
 from supportdesk.slamath.policy import Priority
 from supportdesk.staff.permissions import ActionDenied
+from supportdesk.tickets import actions
 from supportdesk.tickets.managed import managed_view
-from tests.tickets.conftest import Desk
+from supportdesk.tickets.models import PriorityDefinition
+from tests.tickets.conftest import Desk, at
 from tests.workspace.conftest import browser, open_
 
 
@@ -42,3 +44,29 @@ def test_an_agent_is_not_offered_what_the_actions_refuse(desk: Desk) -> None:
     assert 'value="P1"' in correct
     lead = browser(desk.lead).get(f"/desk/requests/{request.pk}/").text
     assert 'id="form-exclude"' in lead
+
+
+def test_the_lead_decides_an_objection_on_the_request_page(desk: Desk) -> None:
+    request = open_(desk, Priority.P2)
+    actions.correct_priority(
+        actor=desk.engineer, request=request, to=Priority.P3, reason="a workaround",
+        definition=PriorityDefinition.P3_WORKAROUND, now=at(23, 11),
+    )  # fmt: skip
+    correction = request.priority_changes.order_by("-at", "-id").first()
+    assert correction is not None
+    actions.object_to_correction(
+        by=desk.contact(desk.anna), correction=correction, reason="mass", now=at(23, 11, 30)
+    )
+    assert (
+        'id="form-objection"'
+        not in browser(desk.engineer).get(f"/desk/requests/{request.pk}/").text
+    )
+    lead = browser(desk.lead)
+    assert 'id="form-objection"' in lead.get(f"/desk/requests/{request.pk}/").text
+    answer = lead.post(
+        f"/desk/requests/{request.pk}/objection/",
+        {"objection-decision": "revert", "objection-note": "it is mass"},
+    )
+    assert answer.status_code == 302
+    objection = request.objections.get()
+    assert (objection.state, objection.decision_note) == ("reverted", "it is mass")
