@@ -85,7 +85,11 @@ def accept_invitation(*, contact: Contact, password: str, now: datetime) -> Cont
     """The invited person sets their password: the account and the contact become active.
     Callers establish ``contact`` from the signed link."""
     with transaction.atomic():
-        contact = Contact.objects.select_for_update().select_related("user").get(pk=contact.pk)
+        contact = (
+            Contact.objects.select_for_update(of=("self",))
+            .select_related("user")
+            .get(pk=contact.pk)
+        )
         user = contact.user
         if contact.is_active or user is None or user.has_usable_password():
             raise InvitationError(_("This invitation was already used."))
