@@ -20,7 +20,7 @@ from supportdesk.tickets.attachments import add_attachment
 from supportdesk.tickets.models import Channel, PriorityDefinition, Request, Scope, Status
 from supportdesk.tickets.notifications import notify_vendor_reply
 from supportdesk.tickets.sweeper import sweep_sla
-from tests.tickets.conftest import DETAILED, Desk, at
+from tests.tickets.conftest import DETAILED, Desk, at, without_dedicated_engineers
 
 
 @pytest.fixture(autouse=True)
@@ -159,6 +159,7 @@ def test_a_vendor_reply_goes_to_the_customer_with_its_files_in_the_thread(desk: 
 
 
 def test_a_customer_reply_goes_to_the_assignee_alone(desk: Desk) -> None:
+    without_dedicated_engineers()
     request = open_(desk, Priority.P3)
     actions.reply(actor=desk.anna, request=request, body="Nobody assigned yet", now=at(23, 10, 1))
     assert mails("staff.customer_replied") == []
