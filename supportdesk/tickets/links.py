@@ -77,7 +77,7 @@ def read_objection_token(token: str) -> tuple[int, int]:
             max_age=timedelta(days=settings.DOWNGRADE_LINK_MAX_AGE_DAYS),
         )
     except signing.SignatureExpired:
-        raise BadLink("the link has expired; object on the portal instead") from None
+        raise BadLink("the link has expired; reply on the request to object") from None
     except signing.BadSignature:
         raise BadLink("the link is not valid") from None
     return int(data["k"]), int(data["c"])
