@@ -5,7 +5,7 @@ from django.urls import include, path
 from supportdesk.api.api import api
 from supportdesk.core.views import health
 from supportdesk.monitoring.views import metrics
-from supportdesk.portal.links import downgrade_link
+from supportdesk.portal.links import downgrade_link, objection_link
 from supportdesk.web.views import SignInView, home
 
 urlpatterns = [
@@ -18,6 +18,7 @@ urlpatterns = [
     path("health", health, name="health"),
     path("metrics", metrics, name="metrics"),
     path("links/downgrade/<str:token>", downgrade_link, name="downgrade-link"),
+    path("links/objection/<str:token>", objection_link, name="objection-link"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("botx/", include("supportdesk.channels.express.urls")),

@@ -19,6 +19,7 @@ from supportdesk.api.schemas import (
     READ_ERRORS,
     AssignIn,
     BodyIn,
+    CorrectionIn,
     Id,
     MessageOut,
     PriorityIn,
@@ -106,12 +107,13 @@ def raise_priority(request: HttpRequest, request_id: Id, data: PriorityIn) -> Re
 
 
 @router.post("/requests/{request_id}/correct-priority", response={200: RequestOut, **ERRORS})
-def correct_priority(request: HttpRequest, request_id: Id, data: PriorityIn) -> RequestOut:
+def correct_priority(request: HttpRequest, request_id: Id, data: CorrectionIn) -> RequestOut:
     user, now = acting_user(request), timezone.now()
     ticket = get_request(user, request_id)
     ticket = actions.correct_priority(
-        actor=user, request=ticket, to=data.priority, reason=data.reason, now=now
-    )
+        actor=user, request=ticket, to=data.priority, reason=data.reason, now=now,
+        definition=data.definition,
+    )  # fmt: skip
     return _shown(user, ticket)
 
 

@@ -24,7 +24,7 @@ from pydantic.functional_validators import ModelWrapValidatorHandler
 from pydantic_core import PydanticCustomError, core_schema
 
 from supportdesk.slamath.policy import Priority, RequestType
-from supportdesk.tickets.models import Channel, Environment, Scope, Status
+from supportdesk.tickets.models import Channel, Environment, PriorityDefinition, Scope, Status
 
 MAX_ID = 2**63 - 1
 MAX_OFFSET = 10**9
@@ -201,6 +201,12 @@ class StatusIn(StrictBody):
 class PriorityIn(StrictBody):
     priority: Priority
     reason: RequiredReason
+
+
+class CorrectionIn(PriorityIn):
+    # Which definition of SPEC section 5 the request matches: required to lower a
+    # priority the customer set (rule 3).
+    definition: PriorityDefinition | None = None
 
 
 class ResolveIn(StrictBody):

@@ -22,6 +22,13 @@ from supportdesk.calendars.seed import RU_CODE
 from supportdesk.sla.actions import recompute_open_clocks
 from supportdesk.slamath.hours import DayKind, parse_hours
 from supportdesk.slamath.russia import YearData
+from supportdesk.staff.permissions import Capability, require
+
+
+def _require_manager(actor: User | None) -> None:
+    """A person must be allowed to configure calendars; jobs and commands (no actor) are."""
+    if actor is not None:
+        require(actor, Capability.MANAGE_CALENDARS)
 
 
 def _revised(
@@ -63,6 +70,7 @@ def calendar_edited(
     *, calendar: BusinessCalendar, actor: User | None, now: datetime, changed: list[str]
 ) -> int:
     """After an admin saved a calendar (its hours or its exceptions)."""
+    _require_manager(actor)
     with transaction.atomic():
         return _business_calendar_changed(
             calendar, actor=actor, now=now, what="calendar.edited", data={"changed": changed}
@@ -79,6 +87,7 @@ def set_calendar_exception(
     actor: User | None,
     now: datetime,
 ) -> CalendarException:
+    _require_manager(actor)
     if hours:
         parse_hours(hours)  # raises CalendarDataError with the reason
     with transaction.atomic():
@@ -98,6 +107,7 @@ def set_calendar_exception(
 def remove_calendar_exception(
     *, calendar: BusinessCalendar, day: date, actor: User | None, now: datetime
 ) -> bool:
+    _require_manager(actor)
     with transaction.atomic():
         deleted, _ = CalendarException.objects.filter(calendar=calendar, day=day).delete()
         if deleted:
@@ -127,6 +137,7 @@ def production_calendar_edited(
     *, production: ProductionCalendar, actor: User | None, now: datetime
 ) -> int:
     """After an admin changed a production calendar's days."""
+    _require_manager(actor)
     with transaction.atomic():
         return _production_calendar_changed(
             production, actor=actor, now=now, what="production.edited", data={}
@@ -138,6 +149,7 @@ def load_production_year(
 ) -> int:
     """Replace one year's day types (an admin adds a newly published year); the year's
     drafted days go, so nothing computed over it is marked a draft any more."""
+    _require_manager(actor)
     with transaction.atomic():
         production.days.filter(day__year=year.year).delete()
         production.draft_days.filter(day__year=year.year).delete()
@@ -165,6 +177,7 @@ def draft_production_year(
     Only the Russian calendar (code ``ru``) can be drafted; an official year, or a year
     drafted already, is left alone. True when days were drafted (revision bumped, open
     clocks recomputed)."""
+    _require_manager(actor)
     from supportdesk.slamath.russia import drafted_day_types  # imports `holidays`
 
     if production.code != RU_CODE or year in official_years(production):

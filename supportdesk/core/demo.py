@@ -4,6 +4,7 @@ so the demo is what real use would leave behind. Idempotent."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -17,9 +18,17 @@ from supportdesk.contracts.models import AddOn, Contract
 from supportdesk.customers.models import Contact, Organization
 from supportdesk.sla.models import PolicyVersion
 from supportdesk.slamath.policy import Priority, RequestType
+from supportdesk.staff import absences
 from supportdesk.staff.models import StaffMember, StaffRole, Team
 from supportdesk.tickets import actions
-from supportdesk.tickets.models import Channel, Component, Request, Scope, Status
+from supportdesk.tickets.models import (
+    Channel,
+    Component,
+    PriorityDefinition,
+    Request,
+    Scope,
+    Status,
+)
 
 DEMO_LEAD = "admin"
 DETAILS = (
@@ -254,4 +263,39 @@ def _requests(people: People, now: datetime) -> list[Request]:
         reason="Есть обходной путь",
         now=at(hour),
     )
+    made.append(_objected(people, at))
+    # The agent is away next week (a lead set it): see the desk's Absences page.
+    absences.set_absence(
+        actor=people.lead, member=people.agent.staff, starts_on=(now + 7 * 24 * hour).date(),
+        ends_on=(now + 11 * 24 * hour).date(), note="Отпуск", now=at(hour),
+    )  # fmt: skip
     return [Request.objects.get(pk=request.pk) for request in made]
+
+
+def _objected(people: People, at: Callable[[timedelta], datetime]) -> Request:
+    """Roles (docs/roles.md): the customer's own P2, lowered by the engineer with the
+    definition it matches; the customer objected, so P2 is back and the lead decides."""
+    hour = timedelta(hours=1)
+    inbound = Inbound(
+        channel=Channel.PORTAL, sender_scope=f"user:{people.beta_user.pk}", external_id=None,
+        actor=people.beta_user, contact=people.beta_user.contact,
+        request_type=RequestType.INCIDENT, subject="Не передаются файлы в чатах",
+        requested_priority=Priority.P2, component=Component.objects.get(code="file-transfer"),
+        scope=Scope.MASS, description=DETAILS,
+    )  # fmt: skip
+    request = receive(inbound, now=at(3 * hour)).request
+    if request is None:
+        raise RuntimeError("the demo's objected request was refused")
+    actions.correct_priority(
+        actor=people.engineer, request=request, to=Priority.P3,
+        reason="Файлы передаются через веб-клиент", now=at(2 * hour),
+        definition=PriorityDefinition.P3_WORKAROUND,
+    )  # fmt: skip
+    correction = request.priority_changes.order_by("-at", "-id").first()
+    if correction is None:
+        raise RuntimeError("the demo's correction was not recorded")
+    actions.object_to_correction(
+        by=people.beta_user.contact, correction=correction,
+        reason="Веб-клиентом у нас никто не пользуется", now=at(hour),
+    )  # fmt: skip
+    return request

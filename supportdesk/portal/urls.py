@@ -1,6 +1,6 @@
 from django.urls import path
 
-from supportdesk.portal import analytics, entitlements, reports, views
+from supportdesk.portal import analytics, entitlements, reports, users, views
 
 app_name = "portal"
 urlpatterns = [
@@ -8,6 +8,9 @@ urlpatterns = [
     path("new/", views.new_request, name="new"),
     path("contract/", views.contract, name="contract"),
     path("entitlements/", entitlements.entitlements, name="entitlements"),
+    path("users/", users.users, name="users"),
+    path("users/<int:contact_id>/deactivate/", users.deactivate, name="user-deactivate"),
+    path("invitation/<str:token>/", users.invitation, name="invitation"),
     path("analytics/", analytics.analytics_page, name="analytics"),
     path("analytics/<str:table>.csv", analytics.analytics_export, name="analytics-export"),
     path("reports/", reports.report_list, name="reports"),

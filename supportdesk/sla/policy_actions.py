@@ -10,6 +10,7 @@ from django.db.models import Max
 
 from supportdesk.audit.record import record
 from supportdesk.sla.models import PolicyTarget, PolicyVersion
+from supportdesk.staff.permissions import Capability, require
 
 DRAFT_LEAD = timedelta(days=7)
 
@@ -18,6 +19,8 @@ def draft_policy_version(
     *, source: PolicyVersion, actor: User | None, now: datetime
 ) -> PolicyVersion:
     """A copy of ``source`` as the plan's next version, in force a week from now unless edited."""
+    if actor is not None:
+        require(actor, Capability.MANAGE_POLICIES)
     with transaction.atomic():
         latest = PolicyVersion.objects.select_for_update().filter(plan=source.plan)
         number = (latest.aggregate(top=Max("number"))["top"] or 0) + 1

@@ -80,3 +80,32 @@ class NotificationPreferences(models.Model):
 
     def wants(self, event: StaffEvent) -> bool:
         return bool(getattr(self, StaffEvent(event).value))
+
+
+class Absence(models.Model):
+    """A staff member away (leave, sickness, a trip) on the local dates from..until,
+    both included: intake does not give them the contracts' requests then."""
+
+    member = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="absences")
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    set_at = models.DateTimeField(_("set at"))
+
+    class Meta:
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
+        ordering = ("starts_on",)
+        constraints = (
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="absence_ends_after_it_starts",
+            ),
+        )
+        indexes = (models.Index(fields=("member", "ends_on")),)
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.starts_on}..{self.ends_on}"

@@ -40,6 +40,7 @@ class Capability(StrEnum):
     SEE_ORGANIZATION_REQUESTS = "see_organization_requests"
     SEE_MANAGED_CUSTOMERS = "see_managed_customers"
     SEE_ENTITLEMENTS = "see_entitlements"
+    SEE_CONTRACT = "see_contract"
     # Requests
     REGISTER_REQUEST = "register_request"
     REPLY = "reply"
@@ -47,6 +48,8 @@ class Capability(StrEnum):
     ASSIGN = "assign"
     CHANGE_STATUS = "change_status"
     RESOLVE = "resolve"
+    CONFIRM_RESOLUTION = "confirm_resolution"
+    REOPEN = "reopen"
     EXCLUDE_FROM_SLA = "exclude_from_sla"
     ACCEPT_OUT_OF_CONTRACT = "accept_out_of_contract"
     # Priority (SPEC 6)
@@ -54,6 +57,8 @@ class Capability(StrEnum):
     CORRECT_STAFF_PRIORITY = "correct_staff_priority"
     CORRECT_CUSTOMER_PRIORITY_DOWN = "correct_customer_priority_down"
     PROPOSE_DOWNGRADE = "propose_downgrade"
+    DECIDE_DOWNGRADE = "decide_downgrade"
+    OBJECT_TO_PRIORITY_CORRECTION = "object_to_priority_correction"
     DECIDE_PRIORITY_OBJECTION = "decide_priority_objection"
     # Work time and entitlements
     LOG_TIME = "log_time"
@@ -76,6 +81,8 @@ class Capability(StrEnum):
     # Configuration
     MANAGE_CALENDARS = "manage_calendars"
     MANAGE_POLICIES = "manage_policies"
+    RELEASE_QUARANTINED_MAIL = "release_quarantined_mail"
+    SET_NOTIFICATION_PREFERENCES = "set_notification_preferences"
 
 
 _C = Capability
@@ -91,18 +98,23 @@ MATRIX: dict[Capability, frozenset[Role]] = {
     _C.SEE_ORGANIZATION_REQUESTS: _CUSTOMER_ADMIN,
     _C.SEE_MANAGED_CUSTOMERS: _MANAGER_LEAD,
     _C.SEE_ENTITLEMENTS: _EVERY_STAFF | _CUSTOMER_ADMIN,
+    _C.SEE_CONTRACT: _EVERY_STAFF | _CUSTOMER_ADMIN,
     _C.REGISTER_REQUEST: _EVERY_STAFF | _CUSTOMERS,
     _C.REPLY: _EVERY_STAFF | _CUSTOMERS,
     _C.WRITE_INTERNAL_NOTE: _EVERY_STAFF,
     _C.ASSIGN: _EVERY_STAFF,
     _C.CHANGE_STATUS: _EVERY_STAFF,
     _C.RESOLVE: frozenset({Role.AGENT, Role.ENGINEER, Role.LEAD}),
+    _C.CONFIRM_RESOLUTION: _CUSTOMERS,
+    _C.REOPEN: _EVERY_STAFF | _CUSTOMERS,
     _C.EXCLUDE_FROM_SLA: _LEAD,
     _C.ACCEPT_OUT_OF_CONTRACT: _LEAD,
     _C.RAISE_PRIORITY: _EVERY_STAFF,
     _C.CORRECT_STAFF_PRIORITY: _EVERY_STAFF,
     _C.CORRECT_CUSTOMER_PRIORITY_DOWN: _ENGINEER_UP,
     _C.PROPOSE_DOWNGRADE: _EVERY_STAFF,
+    _C.DECIDE_DOWNGRADE: _CUSTOMERS,
+    _C.OBJECT_TO_PRIORITY_CORRECTION: _CUSTOMERS,
     _C.DECIDE_PRIORITY_OBJECTION: _LEAD,
     _C.LOG_TIME: _ENGINEER_UP,
     _C.APPROVE_TIME: _LEAD,
@@ -121,6 +133,8 @@ MATRIX: dict[Capability, frozenset[Role]] = {
     _C.COMPLETE_PUBLICATION_TASK: _CUSTOMER_ADMIN | _MANAGER_LEAD,
     _C.MANAGE_CALENDARS: _LEAD,
     _C.MANAGE_POLICIES: _LEAD,
+    _C.RELEASE_QUARANTINED_MAIL: _LEAD,
+    _C.SET_NOTIFICATION_PREFERENCES: _EVERY_STAFF,
 }
 
 
@@ -137,7 +151,9 @@ def role_of(user: User | AnonymousUser | None) -> Role | None:
     try:
         contact: Contact = user.contact
     except Contact.DoesNotExist:
-        return None
+        # The installation's administrator (`createsuperuser`), with no staff record,
+        # configures what a support lead configures (calendars, policies in the admin).
+        return Role.LEAD if user.is_superuser else None
     if not contact.is_active:
         return None
     return Role.CUSTOMER_ADMIN if contact.is_customer_admin else Role.CUSTOMER_USER
@@ -156,3 +172,27 @@ def require(user: User | AnonymousUser | None, capability: Capability) -> Role:
             _("Your role may not do this: %(capability)s.") % {"capability": capability.value}
         )
     return role
+
+
+# The matrix as the Markdown table of docs/roles.md (tests/tickets/test_roles_doc.py keeps
+# the page equal to it, and prints the table to paste when they differ).
+_SHORT = {
+    Role.AGENT: "agent (L1)",
+    Role.ENGINEER: "engineer (L2/L3)",
+    Role.MANAGER: "personal manager",
+    Role.LEAD: "support lead",
+    Role.CUSTOMER_USER: "customer user",
+    Role.CUSTOMER_ADMIN: "customer admin",
+}
+
+
+def markdown_table() -> str:
+    header = "| capability | " + " | ".join(_SHORT[role] for role in Role) + " |"
+    rule = "| --- |" + " :---: |" * len(Role)
+    rows = [
+        f"| `{capability.value}` | "
+        + " | ".join("yes" if role in MATRIX[capability] else "—" for role in Role)
+        + " |"
+        for capability in Capability
+    ]
+    return "\n".join([header, rule, *rows]) + "\n"

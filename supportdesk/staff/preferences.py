@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from supportdesk.audit.record import record
 from supportdesk.staff.models import NotificationPreferences, StaffEvent, StaffMember
+from supportdesk.staff.permissions import Capability, require
 
 PREFERENCES_CHANGED = "staff.notification_preferences_changed"
 
@@ -35,6 +36,7 @@ def set_notification_preferences(
     now: datetime,
 ) -> NotificationPreferences:
     """A staff member chooses the language of their e-mails and which of them they get."""
+    require(actor, Capability.SET_NOTIFICATION_PREFERENCES)
     if actor.pk != member.user_id:
         raise PermissionError(_("Staff choose their own e-mails."))
     if language not in dict(settings.LANGUAGES):

@@ -22,6 +22,8 @@ class BadLink(ValueError):
 PORTAL_REQUEST = "/portal/requests/{request_id}/"
 DESK_REQUEST = "/desk/requests/{request_id}/"
 DOWNGRADE_LINK = "/links/downgrade/{token}"
+OBJECTION_LINK = "/links/objection/{token}"
+_OBJECTION_SALT = "supportdesk.priority-objection"
 
 
 def absolute(path: str) -> str:
@@ -60,3 +62,27 @@ def downgrade_url(*, proposal_id: int, contact_id: int, accept: bool) -> str:
     token = downgrade_token(proposal_id=proposal_id, contact_id=contact_id, accept=accept)
     # Signed tokens are URL-safe base64 with ":" separators: nothing to quote.
     return absolute(DOWNGRADE_LINK.format(token=token))
+
+
+def objection_token(*, correction_id: int, contact_id: int) -> str:
+    """The customer's one-click objection to a rule-3 correction of their priority."""
+    return signing.dumps({"k": correction_id, "c": contact_id}, salt=_OBJECTION_SALT)
+
+
+def read_objection_token(token: str) -> tuple[int, int]:
+    try:
+        data = signing.loads(
+            token,
+            salt=_OBJECTION_SALT,
+            max_age=timedelta(days=settings.DOWNGRADE_LINK_MAX_AGE_DAYS),
+        )
+    except signing.SignatureExpired:
+        raise BadLink("the link has expired; reply on the request to object") from None
+    except signing.BadSignature:
+        raise BadLink("the link is not valid") from None
+    return int(data["k"]), int(data["c"])
+
+
+def objection_url(*, correction_id: int, contact_id: int) -> str:
+    token = objection_token(correction_id=correction_id, contact_id=contact_id)
+    return absolute(OBJECTION_LINK.format(token=token))

@@ -217,6 +217,40 @@ class PriorityChangeKind(models.TextChoices):
     RAISE = "raise", _("raised")
     CORRECT = "correct", _("corrected")
     DOWNGRADE = "downgrade", _("lowered with the customer's agreement")
+    RESTORE = "restore", _("restored on the customer's objection")
+
+
+class PriorityDefinition(models.TextChoices):
+    """Which definition of SPEC section 5 a rule-3 correction says the request matches.
+    The code's first two letters are the priority it defines (``definition_priority``)."""
+
+    P1_NOTHING_WORKS = (
+        "p1_nothing_works",
+        _("P1: the system does not work for any user, no workaround"),
+    )
+    P2_MASS_FAILURE = (
+        "p2_mass_failure",
+        _("P2: significantly degraded, some functions unavailable, the system works overall"),
+    )
+    P3_WORKAROUND = "p3_workaround", _("P3: slightly degraded, or a workaround exists")
+    P3_SECONDARY_FUNCTION = (
+        "p3_secondary_function",
+        _(
+            "P3: a secondary function (metrics, administrator console, routing rendering, "
+            "e-mail notifications)"
+        ),
+    )
+    P4_NOT_AFFECTED = "p4_not_affected", _("P4: operation not affected, a minor inconvenience")
+    P4_DOCUMENTATION = "p4_documentation", _("P4: a documentation error")
+    P4_INDIVIDUAL_USERS = (
+        "p4_individual_users",
+        _("P4: the client app fails for individual users, not en masse"),
+    )
+
+
+def definition_priority(definition: str) -> str:
+    """The priority a definition defines: ``p3_workaround`` -> ``P3``."""
+    return PriorityDefinition(definition).value[:2].upper()
 
 
 class PriorityChange(models.Model):
@@ -228,6 +262,10 @@ class PriorityChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     reason = models.TextField(_("reason"))
+    # A rule-3 correction names the definition of SPEC section 5 the request matches.
+    definition = models.CharField(
+        _("definition"), max_length=32, choices=PriorityDefinition.choices, blank=True
+    )
     at = models.DateTimeField(_("at"))
 
     class Meta:
@@ -359,3 +397,38 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status} -> {self.to_status}"
+
+
+class ObjectionState(models.TextChoices):
+    PENDING = "pending", _("waiting for a support lead")
+    UPHELD = "upheld", _("correction upheld")
+    REVERTED = "reverted", _("correction reverted")
+
+
+class PriorityObjection(models.Model):
+    """The customer objects to a rule-3 correction that lowered the priority they set:
+    their priority is restored at once and stays until a support lead decides."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="objections")
+    correction = models.OneToOneField(
+        PriorityChange, on_delete=models.CASCADE, related_name="objection"
+    )
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("reason"), blank=True)
+    raised_at = models.DateTimeField(_("raised at"))
+    state = models.CharField(
+        _("state"), max_length=16, choices=ObjectionState.choices, default=ObjectionState.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+
+    class Meta:
+        verbose_name = _("priority objection")
+        verbose_name_plural = _("priority objections")
+        ordering = ("-raised_at",)
+
+    def __str__(self) -> str:
+        return f"objection to {self.correction} ({self.state})"

@@ -30,12 +30,16 @@ from supportdesk.sla.models import ClockKind
 from supportdesk.staff.models import StaffEvent, StaffRole
 from supportdesk.staff.preferences import wants_mail
 from supportdesk.tickets.access import is_lead, staff_member
-from supportdesk.tickets.links import desk_url, downgrade_url, portal_url
+from supportdesk.tickets.links import desk_url, downgrade_url, objection_url, portal_url
 from supportdesk.tickets.models import (
     Attachment,
     Channel,
     DowngradeProposal,
     Message,
+    ObjectionState,
+    PriorityChange,
+    PriorityDefinition,
+    PriorityObjection,
     Request,
     Status,
     reference_of,
@@ -55,6 +59,8 @@ class MailEvent(StrEnum):
     WAITING_FOR_CUSTOMER = "request.waiting_for_customer"
     PRIORITY_CORRECTED = "request.priority_corrected"
     DOWNGRADE_PROPOSED = "request.downgrade_proposed"
+    OBJECTION_DECIDED = "request.priority_objection_decided"
+    PRIORITY_OBJECTION = "staff.priority_objection"
     RESOLVED = "request.resolved"
     CLOSED = "request.closed"
     NEW_REQUEST = "staff.new_request"
@@ -228,8 +234,18 @@ def notify_waiting(request: Request, *, actor: User, reason: str, now: datetime)
 
 
 def notify_priority_corrected(
-    request: Request, *, actor: User, before: str, after: str, reason: str, now: datetime
+    request: Request,
+    *,
+    actor: User,
+    before: str,
+    after: str,
+    reason: str,
+    now: datetime,
+    definition: PriorityDefinition | None = None,
+    objection_for: PriorityChange | None = None,
 ) -> None:
+    """Rule 3's notice; when it lowered the customer's own priority, with a signed
+    one-click objection link made for the requester."""
     customer = _customer(request, actor=actor)
     if customer is None:
         return
@@ -238,12 +254,79 @@ def notify_priority_corrected(
             _("The priority of %(title)s was corrected from %(before)s to %(after)s.")
             % {"title": _title(request), "before": before, "after": after},
             _("Reason: %(reason)s") % {"reason": reason},
+        ]
+        if definition is not None:
+            lines.append(
+                _("The request matches the definition: %(definition)s")
+                % {"definition": PriorityDefinition(definition).label}
+            )
+        if objection_for is not None:
+            url = objection_url(correction_id=objection_for.pk, contact_id=request.contact_id)
+            lines += [
+                _(
+                    "If you disagree, object: your priority %(before)s is restored at once "
+                    "and a support lead decides."
+                )
+                % {"before": before},
+                _("Object: %(url)s") % {"url": url},
+            ]
+        lines += ["", _reply_hint(request)]
+        mail = _mail(
+            customer, MailEvent.PRIORITY_CORRECTED, request.reference, _("Priority corrected"), lines,
+            thread=thread_of(request),
+        )  # fmt: skip
+    enqueue_many([mail], now=now)
+
+
+def notify_priority_objection(
+    request: Request, objection: PriorityObjection, *, now: datetime
+) -> None:
+    """The support leads decide an objection: each is told, in their language."""
+    leads = User.objects.filter(is_active=True, staff__role=StaffRole.LEAD).select_related(
+        STAFF_RELATED
+    )
+    mails = []
+    for user in leads:
+        member = staff_member(user)
+        if member is None or not user.email:
+            continue
+        with translation.override(member.language):
+            lines = [
+                _("The customer objects to the priority correction of %(title)s.")
+                % {"title": _title(request)},
+                _("Their priority %(priority)s is restored until you decide.")
+                % {"priority": request.priority},
+                _("Reason: %(reason)s") % {"reason": objection.reason or "-"},
+                desk_url(request.pk),
+            ]
+            person = Person(user.email, member.language)
+            subject = _("Priority objection")
+            mails.append(
+                _mail(person, MailEvent.PRIORITY_OBJECTION, request.reference, subject, lines)
+            )
+    enqueue_many(mails, now=now)
+
+
+def notify_objection_decided(
+    request: Request, objection: PriorityObjection, *, actor: User, now: datetime
+) -> None:
+    customer = _customer(request, actor=actor)
+    if customer is None:
+        return
+    with translation.override(customer.language):
+        if objection.state == ObjectionState.UPHELD:
+            first = _("A support lead upheld the correction of %(title)s: the priority is %(p)s.")
+        else:
+            first = _("A support lead reverted the correction of %(title)s: the priority is %(p)s.")
+        lines = [
+            first % {"title": _title(request), "p": request.priority},
+            _("Reason: %(reason)s") % {"reason": objection.decision_note},
             "",
             _reply_hint(request),
         ]
         mail = _mail(
-            customer, MailEvent.PRIORITY_CORRECTED, request.reference, _("Priority corrected"), lines,
-            thread=thread_of(request),
+            customer, MailEvent.OBJECTION_DECIDED, request.reference, _("Objection decided"),
+            lines, thread=thread_of(request),
         )  # fmt: skip
     enqueue_many(_to_customer(request, mail), now=now)
 

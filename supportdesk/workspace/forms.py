@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from supportdesk.customers.models import Contact, Organization
 from supportdesk.sla.models import Plan, PriorityChoices, RequestTypeChoices
 from supportdesk.staff.models import Team
-from supportdesk.tickets.models import Component, Request, Scope, Status
+from supportdesk.tickets.models import Component, PriorityDefinition, Request, Scope, Status
 from supportdesk.web.uploads import MultipleFileField, MultipleFileInput
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -81,6 +81,26 @@ class AssignForm(forms.Form):
 class PriorityForm(forms.Form):
     to = forms.ChoiceField(label=_("New priority"), choices=PriorityChoices.choices)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CorrectForm(PriorityForm):
+    """Rule 3. Lowering a priority the customer set names the definition it matches."""
+
+    definition = forms.ChoiceField(
+        label=_("Definition the request matches"),
+        choices=[("", "—"), *PriorityDefinition.choices],
+        required=False,
+        help_text=_("Required to lower a priority the customer set (SPEC section 5)."),
+    )
+
+
+class ObjectionDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("uphold", _("Uphold the correction")), ("revert", _("Revert the correction"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class DowngradeForm(PriorityForm):

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from supportdesk.workspace import analytics, inbound_mail, mail, reports, views, whatif, worktime
+from supportdesk.workspace import (
+    analytics,
+    inbound_mail,
+    mail,
+    people,
+    reports,
+    views,
+    whatif,
+    worktime,
+)
 
 app_name = "workspace"
 urlpatterns = [
@@ -19,6 +28,9 @@ urlpatterns = [
     path("analytics/", analytics.analytics_page, name="analytics"),
     path("analytics/<str:table>.csv", analytics.analytics_export, name="analytics-export"),
     path("me/notifications/", mail.preferences, name="preferences"),
+    path("absences/", people.absence_page, name="absences"),
+    path("absences/<int:absence_id>/remove", people.absence_remove, name="absence-remove"),
+    path("customers/", people.my_customers, name="customers"),
     path("reports/", reports.report_list, name="reports"),
     path("reports/<str:number>/<str:month>/", reports.report_page, name="report"),
     path("reports/<str:number>/<str:month>/pdf", reports.report_pdf, name="report-pdf"),

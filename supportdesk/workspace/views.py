@@ -23,9 +23,11 @@ from supportdesk.calendars.years import missing_years
 from supportdesk.channels.actions import receive
 from supportdesk.channels.inbound import Inbound
 from supportdesk.customers.models import Contact
+from supportdesk.sla.models import PriorityChoices
 from supportdesk.sla.policies import policy_rule
 from supportdesk.slamath.policy import PolicyError, Priority, RequestType
 from supportdesk.slamath.priority import PriorityRuleError
+from supportdesk.staff.permissions import Capability, may
 from supportdesk.tickets import actions
 from supportdesk.tickets.access import (
     ActionDenied,
@@ -37,17 +39,20 @@ from supportdesk.tickets.access import (
 )
 from supportdesk.tickets.attachments import UploadRejected
 from supportdesk.tickets.errors import ActionError
-from supportdesk.tickets.models import Channel, Request, Scope, Status
+from supportdesk.tickets.models import Channel, PriorityDefinition, Request, Scope, Status
+from supportdesk.tickets.priorities import pending_objection, set_by_customer
 from supportdesk.web.downloads import attachment_response
 from supportdesk.web.uploads import files_within_limit
 from supportdesk.workspace import queue
 from supportdesk.workspace.forms import (
     AssignForm,
     BodyForm,
+    CorrectForm,
     DowngradeForm,
     ExcludeForm,
     FilterForm,
     NewRequestForm,
+    ObjectionDecisionForm,
     PriorityForm,
     ResolveForm,
     StatusForm,
@@ -131,7 +136,8 @@ ACTION_FORMS: dict[str, type[forms.Form]] = {
     "status": StatusForm,
     "assign": AssignForm,
     "raise": PriorityForm,
-    "correct": PriorityForm,
+    "correct": CorrectForm,
+    "objection": ObjectionDecisionForm,
     "downgrade": DowngradeForm,
     "resolve": ResolveForm,
     "exclude": ExcludeForm,
@@ -168,6 +174,13 @@ def _page_context(
     calendars = queue.Calendars()
     page_forms = _empty_forms()
     page_forms.update(bound or {})
+    customer_priority = set_by_customer(item)
+    if customer_priority and not may(user, Capability.CORRECT_CUSTOMER_PRIORITY_DOWN):
+        # An agent (L1) corrects the customer's priority upward only: no lower choices.
+        page_forms["correct"].fields["to"] = forms.ChoiceField(
+            label=_("New priority"),
+            choices=[(p, p) for p in PriorityChoices.values if p < item.priority],
+        )
     return {
         "item": item,
         "rule": rule,
@@ -184,6 +197,10 @@ def _page_context(
         "forms": page_forms,
         "is_open": item.status not in (Status.RESOLVED, Status.CLOSED),
         "is_lead": is_lead(user),
+        # What the actions would refuse is not offered (the actions still decide).
+        "may": {capability.value: may(user, capability) for capability in Capability},
+        "customer_priority": customer_priority,
+        "objection": pending_objection(item),
         "now": now,
     }
 
@@ -223,10 +240,21 @@ def _run(name: str, user: User, item: Request, data: dict[str, Any], now: dateti
         )
         return _("Priority raised.")
     if name == "correct":
+        definition = PriorityDefinition(data["definition"]) if data["definition"] else None
         actions.correct_priority(
-            actor=user, request=item, to=Priority(data["to"]), reason=data["reason"], now=now
-        )
+            actor=user, request=item, to=Priority(data["to"]), reason=data["reason"], now=now,
+            definition=definition,
+        )  # fmt: skip
         return _("Priority corrected.")
+    if name == "objection":
+        objection = pending_objection(item)
+        if objection is None:
+            raise ActionError(_("No objection is waiting for a decision."))
+        actions.decide_priority_objection(
+            actor=user, objection=objection, uphold=data["decision"] == "uphold",
+            note=data["note"], now=now,
+        )  # fmt: skip
+        return _("Objection decided.")
     if name == "downgrade":
         actions.propose_downgrade(
             actor=user, request=item, to=Priority(data["to"]), reason=data["reason"], now=now

@@ -29,7 +29,7 @@ def test_reply_and_note(desk: Desk, anna_request: Request) -> None:
     refused = Api(desk.anna).post(f"{path}/notes", {"body": "sneaky"})
     assert (refused.status_code, refused.json()) == (
         403,
-        {"detail": "Only support staff may do this."},
+        {"detail": "Your role may not do this: write_internal_note."},
     )
     assert Api(desk.agent).post(f"{path}/reply", {"body": "  "}).status_code == 422  # schema
     assert snapshot() == before

@@ -15,7 +15,7 @@ from supportdesk.slamath.policy import Priority, RequestType
 from supportdesk.tickets import actions
 from supportdesk.tickets.models import Request, Status
 from tests.api.helpers import NOW, Api, open_request, snapshot
-from tests.tickets.conftest import DETAILED, Desk, at
+from tests.tickets.conftest import DETAILED, Desk, at, without_dedicated_engineers
 
 
 def ids(answer: Any) -> list[int]:
@@ -37,6 +37,7 @@ def test_each_caller_lists_what_they_may_see(desk: Desk) -> None:
 
 
 def test_filters(desk: Desk) -> None:
+    without_dedicated_engineers()
     first = open_request(desk)
     second = open_request(desk, requested_priority=Priority.P2, now=at(23, 10, 30))
     third = open_request(

@@ -23,6 +23,7 @@ VALID: dict[str, dict[str, Any]] = {
     "BodyIn": {"body": "b"},
     "StatusIn": {"status": "open"},
     "PriorityIn": {"priority": "P2", "reason": "r"},
+    "CorrectionIn": {"priority": "P2", "reason": "r"},
     "ResolveIn": {"summary": "s"},
     "ReopenIn": {"reason": "r"},
     "TokenIn": {"name": "n"},
@@ -83,6 +84,7 @@ def test_every_text_in_a_body_documents_its_rules(
         ("RequestIn", "subject"), ("RequestIn", "description"),
         ("RequestIn", "priority_reason"), ("BodyIn", "body"),
         ("StatusIn", "reason"), ("PriorityIn", "reason"), ("ResolveIn", "summary"),
+        ("CorrectionIn", "reason"),
         ("ReopenIn", "reason"), ("TokenIn", "name"),
     }  # fmt: skip
     for name, field, prop in texts:

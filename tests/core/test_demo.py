@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from supportdesk.core.demo import load_demo
+from supportdesk.staff.models import Absence
 from supportdesk.tickets.models import Request
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +23,11 @@ def test_demo_loads_once_with_requests_in_every_state(hour: int) -> None:
     assert statuses == {"new", "open", "in_progress", "waiting", "resolved", "closed"}
     assert Request.objects.filter(organization__slug="beta", priority="P1").exists()
     assert Request.objects.filter(downgrade_proposals__state="pending").exists()
+    # Roles (issue 10): the customer's objection to a correction waits for the lead; the
+    # dedicated engineer got the contracts' requests; an absence is on the desk's page.
+    objected = Request.objects.get(objections__state="pending")
+    assert (objected.priority, objected.organization.slug) == ("P2", "beta")
+    assert Absence.objects.filter(member__user__username="agent").exists()
 
 
 def test_the_migrations_create_no_user() -> None:

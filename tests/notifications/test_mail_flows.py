@@ -12,7 +12,7 @@ from django.test import Client
 
 from supportdesk.slamath.policy import Priority, RequestType
 from supportdesk.tickets import actions
-from supportdesk.tickets.models import Channel, Request, Scope
+from supportdesk.tickets.models import Channel, PriorityDefinition, Request, Scope
 from supportdesk.tickets.sweeper import sweep_sla
 from tests.notifications.conftest import Inbox
 from tests.tickets.conftest import DETAILED, Desk, at
@@ -94,6 +94,7 @@ def test_correction_downgrade_link_resolution_and_sla_mail_in_one_thread(
             to=Priority.P2,
             reason="one region only",
             now=at(23, 10, 5),
+            definition=PriorityDefinition.P2_MASS_FAILURE,
         )
     (corrected,) = [m for m in smtp.messages if "one region only" in body(m)]
     assert "P1" in body(corrected)

@@ -17,10 +17,10 @@ from supportdesk.staff.models import StaffEvent
 from supportdesk.staff.preferences import set_notification_preferences
 from supportdesk.tickets import actions
 from supportdesk.tickets.attachments import add_attachment
-from supportdesk.tickets.models import Channel, Request, Scope, Status
+from supportdesk.tickets.models import Channel, PriorityDefinition, Request, Scope, Status
 from supportdesk.tickets.notifications import notify_vendor_reply
 from supportdesk.tickets.sweeper import sweep_sla
-from tests.tickets.conftest import DETAILED, Desk, at
+from tests.tickets.conftest import DETAILED, Desk, at, without_dedicated_engineers
 
 
 @pytest.fixture(autouse=True)
@@ -159,6 +159,7 @@ def test_a_vendor_reply_goes_to_the_customer_with_its_files_in_the_thread(desk: 
 
 
 def test_a_customer_reply_goes_to_the_assignee_alone(desk: Desk) -> None:
+    without_dedicated_engineers()
     request = open_(desk, Priority.P3)
     actions.reply(actor=desk.anna, request=request, body="Nobody assigned yet", now=at(23, 10, 1))
     assert mails("staff.customer_replied") == []
@@ -204,7 +205,8 @@ def test_a_corrected_priority_and_a_downgrade_proposal_go_to_the_customer(desk: 
     speaks(desk, "anna", "en")
     request = open_(desk, Priority.P1)
     actions.correct_priority(actor=desk.engineer, request=request, to=Priority.P2,
-                             reason="one region only", now=at(23, 10, 5))  # fmt: skip
+                             reason="one region only", now=at(23, 10, 5),
+                             definition=PriorityDefinition.P2_MASS_FAILURE)  # fmt: skip
     corrected = only("request.priority_corrected")
     assert (corrected.recipient, corrected.language) == (desk.anna.email, "en")
     assert "from P1 to P2" in corrected.body

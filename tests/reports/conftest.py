@@ -13,7 +13,7 @@ from supportdesk.contracts.models import AddOn
 from supportdesk.slamath.policy import Priority, RequestType
 from supportdesk.tickets import actions
 from supportdesk.tickets.models import Channel, Request, Scope
-from tests.tickets.conftest import Desk, at
+from tests.tickets.conftest import Desk, at, without_dedicated_engineers
 from tests.tickets.conftest import desk as desk
 from tests.workspace.conftest import open_
 
@@ -39,6 +39,7 @@ def frozen() -> Iterator[None]:
 
 @pytest.fixture
 def month(desk: Desk, frozen: None) -> Month:
+    without_dedicated_engineers()
     contract = desk.alfa_contract
     contract.add_ons = [AddOn.EXTENDED_REPORTING.value]
     contract.save(update_fields=["add_ons"])

@@ -121,3 +121,9 @@ def desk(db: None) -> Desk:
 DETAILED = (
     "Messages to all users in the main workspace have been delayed by 10 minutes since 09:40."
 )
+
+
+def without_dedicated_engineers() -> None:
+    """Tests about queues and figures of unassigned requests: no contract names a
+    dedicated engineer, so intake assigns nobody (tests/tickets/test_dedicated_engineer.py)."""
+    Contract.objects.update(dedicated_engineer=None)

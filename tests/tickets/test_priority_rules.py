@@ -9,7 +9,7 @@ from supportdesk.slamath.policy import Priority, RequestType
 from supportdesk.tickets import actions
 from supportdesk.tickets.access import ActionDenied
 from supportdesk.tickets.errors import ActionError
-from supportdesk.tickets.models import Channel, Request, Scope
+from supportdesk.tickets.models import Channel, PriorityDefinition, Request, Scope
 from tests.tickets.conftest import DETAILED, Desk, at
 
 
@@ -67,7 +67,7 @@ def test_correction_goes_either_way_and_tells_the_customer(
     with django_capture_on_commit_callbacks(execute=True):
         actions.correct_priority(
             actor=desk.engineer, request=request, to=Priority.P3, reason="one user affected",
-            now=at(23, 11),
+            now=at(23, 11), definition=PriorityDefinition.P3_WORKAROUND,
         )  # fmt: skip
     assert fresh(request).priority == "P3"
     corrected = [

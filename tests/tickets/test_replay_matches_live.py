@@ -18,11 +18,20 @@ from supportdesk.slamath.clock import ClockStatus, EventKind
 from supportdesk.slamath.policy import PolicyRule, Priority, RequestType
 from supportdesk.slamath.replay import Happened, ReplayedClock, RequestEvent, replay
 from supportdesk.tickets import actions
-from supportdesk.tickets.models import Channel, Request, Scope, Status
+from supportdesk.tickets.models import Channel, PriorityDefinition, Request, Scope, Status
 from tests.tickets.conftest import DETAILED, Desk, at
 
 START = at(2, 0)  # Monday 2 Nov 2026, 00:00 Moscow; Wednesday the 4th is a holiday
 STEPS = ("first_response", "waiting", "customer_replied", "priority", "resolved", "reopened")
+
+
+# A rule-3 correction of the customer's priority names the definition it matches.
+DEFINITION_OF = {
+    Priority.P1: PriorityDefinition.P1_NOTHING_WORKS,
+    Priority.P2: PriorityDefinition.P2_MASS_FAILURE,
+    Priority.P3: PriorityDefinition.P3_WORKAROUND,
+    Priority.P4: PriorityDefinition.P4_NOT_AFFECTED,
+}
 
 
 def fresh(request: Request) -> Request:
@@ -45,7 +54,10 @@ def drive(desk: Desk, customer: User, request: Request, step: str, to: Priority,
     if step == "priority" and status not in (Status.RESOLVED, Status.CLOSED):
         if to.value == request.priority:
             return None
-        actions.correct_priority(actor=engineer, request=request, to=to, reason="rule 3", now=now)
+        actions.correct_priority(
+            actor=engineer, request=request, to=to, reason="rule 3", now=now,
+            definition=DEFINITION_OF[to],
+        )  # fmt: skip
         return RequestEvent(Happened.PRIORITY, now, to, "rule 3")
     if step == "resolved" and status not in (Status.RESOLVED, Status.CLOSED):
         actions.resolve(actor=engineer, request=request, summary="Fixed.", now=now)

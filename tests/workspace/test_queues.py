@@ -9,7 +9,7 @@ from supportdesk.slamath.policy import Priority
 from supportdesk.tickets import actions
 from supportdesk.tickets.models import Status
 from supportdesk.workspace import queue
-from tests.tickets.conftest import Desk, at
+from tests.tickets.conftest import Desk, at, without_dedicated_engineers
 from tests.workspace.conftest import browser, open_
 
 
@@ -29,6 +29,7 @@ def test_all_open_is_in_urgency_order_with_paused_last(desk: Desk) -> None:
 
 
 def test_tabs_mine_team_unassigned_waiting(desk: Desk) -> None:
+    without_dedicated_engineers()
     mine = open_(desk, Priority.P3, "mine")
     team = open_(desk, Priority.P2, "team")
     open_(desk, Priority.P4, "nobody")

@@ -40,8 +40,8 @@ from supportdesk.channels.inbound import Inbound, InboundFile
 from supportdesk.channels.inbound import Outcome as IntakeOutcome
 from supportdesk.customers.models import Contact
 from supportdesk.slamath.policy import RequestType
-from supportdesk.tickets.access import ActionDenied, require_staff
-from supportdesk.tickets.access import is_lead as _is_lead
+from supportdesk.staff.permissions import Capability, require
+from supportdesk.tickets.access import ActionDenied
 from supportdesk.tickets.errors import ActionError
 from supportdesk.tickets.models import Channel, Request, Status
 
@@ -318,9 +318,7 @@ def _inbound(
 
 
 def _require_lead(actor: User) -> None:
-    require_staff(actor)
-    if not _is_lead(actor):
-        raise ActionDenied(_("Only a support lead may release or discard quarantined mail."))
+    require(actor, Capability.RELEASE_QUARANTINED_MAIL)
 
 
 def _held(mail: InboundMail) -> InboundMail:

@@ -11,6 +11,8 @@ from supportdesk.tickets.actions.intake import open_request
 from supportdesk.tickets.actions.priority import (
     correct_priority,
     decide_downgrade,
+    decide_priority_objection,
+    object_to_correction,
     propose_downgrade,
     raise_priority,
 )
@@ -31,7 +33,9 @@ __all__ = [
     "confirm_resolution",
     "correct_priority",
     "decide_downgrade",
+    "decide_priority_objection",
     "exclude_from_sla",
+    "object_to_correction",
     "open_request",
     "propose_downgrade",
     "raise_priority",

@@ -81,6 +81,7 @@ def change_priority(
     reason: str,
     actor: User | None,
     now: datetime,
+    definition: str = "",
 ) -> PriorityChange:
     """The new priority's targets apply from the original start; elapsed time is kept."""
     if not reason.strip():
@@ -107,6 +108,7 @@ def change_priority(
         to_priority=to.value,
         actor=actor,
         reason=reason,
+        definition=definition,
         at=now,
     )
     request.priority = to.value

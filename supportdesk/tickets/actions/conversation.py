@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from supportdesk.audit.record import record
 from supportdesk.customers.models import Contact
 from supportdesk.slamath.request_clocks import CUSTOMER_REPLIED
+from supportdesk.staff.permissions import Capability, require
 from supportdesk.tickets.access import (
     ActionDenied,
     is_staff,
     require_customer_of,
-    require_staff,
 )
 from supportdesk.tickets.actions._common import lock_request
 from supportdesk.tickets.actions._lifecycle import change_status, stop_reaction
@@ -67,6 +67,8 @@ def reply(
     with its files (``mail_customer=False``: the caller's own mail carries it), the
     customer's to the assignee. ``email_message_id``: the customer's e-mail that brought it,
     which the next mail to them answers."""
+    if actor is not None:
+        require(actor, Capability.REPLY)
     if not body.strip():
         raise ActionError(_("A reply needs text."))
     vendor = actor is not None and is_staff(actor)
@@ -120,7 +122,7 @@ def add_internal_note(
     files: Sequence[UploadedFile[bytes]] = (),
 ) -> Message:
     """A note staff alone see; its ``files`` are stored with it or not at all."""
-    require_staff(actor)
+    require(actor, Capability.WRITE_INTERNAL_NOTE)
     if not body.strip():
         raise ActionError(_("A note needs text."))
     with files_for_post(files) as attachments, transaction.atomic():

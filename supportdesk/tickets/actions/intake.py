@@ -20,6 +20,9 @@ from supportdesk.sla.models import ClockKind
 from supportdesk.sla.policies import policy_rule
 from supportdesk.slamath.policy import Priority, RequestType
 from supportdesk.slamath.priority import intake_priority
+from supportdesk.staff.absences import is_away
+from supportdesk.staff.models import Team
+from supportdesk.staff.permissions import Capability, require
 from supportdesk.tickets.access import ActionDenied, contact_of, is_staff
 from supportdesk.tickets.actions._common import STAFF_CHANNELS
 from supportdesk.tickets.errors import ActionError
@@ -65,6 +68,21 @@ def _check_customer(actor: User | None, contact: Contact, channel: Channel) -> N
         raise ActionDenied(_("A customer registers requests for their own organization only."))
     if own.pk != contact.pk and not own.is_customer_admin:
         raise ActionDenied(_("Only a customer admin registers requests for a colleague."))
+
+
+def first_hands(
+    contract: Contract, time_zone: str, *, now: datetime
+) -> tuple[int | None, int | None]:
+    """Who gets a new request first: the contract's dedicated engineer, unless they are
+    away on the organization's local date at ``now``; then their team (unassigned), or
+    the triage queue when they have none."""
+    engineer_id = contract.dedicated_engineer_id
+    if engineer_id is None:
+        return None, None
+    if not is_away(engineer_id, now.astimezone(ZoneInfo(time_zone)).date()):
+        return engineer_id, None
+    team = Team.objects.filter(members__user_id=engineer_id).order_by("name").first()
+    return None, team.pk if team is not None else None
 
 
 def _intake_reason(
@@ -121,6 +139,8 @@ def open_request(
     sent with it, its receipt); what it raises rolls the registration back.
     ``email_message_id``: the Message-ID of the e-mail that asks for it, which the
     acknowledgement answers."""
+    if actor is not None:
+        require(actor, Capability.REGISTER_REQUEST)
     staff = actor is not None and is_staff(actor)
     if not staff:
         _check_customer(actor, contact, channel)
@@ -144,6 +164,7 @@ def open_request(
             % {"priority": staff_priority, "rule": rule_one}
         )
     priority = staff_priority or rule_one
+    assignee_id, team_id = first_hands(contract, contact.organization.time_zone, now=now)
     rule = policy_rule(contract.policy_version_id, request_type.value, priority.value, now=now)
     targets = [(ClockKind.REACTION, rule.reaction)]
     if rule.resolution is not None:
@@ -182,6 +203,8 @@ def open_request(
             registered_at=registered.astimezone(UTC),
             updated_at=now,
             customer_message_id=email_message_id,
+            assignee_id=assignee_id,
+            team_id=team_id,
         )
         PriorityChange.objects.create(
             request=request,
@@ -208,6 +231,7 @@ def open_request(
                 "missing": gaps,
                 "contact": contact.pk,
                 "channel": channel.value,
+                "assignee": assignee_id,
                 **({"staff_priority": staff_priority.value} if staff_priority else {}),
             },
         )
