@@ -7,6 +7,7 @@ from django.urls import reverse
 from supportdesk.api import schemas
 from supportdesk.api.models import ApiToken
 from supportdesk.api.sla import ClockReport
+from supportdesk.channels.actions import outside_of
 from supportdesk.contracts.models import Contract
 from supportdesk.customers.models import Contact, Organization
 from supportdesk.tickets.models import Attachment, DowngradeProposal, Message, Request
@@ -43,6 +44,10 @@ def request(row: Request) -> schemas.RequestOut:
         resolution_due=resolution.due_at if resolution else None,
         calendar_draft=row.reaction_clock.calendar_draft
         or (resolution is not None and resolution.calendar_draft),
+        concern=row.concern,
+        out_of_contract=row.out_of_contract or None,
+        out_of_contract_add_on=row.out_of_contract_add_on or None,
+        out_of_contract_notice=outside.text() if (outside := outside_of(row)) else None,
     )
 
 

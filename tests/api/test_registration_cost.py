@@ -21,7 +21,8 @@ BODY = {
 
 # Read: the token with its user, staff membership and contact (with its organization, whose
 # time zone dates the contract); the component; the calendars' ids and revisions; the
-# contract in force. Written: both clocks in one INSERT, their START events in one, the
+# contract in force with its plan; the add-on catalogue (whose gates decide whether the
+# contract covers the request). Written: both clocks in one INSERT, their START events in one, the
 # request, its intake priority record, the audit event. Then the notifications: the staff
 # told of the new request with their preferences, the outbox rows in one INSERT.
 STATEMENTS = [
@@ -29,6 +30,7 @@ STATEMENTS = [
     "SELECT tickets_component",
     "SELECT calendars_businesscalendar",
     "SELECT contracts_contract",
+    "SELECT contracts_addondefinition",
     "SAVEPOINT",  # the action's transaction (BEGIN outside the test's own)
     "INSERT sla_slaclock",
     "INSERT sla_slaclockevent",
@@ -56,7 +58,7 @@ def register(api: Api, **changes: Any) -> tuple[Any, list[str]]:
     return answer, [statement(query["sql"]) for query in queries.captured_queries]
 
 
-def test_a_customer_registration_runs_thirteen_statements(desk: Desk) -> None:
+def test_a_customer_registration_runs_fourteen_statements(desk: Desk) -> None:
     _, token = create_token(user=desk.anna, name="portal sync", now=NOW)
     api = Api(token=token)
     first, _ = register(api)  # compiles the calendars and reads the policy once

@@ -25,6 +25,7 @@ VALID: dict[str, dict[str, Any]] = {
     "PriorityIn": {"priority": "P2", "reason": "r"},
     "ResolveIn": {"summary": "s"},
     "ReopenIn": {"reason": "r"},
+    "DecisionIn": {"reason": "r"},
     "TokenIn": {"name": "n"},
 }
 # Whitespace of both regular-expression dialects, NUL, and ordinary letters.
@@ -83,7 +84,7 @@ def test_every_text_in_a_body_documents_its_rules(
         ("RequestIn", "subject"), ("RequestIn", "description"),
         ("RequestIn", "priority_reason"), ("BodyIn", "body"),
         ("StatusIn", "reason"), ("PriorityIn", "reason"), ("ResolveIn", "summary"),
-        ("ReopenIn", "reason"), ("TokenIn", "name"),
+        ("ReopenIn", "reason"), ("DecisionIn", "reason"), ("TokenIn", "name"),
     }  # fmt: skip
     for name, field, prop in texts:
         assert prop["maxLength"] > 0, (name, field)
