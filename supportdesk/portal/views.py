@@ -29,10 +29,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from supportdesk.calendars.engine import Calendars
 from supportdesk.channels import rules
-from supportdesk.channels.actions import receive
+from supportdesk.channels.actions import outside_of, receive
 from supportdesk.channels.inbound import Inbound, InboundFile, RefusedFile
-from supportdesk.contracts.models import AddOn, Contract
-from supportdesk.contracts.reads import contract_in_force
+from supportdesk.contracts.models import AddOnDefinition, Contract, Server
+from supportdesk.contracts.reads import contract_in_force, included_add_ons, servers_of
 from supportdesk.customers.models import Contact, Organization
 from supportdesk.portal.forms import NewRequestForm, ReopenForm, ReplyForm
 from supportdesk.reports.access import analytics_contracts
@@ -56,6 +56,7 @@ from supportdesk.tickets.errors import ActionError
 from supportdesk.tickets.models import (
     Channel,
     Component,
+    Concern,
     Environment,
     MessageKind,
     ProposalState,
@@ -219,6 +220,7 @@ def new_request(request: HttpRequest) -> HttpResponse:
             subject=data["subject"], description=data["description"],
             requested_priority=Priority(data["requested_priority"]), component=component,
             scope=Scope(scope) if scope else None, environment=Environment(data["environment"]),
+            concern=Concern(data["concern"] or Concern.PLATFORM),
             files=tuple(InboundFile.uploaded(upload) for upload in data["attachments"]),
         )  # fmt: skip
         try:
@@ -250,6 +252,8 @@ def new_request(request: HttpRequest) -> HttpResponse:
                     )
                     % {"ref": ticket.reference, "priority": label, "missing": ", ".join(gaps)},
                 )
+            if received.outside is not None:
+                messages.warning(request, received.outside.text())
             if received.notice is not None:
                 messages.info(request, received.notice.text(contact.organization.time_zone))
             return _back(ticket)
@@ -301,6 +305,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
         "portal/request.html",
         {
             "ticket": ticket,
+            "outside": outside_of(ticket),
             "conversation": conversation,
             "proposal": proposal,
             "reaction": _clock_view(ticket.reaction_clock, now),
@@ -449,7 +454,8 @@ def contract(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate(timezone=_zone(contact.organization))
     current = _current_contract(contact.organization_id, today)
     rows = []
-    add_ons: list[str] = []
+    included: list[AddOnDefinition] = []
+    servers: list[Server] = []
     if current is not None:
         policy = as_policy(current.policy_version)
         for priority in Priority:
@@ -462,15 +468,16 @@ def contract(request: HttpRequest) -> HttpResponse:
                         "resolution": _in_words(rule.resolution),
                     }
                 )
-        known = {choice.value: choice.label for choice in AddOn}
-        add_ons = [str(known[code]) for code in current.add_ons if code in known]
+        included = included_add_ons(current)
+        servers = servers_of(current)
     return render(
         request,
         "portal/contract.html",
         {
             "contract": current,
             "rows": rows,
-            "add_ons": add_ons,
+            "included": included,
+            "servers": servers,
             "organization": contact.organization,
             "analytics_offered": bool(analytics_contracts(contact.user)) if contact.user else False,
         },

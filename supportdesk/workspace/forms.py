@@ -196,3 +196,13 @@ class DiscardForm(forms.Form):
     note = forms.CharField(
         label=_("Why"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class OutOfContractForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The customer reads it; required to decline."),
+    )

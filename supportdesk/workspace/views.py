@@ -48,6 +48,7 @@ from supportdesk.workspace.forms import (
     ExcludeForm,
     FilterForm,
     NewRequestForm,
+    OutOfContractForm,
     PriorityForm,
     ResolveForm,
     StatusForm,
@@ -135,6 +136,8 @@ ACTION_FORMS: dict[str, type[forms.Form]] = {
     "downgrade": DowngradeForm,
     "resolve": ResolveForm,
     "exclude": ExcludeForm,
+    "accept_out": OutOfContractForm,
+    "decline_out": OutOfContractForm,
 }
 
 
@@ -232,6 +235,12 @@ def _run(name: str, user: User, item: Request, data: dict[str, Any], now: dateti
             actor=user, request=item, to=Priority(data["to"]), reason=data["reason"], now=now
         )
         return _("Downgrade proposed to the customer.")
+    if name == "accept_out":
+        actions.accept_out_of_contract(actor=user, request=item, reason=data["reason"], now=now)
+        return _("Accepted as a billable exception: the SLA clocks run from now.")
+    if name == "decline_out":
+        actions.decline_out_of_contract(actor=user, request=item, reason=data["reason"], now=now)
+        return _("Declined: the request is closed and the customer told.")
     if name == "exclude":
         actions.exclude_from_sla(actor=user, request=item, reason=data["reason"], now=now)
         return _("The request is excluded from the SLA report.")
