@@ -197,7 +197,8 @@ def test_a_lead_accepts_and_the_clocks_start_then(desk: Desk, pending: Request) 
     assert request.reaction_clock.started_at == LATER
     assert request.resolution_clock is not None
     assert request.resolution_clock.started_at == LATER
-    assert request.reaction_clock.due_at is not None and request.reaction_clock.due_at > LATER
+    assert request.reaction_clock.due_at is not None
+    assert request.reaction_clock.due_at > LATER
     mail = Notification.objects.get(event="request.out_of_contract_accepted")
     assert "billable exception" in mail.body
     assert AuditEvent.objects.filter(action="request.out_of_contract_accepted").count() == 1
