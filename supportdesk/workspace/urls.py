@@ -1,6 +1,14 @@
 from django.urls import path
 
-from supportdesk.workspace import analytics, inbound_mail, mail, reports, views, whatif
+from supportdesk.workspace import (
+    analytics,
+    contracts,
+    inbound_mail,
+    mail,
+    reports,
+    views,
+    whatif,
+)
 
 app_name = "workspace"
 urlpatterns = [
@@ -10,6 +18,14 @@ urlpatterns = [
     path("requests/<int:request_id>/", views.request_page, name="request"),
     path("requests/<int:request_id>/<str:action>/", views.request_action, name="action"),
     path("attachments/<int:attachment_id>/", views.attachment, name="attachment"),
+    path("contracts/", contracts.contract_list, name="contracts"),
+    path("contracts/<int:contract_id>/", contracts.contract_page, name="contract"),
+    path("contracts/<int:contract_id>/servers/", contracts.server_save, name="server-add"),
+    path(
+        "contracts/<int:contract_id>/servers/<int:server_id>/",
+        contracts.server_save,
+        name="server",
+    ),
     path("dashboard/", analytics.dashboard, name="dashboard"),
     path("analytics/", analytics.analytics_page, name="analytics"),
     path("analytics/<str:table>.csv", analytics.analytics_export, name="analytics-export"),

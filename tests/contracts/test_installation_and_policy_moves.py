@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.conf import settings
+from django.test import Client
 
 from supportdesk.audit.models import AuditEvent
 from supportdesk.contracts.actions import (
@@ -128,3 +130,42 @@ def test_the_next_term_gets_the_newest_version_in_force(
     assert [server.name for server in renewed.servers.all()] == ["cts-1"]
     with pytest.raises(ActionDenied):
         renew_contract(actor=desk.engineer, contract=desk.alfa_contract, number="A-3", now=NOW)
+
+
+def _desk_client(user: object) -> Client:
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(user)  # type: ignore[arg-type]
+    return client
+
+
+def test_the_desk_records_servers_and_shows_who_is_affected(desk: Desk) -> None:
+    engineer = _desk_client(desk.engineer)
+    url = f"/desk/contracts/{desk.alfa_contract.pk}/servers/"
+    data = {"name": "cts-1", "environment": "production", "platform_version": "3.9"}
+    engineer.post(url, data)
+    engineer.post(url, {**data, "name": "cts-2", "platform_version": "three"})  # refused
+    assert [(s.name, s.platform_version) for s in Server.objects.all()] == [("cts-1", "3.9")]
+
+    page = engineer.get("/desk/contracts/", {"fixed_in": "3.10"}).text
+    assert "cts-1 (3.9)" in page
+    assert "Alfa" in page
+    assert "not a platform version" in engineer.get("/desk/contracts/", {"fixed_in": "x"}).text
+    assert _desk_client(desk.anna).get("/desk/contracts/").status_code == 404
+
+    agent = _desk_client(desk.agent)
+    agent.post(url, {**data, "name": "cts-3"})
+    assert Server.objects.count() == 1  # an agent may not edit the installation
+
+
+def test_the_customer_sees_what_is_included_and_the_installation(desk: Desk) -> None:
+    add_server(actor=desk.engineer, contract=desk.beta_contract, name="cts-beta",
+               environment="production", platform_version="3.4.1", now=NOW)  # fmt: skip
+    page = _desk_client(desk.vera).get("/portal/contract/").text
+    assert "What your contract includes" in page
+    assert "on-site support" in page
+    assert "cts-beta" in page
+    assert "3.4.1" in page
+    alfa_page = _desk_client(desk.anna).get("/portal/contract/").text
+    assert "cts-beta" not in alfa_page
+    assert "Your contract includes no add-ons." in alfa_page
