@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from supportdesk.customers.models import Contact, Organization
 from supportdesk.sla.models import Plan, PriorityChoices, RequestTypeChoices
 from supportdesk.staff.models import Team
-from supportdesk.tickets.models import Component, Request, Scope, Status
+from supportdesk.tickets.models import Component, Concern, Environment, Request, Scope, Status
 from supportdesk.web.uploads import MultipleFileField, MultipleFileInput
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -124,6 +124,19 @@ class NewRequestForm(forms.Form):
         empty_label="—",
     )
     scope = forms.ChoiceField(label=_("Scope"), choices=_blank(Scope.choices), required=False)
+    environment = forms.ChoiceField(
+        label=_("Environment"),
+        choices=Environment.choices,
+        initial=Environment.PRODUCTION,
+        required=False,
+    )
+    concern = forms.ChoiceField(
+        label=_("What is it about"),
+        choices=Concern.choices,
+        initial=Concern.PLATFORM,
+        required=False,
+        help_text=_("Test/dev environments and custom chatbots need their add-ons."),
+    )
     priority = forms.ChoiceField(label=_("Priority"), choices=PriorityChoices.choices, initial="P3")
     priority_reason = forms.CharField(
         label=_("Why this priority"),

@@ -37,7 +37,7 @@ from supportdesk.tickets.access import (
 )
 from supportdesk.tickets.attachments import UploadRejected
 from supportdesk.tickets.errors import ActionError
-from supportdesk.tickets.models import Channel, Request, Scope, Status
+from supportdesk.tickets.models import Channel, Concern, Environment, Request, Scope, Status
 from supportdesk.web.downloads import attachment_response
 from supportdesk.web.uploads import files_within_limit
 from supportdesk.workspace import queue
@@ -311,6 +311,8 @@ def new_request(request: HttpRequest) -> HttpResponse:
             subject=data["subject"], description=data["description"],
             requested_priority=priority, component=data["component"],
             scope=Scope(data["scope"]) if data["scope"] else None,
+            environment=Environment(data.get("environment") or Environment.PRODUCTION),
+            concern=Concern(data.get("concern") or Concern.PLATFORM),
             registered_at=data["registered_at"], staff_priority=priority,
             staff_priority_reason=data["priority_reason"],
         )  # fmt: skip
@@ -323,6 +325,8 @@ def new_request(request: HttpRequest) -> HttpResponse:
             if created is None:  # staff name the contact: never an unknown sender
                 raise Http404
             messages.success(request, _("Request %(ref)s registered.") % {"ref": created.reference})
+            if received.outside is not None:
+                messages.warning(request, received.outside.text())
             if received.notice is not None:
                 messages.info(request, received.notice.text(contact.organization.time_zone))
             return HttpResponseRedirect(reverse("workspace:request", args=[created.pk]))
