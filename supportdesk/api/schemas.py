@@ -347,6 +347,12 @@ class ContractOut(Schema):
     cts_servers: int
     fault_tolerance: bool
     add_ons: list[str]
+    included_add_ons: list[str] = Field(
+        description=(
+            "every add-on the contract includes, bought or by its plan (Premium's), as "
+            "stable codes in the catalogue's order"
+        )
+    )
     dedicated_engineer_id: int | None
     personal_manager_id: int | None
 

@@ -469,7 +469,8 @@ def contract(request: HttpRequest) -> HttpResponse:
                     }
                 )
         included = included_add_ons(current)
-        servers = servers_of(current)
+        if contact.is_customer_admin:  # the installation: for the customer admin
+            servers = servers_of(current)
     return render(
         request,
         "portal/contract.html",
@@ -478,6 +479,7 @@ def contract(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "included": included,
             "servers": servers,
+            "show_installation": contact.is_customer_admin,
             "organization": contact.organization,
             "analytics_offered": bool(analytics_contracts(contact.user)) if contact.user else False,
         },

@@ -94,9 +94,9 @@ def test_portal_test_environment_without_the_add_on_is_registered_outside_the_co
     assert_no_clock_runs(request)
     assert "which your contract does not include" in page
     assert "test/dev environment support" in page
-    mail = Notification.objects.get(event="request.acknowledged")
-    assert "which your contract does not include" in mail.body
-    assert "Our reaction is due" not in mail.body
+    mail = Notification.objects.get(event="request.acknowledged")  # in Anna's Russian
+    assert "которой нет в вашем договоре" in mail.body
+    assert "Срок реакции" not in mail.body
     event = AuditEvent.objects.get(action="request.opened")
     assert event.data["out_of_contract"] == "test_dev"
 
@@ -200,7 +200,7 @@ def test_a_lead_accepts_and_the_clocks_start_then(desk: Desk, pending: Request) 
     assert request.reaction_clock.due_at is not None
     assert request.reaction_clock.due_at > LATER
     mail = Notification.objects.get(event="request.out_of_contract_accepted")
-    assert "billable exception" in mail.body
+    assert "платное исключение" in mail.body
     assert AuditEvent.objects.filter(action="request.out_of_contract_accepted").count() == 1
     answer = Api(desk.anna).get(f"/requests/{request.pk}").json()
     assert answer["out_of_contract"] == "accepted"
@@ -283,3 +283,13 @@ def test_the_priority_of_a_pending_request_may_change_and_applies_at_acceptance(
     )
     assert accepted.priority == "P2"
     assert Request.objects.get(pk=accepted.pk).reaction_clock.status == ClockStatus.RUNNING
+
+
+def test_a_resolved_request_is_not_accepted_but_may_be_declined(
+    desk: Desk, pending: Request
+) -> None:
+    actions.resolve(actor=desk.engineer, request=pending, summary="Done anyway", now=at(23, 13))
+    with pytest.raises(ActionError):
+        actions.accept_out_of_contract(actor=desk.lead, request=pending, reason="", now=LATER)
+    actions.decline_out_of_contract(actor=desk.lead, request=pending, reason="no", now=LATER)
+    assert latest().status == Status.CLOSED

@@ -22,7 +22,7 @@ from supportdesk.contracts.reads import affected_contracts
 from supportdesk.sla.models import PolicyVersion
 from supportdesk.sla.policy_actions import draft_policy_version
 from supportdesk.staff.permissions import ActionDenied
-from tests.api.helpers import open_request
+from tests.api.helpers import Api, open_request
 from tests.tickets.conftest import Desk, at
 
 NOW = at(23, 12)
@@ -158,14 +158,27 @@ def test_the_desk_records_servers_and_shows_who_is_affected(desk: Desk) -> None:
     assert Server.objects.count() == 1  # an agent may not edit the installation
 
 
-def test_the_customer_sees_what_is_included_and_the_installation(desk: Desk) -> None:
+def test_the_customer_sees_what_is_included_and_the_admin_the_installation(desk: Desk) -> None:
+    add_server(actor=desk.engineer, contract=desk.alfa_contract, name="cts-alfa",
+               environment="production", platform_version="3.4.1", now=NOW)  # fmt: skip
     add_server(actor=desk.engineer, contract=desk.beta_contract, name="cts-beta",
                environment="production", platform_version="3.4.1", now=NOW)  # fmt: skip
-    page = _desk_client(desk.vera).get("/portal/contract/").text
-    assert "What your contract includes" in page
-    assert "on-site support" in page
-    assert "cts-beta" in page
-    assert "3.4.1" in page
-    alfa_page = _desk_client(desk.anna).get("/portal/contract/").text
-    assert "cts-beta" not in alfa_page
-    assert "Your contract includes no add-ons." in alfa_page
+    beta_page = _desk_client(desk.vera).get("/portal/contract/").text
+    assert "What your contract includes" in beta_page
+    assert "on-site support" in beta_page  # Premium's
+    admin_page = _desk_client(desk.alfa_admin).get("/portal/contract/").text
+    assert "Your contract includes no add-ons." in admin_page
+    assert "cts-alfa" in admin_page
+    assert "3.4.1" in admin_page
+    assert "cts-beta" not in admin_page
+    assert "cts-alfa" not in _desk_client(desk.anna).get("/portal/contract/").text
+
+
+def test_the_api_lists_what_a_contract_includes(desk: Desk) -> None:
+    answer = Api(desk.vera).get(f"/contracts/{desk.beta_contract.pk}").json()
+    assert answer["included_add_ons"] == [
+        "administration", "dedicated_engineer", "personal_manager", "onsite",
+        "performance_analysis", "client_app_publication",
+    ]  # fmt: skip
+    listed = Api(desk.engineer).get("/contracts").json()["items"]
+    assert {row["number"]: row["included_add_ons"] for row in listed}["A-1"] == []

@@ -19,7 +19,7 @@ from supportdesk.staff.permissions import Capability, require
 from supportdesk.tickets.actions._common import lock_request
 from supportdesk.tickets.actions._lifecycle import change_status
 from supportdesk.tickets.errors import ActionError
-from supportdesk.tickets.models import OutOfContract, Request, Status
+from supportdesk.tickets.models import OPEN_STATUSES, OutOfContract, Request, Status
 from supportdesk.tickets.notifications import notify_out_of_contract_decided
 
 ACCEPTED_REASON = "accepted outside the contract"
@@ -37,10 +37,16 @@ def _pending(request: Request) -> Request:
 
 def accept_out_of_contract(*, actor: User, request: Request, reason: str, now: datetime) -> Request:
     """Take the request as a billable exception: its clocks start now, on the targets of
-    its current priority in the policy version it was opened under."""
+    its current priority in the policy version it was opened under. Not once it is
+    resolved or closed: there is nothing left to measure."""
     require(actor, Capability.ACCEPT_OUT_OF_CONTRACT)
     with transaction.atomic():
         request = _pending(request)
+        if request.status not in OPEN_STATUSES:
+            raise ActionError(
+                _("%(ref)s is %(status)s: decline it or reopen it first.")
+                % {"ref": request.reference, "status": Status(request.status).label}
+            )
         rule = policy_rule(
             request.policy_version_id, request.request_type, request.priority, now=now
         )
