@@ -293,3 +293,20 @@ def test_a_resolved_request_is_not_accepted_but_may_be_declined(
         actions.accept_out_of_contract(actor=desk.lead, request=pending, reason="", now=LATER)
     actions.decline_out_of_contract(actor=desk.lead, request=pending, reason="no", now=LATER)
     assert latest().status == Status.CLOSED
+
+
+def test_the_desk_marks_it_and_offers_the_lead_the_decision(desk: Desk, pending: Request) -> None:
+    lead_page = portal(desk.lead).get(f"/desk/requests/{pending.pk}/").text
+    assert "Accept as a billable exception" in lead_page
+    agent_page = portal(desk.agent).get(f"/desk/requests/{pending.pk}/").text
+    assert "Accept as a billable exception" not in agent_page
+    assert "outside the contract: waiting for a support lead" in agent_page
+    queue = portal(desk.agent).get("/desk/", {"tab": "all"}).text
+    assert "outside the contract" in queue
+    assert "not_started" not in queue
+
+    answer = portal(desk.lead).post(
+        f"/desk/requests/{pending.pk}/decline_out/", {"decline_out-reason": "not covered"}
+    )
+    assert answer.status_code == 302
+    assert latest().out_of_contract == OutOfContract.DECLINED
