@@ -16,14 +16,19 @@ from django.test import Client
 from pytest_django.fixtures import Settings
 
 from supportdesk.audit.models import AuditEvent
+from supportdesk.calendars.engine import Calendars
 from supportdesk.contracts.models import AddOn
 from supportdesk.notifications.models import Notification
+from supportdesk.sla.policies import policy_of
+from supportdesk.sla.reads import clock_state
 from supportdesk.slamath.clock import ClockStatus
-from supportdesk.slamath.policy import Priority
+from supportdesk.slamath.policy import Priority, RequestType
+from supportdesk.slamath.replay import replay
 from supportdesk.staff.permissions import ActionDenied
 from supportdesk.tickets import actions
 from supportdesk.tickets.errors import ActionError
 from supportdesk.tickets.models import Component, OutOfContract, Request, Status
+from supportdesk.tickets.whatif import _requests, history
 from tests.api.helpers import Api
 from tests.tickets.conftest import DETAILED, Desk, at
 
@@ -310,3 +315,38 @@ def test_the_desk_marks_it_and_offers_the_lead_the_decision(desk: Desk, pending:
     )
     assert answer.status_code == 302
     assert latest().out_of_contract == OutOfContract.DECLINED
+
+
+def test_the_what_if_replay_of_an_accepted_request_matches_its_live_clocks(
+    desk: Desk, pending: Request
+) -> None:
+    actions.raise_priority(
+        actor=desk.engineer, request=pending, to=Priority.P2, reason="many users", now=at(23, 13)
+    )
+    actions.accept_out_of_contract(actor=desk.lead, request=pending, reason="", now=LATER)
+    actions.reply(actor=desk.engineer, request=latest(), body="On it", now=at(23, 16))
+    actions.resolve(actor=desk.engineer, request=latest(), summary="Done", now=at(24, 11))
+    now = at(24, 12)
+    request = latest()
+    policy = policy_of(request.policy_version_id, now=now)
+    calendars = Calendars()
+
+    replayed = replay(
+        history(request),
+        rule=lambda p: policy.rule(RequestType(request.request_type), p),
+        calendars=calendars,
+        now=now,
+    )
+
+    for live, again in (
+        (request.reaction_clock, replayed.reaction),
+        (request.resolution_clock, replayed.resolution),
+    ):
+        assert live is not None
+        assert again is not None
+        state, _events = clock_state(live, now=now)
+        assert again.state == state
+
+
+def test_what_if_leaves_out_requests_no_clock_ran_for(desk: Desk, pending: Request) -> None:
+    assert not _requests(desk.alfa, at(1, 0), at(30, 0)).filter(pk=pending.pk).exists()
