@@ -104,6 +104,18 @@ def test_portal_test_environment_without_the_add_on_is_registered_outside_the_co
     assert "Срок реакции" not in mail.body
     event = AuditEvent.objects.get(action="request.opened")
     assert event.data["out_of_contract"] == "test_dev"
+    told = set(
+        Notification.objects.filter(event="staff.new_request").values_list("recipient", flat=True)
+    )
+    assert desk.lead.email in told  # a support lead decides
+
+
+def test_a_covered_request_is_not_mailed_to_the_leads(desk: Desk) -> None:
+    file_in_portal(desk.anna)
+    told = Notification.objects.filter(event="staff.new_request").values_list(
+        "recipient", flat=True
+    )
+    assert desk.lead.email not in set(told)
 
 
 def test_portal_test_environment_with_the_add_on_is_covered(desk: Desk) -> None:
