@@ -105,6 +105,15 @@ def outside_contract(
     return None
 
 
+def not_covered(contract: Contract) -> list[AddOnDefinition]:
+    """The add-ons that gate something and that the contract does not include: what the
+    new-request page tells the customer before they send a request ``outside_contract``
+    would mark."""
+    definitions = catalogue()
+    included = {row.code for row in included_add_ons(contract, definitions)}
+    return [row for row in definitions if row.gates_anything and row.code not in included]
+
+
 @dataclass(frozen=True)
 class IntakeNotice:
     """The reaction clock of a request does not start when it is registered."""

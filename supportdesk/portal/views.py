@@ -191,6 +191,12 @@ def _notices_before_sending(contact: Contact, now: datetime) -> list[str]:
     return [notice.preview_text(zone, priorities) for notice, priorities in grouped]
 
 
+def _not_covered(contact: Contact, now: datetime) -> list[str]:
+    """The add-ons whose requests the contract does not cover, by name."""
+    contract = rules.contract_for(contact.organization, now, related=True)
+    return [row.label for row in rules.not_covered(contract)] if contract is not None else []
+
+
 def _files_refused(request: HttpRequest, refused: tuple[RefusedFile, ...]) -> None:
     for file in refused:
         messages.error(
@@ -269,6 +275,7 @@ def new_request(request: HttpRequest) -> HttpResponse:
             "priorities": priorities,
             "min_length": rules.detail_rule().min_description_length,
             "notices": _notices_before_sending(contact, now),
+            "not_covered": _not_covered(contact, now),
         },
         status=400 if request.method == "POST" else 200,
     )

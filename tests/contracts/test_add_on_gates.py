@@ -362,3 +362,13 @@ def test_the_what_if_replay_of_an_accepted_request_matches_its_live_clocks(
 
 def test_what_if_leaves_out_requests_no_clock_ran_for(desk: Desk, pending: Request) -> None:
     assert not _requests(desk.alfa, at(1, 0), at(30, 0)).filter(pk=pending.pk).exists()
+
+
+def test_the_new_request_page_says_what_the_contract_does_not_cover(desk: Desk) -> None:
+    alfa = portal(desk.anna).get("/portal/new/").text
+    assert "Your contract does not include:" in alfa
+    assert "test/dev environment support" in alfa
+    assert "on-site support" in alfa  # 8x5 without it
+    beta = portal(desk.vera).get("/portal/new/").text
+    assert "test/dev environment support" in beta
+    assert "on-site support" not in beta.split("Your contract does not include:")[1]
