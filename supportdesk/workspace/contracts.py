@@ -24,6 +24,7 @@ from supportdesk.contracts.actions import (
     change_server,
     move_contracts_to_policy_version,
     remove_server,
+    renew_contract,
 )
 from supportdesk.contracts.models import Contract, Server, ServerEnvironment
 from supportdesk.contracts.reads import affected_contracts, included_add_ons, servers_of
@@ -53,6 +54,16 @@ class ServerForm(forms.Form):
         label=gettext_lazy("Part of a fault-tolerant pair"), required=False
     )
     notes = forms.CharField(label=gettext_lazy("Notes"), required=False, max_length=1000)
+
+
+class RenewForm(forms.Form):
+    number = forms.CharField(label=gettext_lazy("Number of the new contract"), max_length=50)
+    valid_until = forms.DateField(
+        label=gettext_lazy("Valid until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy("Empty: one year."),
+    )
 
 
 class MoveForm(forms.Form):
@@ -147,7 +158,9 @@ def contract_page(request: HttpRequest, contract_id: int) -> HttpResponse:
             "included": included_add_ons(contract),
             "servers": servers_of(contract),
             "form": ServerForm(),
+            "renew_form": RenewForm(),
             "may_edit": may(user, Capability.EDIT_INSTALLATION),
+            "may_renew": may(user, Capability.MOVE_POLICY_VERSION),
         },
     )
 
@@ -185,3 +198,29 @@ def server_save(request: HttpRequest, contract_id: int, server_id: int = 0) -> H
     else:
         messages.success(request, _("The installation is saved."))
     return back
+
+
+@login_required
+@require_POST
+def renew(request: HttpRequest, contract_id: int) -> HttpResponse:
+    """The next term, on the newest SLA policy version of the plan in force then."""
+    user = _staff(request)
+    contract = _contract(contract_id)
+    form = RenewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return HttpResponseRedirect(reverse("workspace:contract", args=[contract.pk]))
+    try:
+        renewed = renew_contract(
+            actor=user, contract=contract, number=form.cleaned_data["number"],
+            valid_until=form.cleaned_data["valid_until"], now=timezone.now(),
+        )  # fmt: skip
+    except (ContractError, ActionDenied) as error:
+        messages.error(request, str(error))
+        return HttpResponseRedirect(reverse("workspace:contract", args=[contract.pk]))
+    messages.success(
+        request,
+        _("Contract %(number)s is the next term, on %(version)s.")
+        % {"number": renewed.number, "version": renewed.policy_version},
+    )
+    return HttpResponseRedirect(reverse("workspace:contract", args=[renewed.pk]))

@@ -21,6 +21,7 @@ urlpatterns = [
     path("contracts/", contracts.contract_list, name="contracts"),
     path("contracts/<int:contract_id>/", contracts.contract_page, name="contract"),
     path("contracts/<int:contract_id>/servers/", contracts.server_save, name="server-add"),
+    path("contracts/<int:contract_id>/renew/", contracts.renew, name="contract-renew"),
     path(
         "contracts/<int:contract_id>/servers/<int:server_id>/",
         contracts.server_save,

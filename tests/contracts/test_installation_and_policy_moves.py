@@ -182,3 +182,14 @@ def test_the_api_lists_what_a_contract_includes(desk: Desk) -> None:
     ]  # fmt: skip
     listed = Api(desk.engineer).get("/contracts").json()["items"]
     assert {row["number"]: row["included_add_ons"] for row in listed}["A-1"] == []
+
+
+def test_a_lead_renews_on_the_desk(desk: Desk, version_2: PolicyVersion) -> None:
+    url = f"/desk/contracts/{desk.alfa_contract.pk}/renew/"
+    _desk_client(desk.engineer).post(url, {"number": "A-2"})
+    assert not Contract.objects.filter(number="A-2").exists()  # a lead's
+    answer = _desk_client(desk.lead).post(url, {"number": "A-2"})
+    renewed = Contract.objects.get(number="A-2")
+    assert answer.status_code == 302
+    assert answer["Location"] == f"/desk/contracts/{renewed.pk}/"
+    assert renewed.policy_version == version_2
