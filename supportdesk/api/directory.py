@@ -20,6 +20,7 @@ from supportdesk.api.schemas import (
     OrganizationPage,
     PageQuery,
 )
+from supportdesk.contracts.reads import catalogue
 
 router = Router(tags=["directory"])
 
@@ -59,11 +60,15 @@ def get_contact(request: HttpRequest, contact_id: Id) -> ContactOut:
 @router.get("/contracts", response={200: ContractPage, **LIST_ERRORS})
 def list_contracts(request: HttpRequest, page: Query[PageQuery]) -> ContractPage:
     rows = reads.visible_contracts(acting_user(request)).order_by("organization_id", "number")
+    definitions = catalogue()
     return ContractPage(
         count=rows.count(),
         limit=page.limit,
         offset=page.offset,
-        items=[render.contract(row) for row in rows[page.offset : page.offset + page.limit]],
+        items=[
+            render.contract(row, definitions)
+            for row in rows[page.offset : page.offset + page.limit]
+        ],
     )
 
 

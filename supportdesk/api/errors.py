@@ -26,6 +26,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from supportdesk.calendars.engine import UnknownCalendar
 from supportdesk.channels.reads import DuplicateMismatch
+from supportdesk.contracts.actions import ContractError
+from supportdesk.contracts.versions import VersionError
 from supportdesk.slamath.clock import ClockError
 from supportdesk.slamath.policy import PolicyError
 from supportdesk.tickets.access import ActionDenied, NotFound
@@ -47,6 +49,8 @@ STATUSES: dict[type[Exception], int] = {
     PolicyError: 409,
     ClockError: 409,
     UnknownCalendar: 409,
+    ContractError: 409,
+    VersionError: 422,
     DuplicateMismatch: 422,  # an ActionError; the MRO finds it first
     DjangoValidationError: 422,
 }

@@ -7,7 +7,9 @@ from django.urls import reverse
 from supportdesk.api import schemas
 from supportdesk.api.models import ApiToken
 from supportdesk.api.sla import ClockReport
-from supportdesk.contracts.models import Contract
+from supportdesk.channels.actions import outside_of
+from supportdesk.contracts.models import AddOnDefinition, Contract
+from supportdesk.contracts.reads import included_add_ons
 from supportdesk.customers.models import Contact, Organization
 from supportdesk.tickets.models import Attachment, DowngradeProposal, Message, Request
 
@@ -43,6 +45,10 @@ def request(row: Request) -> schemas.RequestOut:
         resolution_due=resolution.due_at if resolution else None,
         calendar_draft=row.reaction_clock.calendar_draft
         or (resolution is not None and resolution.calendar_draft),
+        concern=row.concern,
+        out_of_contract=row.out_of_contract or None,
+        out_of_contract_add_on=row.out_of_contract_add_on or None,
+        out_of_contract_notice=outside.text() if (outside := outside_of(row)) else None,
     )
 
 
@@ -107,8 +113,11 @@ def contact(row: Contact) -> schemas.ContactOut:
     )
 
 
-def contract(row: Contract) -> schemas.ContractOut:
-    """Expects ``policy_version__plan`` selected."""
+def contract(
+    row: Contract, definitions: list[AddOnDefinition] | None = None
+) -> schemas.ContractOut:
+    """Expects ``policy_version__plan`` selected; ``definitions``: the add-on catalogue,
+    read once for a page of contracts."""
     return schemas.ContractOut(
         id=row.pk,
         number=row.number,
@@ -121,6 +130,7 @@ def contract(row: Contract) -> schemas.ContractOut:
         cts_servers=row.cts_servers,
         fault_tolerance=row.fault_tolerance,
         add_ons=[str(item) for item in row.add_ons],
+        included_add_ons=[item.code for item in included_add_ons(row, definitions)],
         dedicated_engineer_id=row.dedicated_engineer_id,
         personal_manager_id=row.personal_manager_id,
     )

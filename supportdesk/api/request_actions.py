@@ -20,6 +20,7 @@ from supportdesk.api.schemas import (
     AssignIn,
     BodyIn,
     CorrectionIn,
+    DecisionIn,
     Id,
     MessageOut,
     PriorityIn,
@@ -159,6 +160,27 @@ def reopen(request: HttpRequest, request_id: Id, data: ReopenIn) -> RequestOut:
     user, now = acting_user(request), timezone.now()
     ticket = get_request(user, request_id)
     ticket = actions.reopen(actor=user, request=ticket, reason=data.reason, now=now)
+    return _shown(user, ticket)
+
+
+# -- a request outside the contract: a support lead decides ---------------------------------
+
+
+@router.post("/requests/{request_id}/out-of-contract/accept", response={200: RequestOut, **ERRORS})
+def accept_out_of_contract(request: HttpRequest, request_id: Id, data: DecisionIn) -> RequestOut:
+    user, now = acting_user(request), timezone.now()
+    ticket = get_request(user, request_id)
+    ticket = actions.accept_out_of_contract(actor=user, request=ticket, reason=data.reason, now=now)
+    return _shown(user, ticket)
+
+
+@router.post("/requests/{request_id}/out-of-contract/decline", response={200: RequestOut, **ERRORS})
+def decline_out_of_contract(request: HttpRequest, request_id: Id, data: DecisionIn) -> RequestOut:
+    user, now = acting_user(request), timezone.now()
+    ticket = get_request(user, request_id)
+    ticket = actions.decline_out_of_contract(
+        actor=user, request=ticket, reason=data.reason, now=now
+    )
     return _shown(user, ticket)
 
 

@@ -164,7 +164,7 @@ def create_request(
         actor=user, contact=contact, request_type=data.request_type, subject=data.subject,
         description=data.description, requested_priority=data.requested_priority,
         component=component, scope=data.scope, environment=data.environment,
-        registered_at=data.registered_at, staff_priority=data.priority,
+        concern=data.concern, registered_at=data.registered_at, staff_priority=data.priority,
         staff_priority_reason=data.priority_reason,
     )  # fmt: skip
     try:

@@ -24,7 +24,14 @@ from pydantic.functional_validators import ModelWrapValidatorHandler
 from pydantic_core import PydanticCustomError, core_schema
 
 from supportdesk.slamath.policy import Priority, RequestType
-from supportdesk.tickets.models import Channel, Environment, PriorityDefinition, Scope, Status
+from supportdesk.tickets.models import (
+    Channel,
+    Concern,
+    Environment,
+    PriorityDefinition,
+    Scope,
+    Status,
+)
 
 MAX_ID = 2**63 - 1
 MAX_OFFSET = 10**9
@@ -166,6 +173,15 @@ class RequestIn(StrictBody):
     component: Code | None = None
     scope: Scope | None = None
     environment: Environment = Environment.PRODUCTION
+    concern: Concern = Field(
+        Concern.PLATFORM,
+        description=(
+            "what the request is about when an add-on decides it: the platform (base "
+            "support, also a failure of its chatbot or SmartApp function), the customer's own "
+            "custom-built chatbot or SmartApp (needs chatbot_smartapp), organizing remote "
+            "access (needs remote_access)"
+        ),
+    )
     channel: Channel = Channel.API
     registered_at: AwareDatetime | None = Field(
         None,
@@ -252,6 +268,22 @@ class RequestOut(Schema):
     resolution_due: datetime | None
     # A deadline relies on a year without official production-calendar data (drafted).
     calendar_draft: bool
+    concern: str
+    out_of_contract: str | None = Field(
+        description=(
+            "null: the contract covers it; pending: outside the contract, no SLA clock runs "
+            "until a support lead accepts it (accepted: a billable exception, clocks from "
+            "then) or declines it (declined: closed)"
+        )
+    )
+    out_of_contract_add_on: str | None = Field(description="the add-on code it needs")
+    out_of_contract_notice: str | None = Field(
+        description="while pending: what the customer is told, in one plain sentence"
+    )
+
+
+class DecisionIn(StrictBody):
+    reason: Reason = ""
 
 
 class RequestPage(Schema):
@@ -328,6 +360,12 @@ class ContractOut(Schema):
     cts_servers: int
     fault_tolerance: bool
     add_ons: list[str]
+    included_add_ons: list[str] = Field(
+        description=(
+            "every add-on the contract includes, bought or by its plan (Premium's), as "
+            "stable codes in the catalogue's order"
+        )
+    )
     dedicated_engineer_id: int | None
     personal_manager_id: int | None
 

@@ -31,14 +31,15 @@ from supportdesk.channels.inbound import (
 )
 from supportdesk.channels.models import Receipt, ReceiptOutcome
 from supportdesk.channels.reads import DuplicateMismatch, earlier_outcome, sender_contact
-from supportdesk.channels.rules import IntakeNotice, intake_notice
+from supportdesk.channels.rules import IntakeNotice, OutsideContract, intake_notice
+from supportdesk.contracts.models import AddOn
 from supportdesk.customers.models import Contact
 from supportdesk.sla.policies import policy_rule
 from supportdesk.tickets import actions
 from supportdesk.tickets.access import ActionDenied, contact_of, is_staff
 from supportdesk.tickets.attachments import UploadRejected, store_attachment
 from supportdesk.tickets.errors import ActionError
-from supportdesk.tickets.models import Attachment, Message, Request
+from supportdesk.tickets.models import Attachment, Message, OutOfContract, Request
 
 __all__ = ["DuplicateMismatch", "receive"]
 
@@ -114,10 +115,19 @@ def _attach(
 
 
 def _notice(request: Request, calendars: Calendars, now: datetime) -> IntakeNotice | None:
+    if request.out_of_contract:  # no clock runs until a lead accepts it
+        return None
     rule = policy_rule(request.policy_version_id, request.request_type, request.priority, now=now)
     return intake_notice(
         registered_at=request.registered_at, reaction_calendar=calendars(rule.reaction.calendar)
     )
+
+
+def outside_of(request: Request) -> OutsideContract | None:
+    """What the customer is told about a request outside the contract waiting for a lead."""
+    if request.out_of_contract != OutOfContract.PENDING:
+        return None
+    return OutsideContract(AddOn(request.out_of_contract_add_on))
 
 
 def _write_receipt(
@@ -167,13 +177,15 @@ def _open(inbound: Inbound, contact: Contact, stored: _Stored, now: datetime) ->
         subject=inbound.subject, description=inbound.description,
         requested_priority=inbound.requested_priority, channel=inbound.channel,
         component=inbound.component, scope=inbound.scope, environment=inbound.environment,
-        registered_at=inbound.registered_at, staff_priority=inbound.staff_priority,
-        staff_priority_reason=inbound.staff_priority_reason, calendars=calendars,
+        concern=inbound.concern, registered_at=inbound.registered_at,
+        staff_priority=inbound.staff_priority, staff_priority_reason=inbound.staff_priority_reason,
+        calendars=calendars,
         also_write=opening, email_message_id=inbound.email_message_id, now=now,
     )  # fmt: skip
     return Received(
         outcome=Outcome.OPENED, request=request, message=opening.message, duplicate=False,
         notice=_notice(request, calendars, now), refused_files=opening.refused,
+        outside=outside_of(request),
     )  # fmt: skip
 
 

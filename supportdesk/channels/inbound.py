@@ -14,10 +14,18 @@ from enum import StrEnum
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 
-from supportdesk.channels.rules import IntakeNotice
+from supportdesk.channels.rules import IntakeNotice, OutsideContract
 from supportdesk.customers.models import Contact
 from supportdesk.slamath.policy import Priority, RequestType
-from supportdesk.tickets.models import Channel, Component, Environment, Message, Request, Scope
+from supportdesk.tickets.models import (
+    Channel,
+    Component,
+    Concern,
+    Environment,
+    Message,
+    Request,
+    Scope,
+)
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,7 @@ class Inbound:
     component: Component | None = None
     scope: Scope | None = None
     environment: Environment = Environment.PRODUCTION
+    concern: Concern = Concern.PLATFORM  # what decides whether an add-on is needed
     registered_at: datetime | None = None  # staff only: when the call came in
     staff_priority: Priority | None = None  # staff only: the priority they judged ...
     staff_priority_reason: str = ""  # ... and why (recorded with who)
@@ -106,4 +115,6 @@ class Received:
     duplicate: bool
     reason: RefusalReason | None = None
     notice: IntakeNotice | None = None  # the out-of-hours notice of an opened request
+    # The opened request is outside the contract (the add-on it needs): no clock runs.
+    outside: OutsideContract | None = None
     refused_files: tuple[RefusedFile, ...] = ()

@@ -2,6 +2,9 @@
 
 - ``contract_for``: the contract in force on the organization's *local* date;
 - ``detail_gaps``: what keeps a description from being "detailed" (SPEC 6 rule 1);
+- ``outside_contract``: the add-on a request needs that its contract does not include
+  (the catalogue's gates, ``contracts.AddOnDefinition``); ``OutsideContract.text`` is the
+  plain sentence the page, the acknowledgement e-mail and the API answer give;
 - ``intake_notice``: the out-of-hours notice, shown whenever the reaction clock does not
   start at registration, and saying when it starts; ``IntakeNotice.text`` is the one
   sentence the page, the acknowledgement e-mail, and later the chat and the bot show.
@@ -21,8 +24,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from supportdesk.calendars.engine import Calendars
-from supportdesk.contracts.models import Contract
-from supportdesk.contracts.reads import contract_in_force
+from supportdesk.contracts.models import AddOn, AddOnDefinition, Contract
+from supportdesk.contracts.reads import catalogue, contract_in_force, included_add_ons
 from supportdesk.customers.models import Organization
 from supportdesk.sla.policies import policy_of
 from supportdesk.slamath.calendar import WorkCalendar
@@ -59,6 +62,56 @@ def detail_gaps(*, component: object | None, scope: str | None, description: str
             % {"count": rule.min_description_length}
         )
     return gaps
+
+
+@dataclass(frozen=True)
+class OutsideContract:
+    """The request needs an add-on its contract does not include."""
+
+    add_on: AddOn
+
+    def text(self) -> str:
+        """The one plain sentence, in the active language."""
+        return _(
+            "This request needs the add-on “%(add_on)s”, which your contract does not include. "
+            "It is registered as outside the contract: no SLA time counts for it until a "
+            "support lead accepts it as a billable exception (then our reaction and resolution "
+            "times start) or declines it. You will be told either way."
+        ) % {"add_on": self.add_on.label}
+
+
+def outside_contract(
+    contract: Contract,
+    *,
+    request_type: str,
+    environment: str,
+    concern: str,
+    definitions: list[AddOnDefinition] | None = None,
+) -> OutsideContract | None:
+    """The first add-on (in the catalogue's order) whose gate the request falls under and
+    which the contract neither bought nor has in its plan; None when the contract covers
+    it. The gates are data (``AddOnDefinition.gated_*``)."""
+    definitions = catalogue() if definitions is None else definitions
+    included = {row.code for row in included_add_ons(contract, definitions)}
+    for row in definitions:
+        if row.code in included:
+            continue
+        if (
+            environment in row.gated_environments
+            or request_type in row.gated_request_types
+            or concern in row.gated_concerns
+        ):
+            return OutsideContract(AddOn(row.code))
+    return None
+
+
+def not_covered(contract: Contract) -> list[AddOnDefinition]:
+    """The add-ons that gate something and that the contract does not include: what the
+    new-request page tells the customer before they send a request ``outside_contract``
+    would mark."""
+    definitions = catalogue()
+    included = {row.code for row in included_add_ons(contract, definitions)}
+    return [row for row in definitions if row.gates_anything and row.code not in included]
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from supportdesk.channels.actions import receive
 from supportdesk.channels.inbound import Inbound
+from supportdesk.contracts.actions import add_server
 from supportdesk.contracts.models import AddOn, Contract
 from supportdesk.customers.models import Contact, Organization
 from supportdesk.sla.models import PolicyVersion
@@ -24,6 +25,7 @@ from supportdesk.tickets import actions
 from supportdesk.tickets.models import (
     Channel,
     Component,
+    Environment,
     PriorityDefinition,
     Request,
     Scope,
@@ -57,6 +59,7 @@ def load_demo(*, now: datetime, password: str) -> list[str]:
         alfa, beta = _customers(people)
         created = [f"user {user.username}" for user in vars(people).values()]
         created += [f"organization {alfa.name} (8x5)", f"organization {beta.name} (premium)"]
+    created += _installations(people, now)
     created += [
         f"request {request.reference} ({request.status})" for request in _requests(people, now)
     ]
@@ -112,6 +115,24 @@ def _open_typed(people: People, kind: RequestType, subject: str, at: datetime) -
     if request is None:
         raise RuntimeError(f"the demo request {subject!r} was refused")
     return request
+
+
+def _installations(people: People, now: datetime) -> list[str]:
+    """Each contract's CTS servers: Alfa's production still runs a version below Beta's."""
+    made = []
+    for number, name, environment, version, pair in (
+        ("SUP-2026-001", "cts.alfa.example", "production", "3.9.2", False),
+        ("SUP-2026-001", "cts-test.alfa.example", "test", "3.10.0", False),
+        ("SUP-2026-002", "cts-1.beta.example", "production", "3.10.1", True),
+        ("SUP-2026-002", "cts-2.beta.example", "production", "3.10.1", True),
+    ):
+        server = add_server(
+            actor=people.engineer, contract=Contract.objects.get(number=number), name=name,
+            environment=environment, platform_version=version, fault_tolerant_pair=pair,
+            now=now,
+        )  # fmt: skip
+        made.append(f"server {server}")
+    return made
 
 
 def _user(username: str, password: str, name: str, email: str, *, superuser: bool = False) -> User:
@@ -269,6 +290,12 @@ def _requests(people: People, now: datetime) -> list[Request]:
         actor=people.lead, member=people.agent.staff, starts_on=(now + 7 * 24 * hour).date(),
         ends_on=(now + 11 * 24 * hour).date(), note="Отпуск", now=at(hour),
     )  # fmt: skip
+    # Alfa has the test/dev add-on: its test-server request runs its clocks as usual. Beta
+    # (Premium) has not: the same request waits outside the contract for a lead's decision.
+    open_(people.alfa_admin, "Тестовый сервер не принимает вход", 2 * hour, Priority.P3,
+          environment=Environment.TEST)  # fmt: skip
+    open_(people.beta_user, "Обновить тестовый стенд до 3.10", timedelta(minutes=90),
+          Priority.P3, environment=Environment.TEST)  # fmt: skip
     return [Request.objects.get(pk=request.pk) for request in made]
 
 

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from supportdesk.sla.models import PriorityChoices, RequestTypeChoices
-from supportdesk.tickets.models import Component, Environment, Scope
+from supportdesk.tickets.models import Component, Concern, Environment, Scope
 from supportdesk.web.uploads import MultipleFileField
 
 
@@ -28,6 +28,18 @@ class NewRequestForm(forms.Form):
     )
     environment = forms.ChoiceField(
         label=_("Environment"), choices=Environment.choices, initial=Environment.PRODUCTION
+    )
+    concern = forms.ChoiceField(
+        label=_("What is it about"),
+        choices=Concern.choices,
+        initial=Concern.PLATFORM,
+        widget=forms.RadioSelect,
+        required=False,  # left out: the platform (base support)
+        help_text=_(
+            "A failure of the platform's own chatbot or SmartApp function is base support; "
+            "work on a chatbot or SmartApp your company had built needs the ChatBot/SmartApp "
+            "add-on."
+        ),
     )
     requested_priority = forms.ChoiceField(
         label=_("Priority"),

@@ -29,10 +29,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from supportdesk.calendars.engine import Calendars
 from supportdesk.channels import rules
-from supportdesk.channels.actions import receive
+from supportdesk.channels.actions import outside_of, receive
 from supportdesk.channels.inbound import Inbound, InboundFile, RefusedFile
-from supportdesk.contracts.models import AddOn, Contract
-from supportdesk.contracts.reads import contract_in_force
+from supportdesk.contracts.models import AddOnDefinition, Contract, Server
+from supportdesk.contracts.reads import contract_in_force, included_add_ons, servers_of
 from supportdesk.customers.models import Contact, Organization
 from supportdesk.portal.forms import NewRequestForm, ReopenForm, ReplyForm
 from supportdesk.reports.access import analytics_contracts
@@ -56,6 +56,7 @@ from supportdesk.tickets.errors import ActionError
 from supportdesk.tickets.models import (
     Channel,
     Component,
+    Concern,
     Environment,
     MessageKind,
     ProposalState,
@@ -190,6 +191,12 @@ def _notices_before_sending(contact: Contact, now: datetime) -> list[str]:
     return [notice.preview_text(zone, priorities) for notice, priorities in grouped]
 
 
+def _not_covered(contact: Contact, now: datetime) -> list[str]:
+    """The add-ons whose requests the contract does not cover, by name."""
+    contract = rules.contract_for(contact.organization, now, related=True)
+    return [row.label for row in rules.not_covered(contract)] if contract is not None else []
+
+
 def _files_refused(request: HttpRequest, refused: tuple[RefusedFile, ...]) -> None:
     for file in refused:
         messages.error(
@@ -219,6 +226,7 @@ def new_request(request: HttpRequest) -> HttpResponse:
             subject=data["subject"], description=data["description"],
             requested_priority=Priority(data["requested_priority"]), component=component,
             scope=Scope(scope) if scope else None, environment=Environment(data["environment"]),
+            concern=Concern(data["concern"] or Concern.PLATFORM),
             files=tuple(InboundFile.uploaded(upload) for upload in data["attachments"]),
         )  # fmt: skip
         try:
@@ -250,6 +258,8 @@ def new_request(request: HttpRequest) -> HttpResponse:
                     )
                     % {"ref": ticket.reference, "priority": label, "missing": ", ".join(gaps)},
                 )
+            if received.outside is not None:
+                messages.warning(request, received.outside.text())
             if received.notice is not None:
                 messages.info(request, received.notice.text(contact.organization.time_zone))
             return _back(ticket)
@@ -265,6 +275,7 @@ def new_request(request: HttpRequest) -> HttpResponse:
             "priorities": priorities,
             "min_length": rules.detail_rule().min_description_length,
             "notices": _notices_before_sending(contact, now),
+            "not_covered": _not_covered(contact, now),
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -301,6 +312,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
         "portal/request.html",
         {
             "ticket": ticket,
+            "outside": outside_of(ticket),
             "conversation": conversation,
             "proposal": proposal,
             "reaction": _clock_view(ticket.reaction_clock, now),
@@ -449,7 +461,8 @@ def contract(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate(timezone=_zone(contact.organization))
     current = _current_contract(contact.organization_id, today)
     rows = []
-    add_ons: list[str] = []
+    included: list[AddOnDefinition] = []
+    servers: list[Server] = []
     if current is not None:
         policy = as_policy(current.policy_version)
         for priority in Priority:
@@ -462,15 +475,18 @@ def contract(request: HttpRequest) -> HttpResponse:
                         "resolution": _in_words(rule.resolution),
                     }
                 )
-        known = {choice.value: choice.label for choice in AddOn}
-        add_ons = [str(known[code]) for code in current.add_ons if code in known]
+        included = included_add_ons(current)
+        if contact.is_customer_admin:  # the installation: for the customer admin
+            servers = servers_of(current)
     return render(
         request,
         "portal/contract.html",
         {
             "contract": current,
             "rows": rows,
-            "add_ons": add_ons,
+            "included": included,
+            "servers": servers,
+            "show_installation": contact.is_customer_admin,
             "organization": contact.organization,
             "analytics_offered": bool(analytics_contracts(contact.user)) if contact.user else False,
         },

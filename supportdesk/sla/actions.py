@@ -149,6 +149,37 @@ def start_clocks(
     return clocks
 
 
+def unstarted_clocks(
+    *, kinds: Sequence[ClockKind], policy_version_id: int | None
+) -> list[SlaClock]:
+    """Clocks that do not run yet, with no events and no deadlines: a request outside its
+    contract keeps these until a support lead accepts it (``start_unstarted_clock``)."""
+    clocks = [SlaClock(kind=kind, policy_version_id=policy_version_id) for kind in kinds]
+    with transaction.atomic(savepoint=False):
+        SlaClock.objects.bulk_create(clocks)
+    return clocks
+
+
+def start_unstarted_clock(
+    *,
+    clock: SlaClock,
+    target: Target,
+    at: datetime,
+    now: datetime,
+    reason: str,
+    calendars: Calendars | None = None,
+) -> SlaClock:
+    """Start a clock made by ``unstarted_clocks``: a START event at ``at``."""
+    with transaction.atomic():
+        started = _append(
+            clock, kind=EventKind.START, at=at, now=now, target=target, reason=reason,
+            calendars=calendars,
+        )  # fmt: skip
+        started.started_at = _utc(at)
+        started.save(update_fields=["started_at"])
+    return started
+
+
 def start_clock(
     *,
     kind: ClockKind,

@@ -113,6 +113,8 @@ def on_priority_change(
     if reaction in _MOVING:
         reaction_step = ClockStep(EventKind.TARGET, reason, rule.reaction)
     resolution_step = None
-    if resolution is not None and rule.resolution is not None:
+    # A clock not started yet (a request outside the contract, until a lead accepts it)
+    # takes the priority's targets when it starts.
+    if resolution not in (None, ClockStatus.NOT_STARTED) and rule.resolution is not None:
         resolution_step = ClockStep(EventKind.TARGET, reason, rule.resolution)
     return reaction_step, resolution_step

@@ -56,6 +56,29 @@ class Scope(models.TextChoices):
     INDIVIDUAL = "individual", _("individual users")
 
 
+class Concern(models.TextChoices):
+    """What the request is about, when that decides whether the contract covers it
+    (``contracts.AddOnDefinition.gated_concerns``). A failure of the platform's own
+    chatbot or SmartApp function is base support (SPEC 5, a P2 example); work on the
+    customer's own, custom-built chatbots and SmartApps needs the ChatBot/SmartApp add-on."""
+
+    PLATFORM = "platform", _("the platform (base support)")
+    CUSTOM_CHATBOT_SMARTAPP = (
+        "custom_chatbot_smartapp",
+        _("our own custom-built chatbot or SmartApp"),
+    )
+    REMOTE_ACCESS = "remote_access", _("organizing remote access for support")
+
+
+class OutOfContract(models.TextChoices):
+    """A request the contract does not cover: registered, marked, no SLA clock until a
+    support lead accepts it as a billable exception (its clocks start then) or declines it."""
+
+    PENDING = "pending", _("outside the contract: waiting for a support lead")
+    ACCEPTED = "accepted", _("outside the contract: accepted as a billable exception")
+    DECLINED = "declined", _("outside the contract: declined")
+
+
 class Status(models.TextChoices):
     NEW = "new", _("new")
     OPEN = "open", _("open")
@@ -86,6 +109,9 @@ class Request(models.Model):
     )
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     scope = models.CharField(_("scope"), max_length=16, choices=Scope.choices, blank=True)
+    concern = models.CharField(
+        _("concerns"), max_length=32, choices=Concern.choices, default=Concern.PLATFORM
+    )
     subject = models.CharField(_("subject"), max_length=300)
     description = models.TextField(_("description"), blank=True)
     is_detailed = models.BooleanField(_("detailed description"), default=False)
@@ -131,6 +157,17 @@ class Request(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     sla_excluded_reason = models.TextField(_("why it is excluded from the SLA report"), blank=True)
+    # Outside the contract (``OutOfContract``; blank: covered): the add-on it needs (an
+    # ``AddOn`` code) and the lead's decision.
+    out_of_contract = models.CharField(
+        _("outside the contract"), max_length=16, choices=OutOfContract.choices, blank=True
+    )
+    out_of_contract_add_on = models.CharField(_("add-on it needs"), max_length=32, blank=True)
+    out_of_contract_decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    out_of_contract_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    out_of_contract_reason = models.TextField(_("reason of the decision"), blank=True)
 
     class Meta:
         verbose_name = _("request")
@@ -151,6 +188,12 @@ class Request(models.Model):
                 fields=("contract",),
                 condition=models.Q(sla_excluded_at__isnull=False),
                 name="request_sla_excluded",
+            ),
+            # The leads' queue of requests outside the contract waiting for a decision.
+            models.Index(
+                fields=("registered_at",),
+                condition=models.Q(out_of_contract="pending"),
+                name="request_out_of_contract",
             ),
         )
 

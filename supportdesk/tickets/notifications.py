@@ -23,7 +23,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from supportdesk.channels.rules import IntakeNotice
+from supportdesk.channels.rules import IntakeNotice, OutsideContract
 from supportdesk.notifications.models import Notification, NotificationChannel
 from supportdesk.notifications.outbox import OutgoingMail, Queued, StoredFile, enqueue_many
 from supportdesk.sla.models import ClockKind
@@ -63,6 +63,8 @@ class MailEvent(StrEnum):
     PRIORITY_OBJECTION = "staff.priority_objection"
     RESOLVED = "request.resolved"
     CLOSED = "request.closed"
+    OUT_OF_CONTRACT_ACCEPTED = "request.out_of_contract_accepted"
+    OUT_OF_CONTRACT_DECLINED = "request.out_of_contract_declined"
     NEW_REQUEST = "staff.new_request"
     CUSTOMER_REPLIED = "staff.customer_replied"
     ASSIGNED = "staff.assigned"
@@ -124,6 +126,7 @@ def notify_opened(
     notice: IntakeNotice | None,
     reaction_due: datetime | None,
     now: datetime,
+    outside: OutsideContract | None = None,
 ) -> None:
     """The requester's acknowledgement (the thread's root), with the intake rule's notice
     word for word as the page showed it when the reaction clock does not start at once, and the staff who take new
@@ -140,9 +143,14 @@ def notify_opened(
                 _("Priority: %(priority)s (you asked for %(requested)s).")
                 % {"priority": request.priority, "requested": request.requested_priority},
             ]
-            if notice is not None:
-                lines.append(notice.text(zone))
-            lines.append(_("Our reaction is due by %(due)s.") % {"due": _local(reaction_due, zone)})
+            if outside is not None:  # no clock runs: the plain word instead of a deadline
+                lines.append(outside.text())
+            else:
+                if notice is not None:
+                    lines.append(notice.text(zone))
+                lines.append(
+                    _("Our reaction is due by %(due)s.") % {"due": _local(reaction_due, zone)}
+                )
             if not request.is_detailed and request.priority != request.requested_priority:
                 lines.append(
                     _(
@@ -174,6 +182,17 @@ def notify_opened(
                     [
                         _title(request),
                         _summary(request),
+                        *(
+                            [
+                                _(
+                                    "Outside the contract (needs the add-on “%(add_on)s”): no "
+                                    "SLA clock runs until a support lead accepts or declines it."
+                                )
+                                % {"add_on": outside.add_on.label}
+                            ]
+                            if outside is not None
+                            else []
+                        ),
                         _("Requester: %(contact)s") % {"contact": request.contact.name},
                         "",
                         request.description,
@@ -275,7 +294,7 @@ def notify_priority_corrected(
             customer, MailEvent.PRIORITY_CORRECTED, request.reference, _("Priority corrected"), lines,
             thread=thread_of(request),
         )  # fmt: skip
-    enqueue_many([mail], now=now)
+    enqueue_many(_to_customer(request, mail), now=now)
 
 
 def notify_priority_objection(
@@ -328,6 +347,44 @@ def notify_objection_decided(
             customer, MailEvent.OBJECTION_DECIDED, request.reference, _("Objection decided"),
             lines, thread=thread_of(request),
         )  # fmt: skip
+    enqueue_many(_to_customer(request, mail), now=now)
+
+
+def notify_out_of_contract_decided(
+    request: Request, *, actor: User, accepted: bool, reason: str, now: datetime
+) -> None:
+    """The requester is told plainly what a support lead decided about a request outside
+    the contract: accepted as a billable exception (the SLA times run from now on, with the
+    reaction due), or declined and closed."""
+    customer = _customer(request, actor=actor)
+    if customer is None:
+        return
+    with translation.override(customer.language):
+        zone = request.organization.time_zone
+        if accepted:
+            due = request.reaction_clock.due_at if request.reaction_clock else None
+            lines = [
+                _(
+                    "Your request %(title)s is outside your contract; support has accepted it as "
+                    "a billable exception. Our reaction and resolution times count from now."
+                )
+                % {"title": _title(request)},
+                _("Our reaction is due by %(due)s.") % {"due": _local(due, zone)},
+            ]
+            event, subject = MailEvent.OUT_OF_CONTRACT_ACCEPTED, _("Request accepted")
+        else:
+            lines = [
+                _(
+                    "Your request %(title)s is outside your contract and support has declined "
+                    "it: the request is closed."
+                )
+                % {"title": _title(request)},
+            ]
+            event, subject = MailEvent.OUT_OF_CONTRACT_DECLINED, _("Request declined")
+        if reason.strip():
+            lines.append(_("Reason: %(reason)s") % {"reason": reason})
+        lines += ["", _reply_hint(request)]
+        mail = _mail(customer, event, request.reference, subject, lines, thread=thread_of(request))
     enqueue_many(_to_customer(request, mail), now=now)
 
 
@@ -613,7 +670,8 @@ def _customer(request: Request, *, actor: User | None) -> Person | None:
 
 def _new_request_people(request: Request) -> Iterable[User]:
     """The dedicated engineer and, for P1/P2 or a contract without one, the team: the
-    request's team when it has one, else the agents (L1), who triage new requests."""
+    request's team when it has one, else the agents (L1), who triage new requests; the
+    support leads too when the request is outside the contract."""
     engineer = request.contract.dedicated_engineer_id
     team = Q(staff__teams=request.team_id) if request.team_id else Q(staff__role=StaffRole.AGENT)
     urgent = request.priority in ("P1", "P2")
@@ -623,6 +681,8 @@ def _new_request_people(request: Request) -> Iterable[User]:
         who = Q(pk=engineer) | team
     else:
         who = team
+    if request.out_of_contract == "pending":  # a support lead decides whether it is taken
+        who |= Q(staff__role=StaffRole.LEAD)
     return User.objects.filter(who, is_active=True).select_related(STAFF_RELATED).distinct()
 
 

@@ -36,7 +36,7 @@ from supportdesk.slamath.replay import (
 )
 from supportdesk.staff.models import StaffRole
 from supportdesk.tickets.access import ActionDenied, NotFound, is_lead, staff_member
-from supportdesk.tickets.models import PriorityChange, PriorityChangeKind, Request
+from supportdesk.tickets.models import OutOfContract, PriorityChange, PriorityChangeKind, Request
 
 PLANS = ("8x5", "24x7", "premium")
 
@@ -129,7 +129,16 @@ def history(request: Request) -> list[RequestEvent]:
         first_priority = intake.to_priority
     else:
         first_priority = later[0].from_priority if later else request.priority
-    events = [RequestEvent(Happened.OPENED, request.registered_at, Priority(first_priority))]
+    opened_at = request.registered_at
+    accepted_at = request.out_of_contract_decided_at
+    if request.out_of_contract == OutOfContract.ACCEPTED and accepted_at is not None:
+        # Outside the contract: the clocks started when a lead accepted it, at the
+        # priority it had then.
+        opened_at = accepted_at
+        before = [c for c in changes if c.at <= accepted_at]
+        later = [c for c in later if c.at > accepted_at]
+        first_priority = before[-1].to_priority if before else first_priority
+    events = [RequestEvent(Happened.OPENED, opened_at, Priority(first_priority))]
     pending = [
         RequestEvent(Happened.PRIORITY, c.at, Priority(c.to_priority), c.reason) for c in later
     ]
@@ -171,6 +180,8 @@ def _requests(organization: Organization, start: datetime, end: datetime) -> Que
         Request.objects.filter(
             organization=organization, registered_at__gte=start, registered_at__lt=end
         )
+        # Outside the contract and not accepted: no clock ever ran, nothing to replay.
+        .exclude(out_of_contract__in=(OutOfContract.PENDING, OutOfContract.DECLINED))
         .select_related("policy_version__plan", "resolution_clock")
         .prefetch_related(
             Prefetch("priority_changes", PriorityChange.objects.order_by("at", "pk")),

@@ -11,7 +11,15 @@ from django.utils.translation import gettext_lazy as _
 from supportdesk.customers.models import Contact, Organization
 from supportdesk.sla.models import Plan, PriorityChoices, RequestTypeChoices
 from supportdesk.staff.models import Team
-from supportdesk.tickets.models import Component, PriorityDefinition, Request, Scope, Status
+from supportdesk.tickets.models import (
+    Component,
+    Concern,
+    Environment,
+    PriorityDefinition,
+    Request,
+    Scope,
+    Status,
+)
 from supportdesk.web.uploads import MultipleFileField, MultipleFileInput
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -144,6 +152,19 @@ class NewRequestForm(forms.Form):
         empty_label="—",
     )
     scope = forms.ChoiceField(label=_("Scope"), choices=_blank(Scope.choices), required=False)
+    environment = forms.ChoiceField(
+        label=_("Environment"),
+        choices=Environment.choices,
+        initial=Environment.PRODUCTION,
+        required=False,
+    )
+    concern = forms.ChoiceField(
+        label=_("What is it about"),
+        choices=Concern.choices,
+        initial=Concern.PLATFORM,
+        required=False,
+        help_text=_("Test/dev environments and custom chatbots need their add-ons."),
+    )
     priority = forms.ChoiceField(label=_("Priority"), choices=PriorityChoices.choices, initial="P3")
     priority_reason = forms.CharField(
         label=_("Why this priority"),
@@ -215,4 +236,14 @@ class ReleaseForm(forms.Form):
 class DiscardForm(forms.Form):
     note = forms.CharField(
         label=_("Why"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class OutOfContractForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The customer reads it; required to decline."),
     )

@@ -191,7 +191,7 @@ class Calendars:
 
 def countdown(clock: SlaClock | None, *, now: datetime, calendars: Calendars) -> Countdown:
     """Remaining working time of a clock from its stored columns."""
-    if clock is None:
+    if clock is None or clock.status == "not_started":  # outside the contract, undecided
         return Countdown("none", "", None, None)
     if clock.status == "stopped":
         breached = clock.breached_at is not None

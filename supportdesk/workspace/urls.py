@@ -2,6 +2,7 @@ from django.urls import path
 
 from supportdesk.workspace import (
     analytics,
+    contracts,
     inbound_mail,
     mail,
     people,
@@ -24,6 +25,15 @@ urlpatterns = [
     path("time/<int:entry_id>/correct/", worktime.correct, name="time-correct"),
     path("contracts/<int:contract_id>/ledger/", worktime.contract_ledger, name="ledger"),
     path("attachments/<int:attachment_id>/", views.attachment, name="attachment"),
+    path("contracts/", contracts.contract_list, name="contracts"),
+    path("contracts/<int:contract_id>/", contracts.contract_page, name="contract"),
+    path("contracts/<int:contract_id>/servers/", contracts.server_save, name="server-add"),
+    path("contracts/<int:contract_id>/renew/", contracts.renew, name="contract-renew"),
+    path(
+        "contracts/<int:contract_id>/servers/<int:server_id>/",
+        contracts.server_save,
+        name="server",
+    ),
     path("dashboard/", analytics.dashboard, name="dashboard"),
     path("analytics/", analytics.analytics_page, name="analytics"),
     path("analytics/<str:table>.csv", analytics.analytics_export, name="analytics-export"),

@@ -39,7 +39,15 @@ from supportdesk.tickets.access import (
 )
 from supportdesk.tickets.attachments import UploadRejected
 from supportdesk.tickets.errors import ActionError
-from supportdesk.tickets.models import Channel, PriorityDefinition, Request, Scope, Status
+from supportdesk.tickets.models import (
+    Channel,
+    Concern,
+    Environment,
+    PriorityDefinition,
+    Request,
+    Scope,
+    Status,
+)
 from supportdesk.tickets.priorities import pending_objection, set_by_customer
 from supportdesk.web.downloads import attachment_response
 from supportdesk.web.uploads import files_within_limit
@@ -53,6 +61,7 @@ from supportdesk.workspace.forms import (
     FilterForm,
     NewRequestForm,
     ObjectionDecisionForm,
+    OutOfContractForm,
     PriorityForm,
     ResolveForm,
     StatusForm,
@@ -141,6 +150,8 @@ ACTION_FORMS: dict[str, type[forms.Form]] = {
     "downgrade": DowngradeForm,
     "resolve": ResolveForm,
     "exclude": ExcludeForm,
+    "accept_out": OutOfContractForm,
+    "decline_out": OutOfContractForm,
 }
 
 
@@ -260,6 +271,12 @@ def _run(name: str, user: User, item: Request, data: dict[str, Any], now: dateti
             actor=user, request=item, to=Priority(data["to"]), reason=data["reason"], now=now
         )
         return _("Downgrade proposed to the customer.")
+    if name == "accept_out":
+        actions.accept_out_of_contract(actor=user, request=item, reason=data["reason"], now=now)
+        return _("Accepted as a billable exception: the SLA clocks run from now.")
+    if name == "decline_out":
+        actions.decline_out_of_contract(actor=user, request=item, reason=data["reason"], now=now)
+        return _("Declined: the request is closed and the customer told.")
     if name == "exclude":
         actions.exclude_from_sla(actor=user, request=item, reason=data["reason"], now=now)
         return _("The request is excluded from the SLA report.")
@@ -330,6 +347,8 @@ def new_request(request: HttpRequest) -> HttpResponse:
             subject=data["subject"], description=data["description"],
             requested_priority=priority, component=data["component"],
             scope=Scope(data["scope"]) if data["scope"] else None,
+            environment=Environment(data.get("environment") or Environment.PRODUCTION),
+            concern=Concern(data.get("concern") or Concern.PLATFORM),
             registered_at=data["registered_at"], staff_priority=priority,
             staff_priority_reason=data["priority_reason"],
         )  # fmt: skip
@@ -342,6 +361,8 @@ def new_request(request: HttpRequest) -> HttpResponse:
             if created is None:  # staff name the contact: never an unknown sender
                 raise Http404
             messages.success(request, _("Request %(ref)s registered.") % {"ref": created.reference})
+            if received.outside is not None:
+                messages.warning(request, received.outside.text())
             if received.notice is not None:
                 messages.info(request, received.notice.text(contact.organization.time_zone))
             return HttpResponseRedirect(reverse("workspace:request", args=[created.pk]))

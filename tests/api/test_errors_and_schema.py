@@ -166,6 +166,8 @@ ENDPOINTS = {
     ("post", "/api/v1/requests/{request_id}/resolve"),
     ("post", "/api/v1/requests/{request_id}/confirm"),
     ("post", "/api/v1/requests/{request_id}/reopen"),
+    ("post", "/api/v1/requests/{request_id}/out-of-contract/accept"),
+    ("post", "/api/v1/requests/{request_id}/out-of-contract/decline"),
     ("post", "/api/v1/downgrade-proposals/{proposal_id}/accept"),
     ("post", "/api/v1/downgrade-proposals/{proposal_id}/decline"),
     ("get", "/api/v1/requests/{request_id}/messages"),

@@ -21,7 +21,8 @@ BODY = {
 
 # Read: the token with its user, staff membership and contact (with its organization, whose
 # time zone dates the contract); the component; the calendars' ids and revisions; the
-# contract in force. Written: both clocks in one INSERT, their START events in one, the
+# contract in force with its plan; the add-on catalogue (whose gates decide whether the
+# contract covers the request). Written: both clocks in one INSERT, their START events in one, the
 # request, its intake priority record, the audit event. Then the notifications: the staff
 # told of the new request with their preferences, the outbox rows in one INSERT.
 STATEMENTS = [
@@ -30,6 +31,7 @@ STATEMENTS = [
     "SELECT calendars_businesscalendar",
     "SELECT contracts_contract",
     "SELECT staff_absence",  # is the dedicated engineer away today (one indexed read)
+    "SELECT contracts_addondefinition",
     "SAVEPOINT",  # the action's transaction (BEGIN outside the test's own)
     "INSERT sla_slaclock",
     "INSERT sla_slaclockevent",

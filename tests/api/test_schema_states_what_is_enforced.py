@@ -26,6 +26,7 @@ VALID: dict[str, dict[str, Any]] = {
     "CorrectionIn": {"priority": "P2", "reason": "r"},
     "ResolveIn": {"summary": "s"},
     "ReopenIn": {"reason": "r"},
+    "DecisionIn": {"reason": "r"},
     "TokenIn": {"name": "n"},
 }
 # Whitespace of both regular-expression dialects, NUL, and ordinary letters.
@@ -84,7 +85,7 @@ def test_every_text_in_a_body_documents_its_rules(
         ("RequestIn", "subject"), ("RequestIn", "description"),
         ("RequestIn", "priority_reason"), ("BodyIn", "body"),
         ("StatusIn", "reason"), ("PriorityIn", "reason"), ("ResolveIn", "summary"),
-        ("CorrectionIn", "reason"),
+        ("CorrectionIn", "reason"), ("DecisionIn", "reason"),
         ("ReopenIn", "reason"), ("TokenIn", "name"),
     }  # fmt: skip
     for name, field, prop in texts:

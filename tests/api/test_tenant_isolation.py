@@ -75,6 +75,8 @@ CASES: list[tuple[str, str, Any, int | str]] = [
     ("POST", R + "/resolve", {"summary": "done"}, 404),
     ("POST", R + "/confirm", None, 404),
     ("POST", R + "/reopen", {"reason": "again"}, 404),
+    ("POST", R + "/out-of-contract/accept", {"reason": "x"}, 404),
+    ("POST", R + "/out-of-contract/decline", {"reason": "x"}, 404),
     ("POST", "/downgrade-proposals/{proposal}/accept", None, 404),
     ("POST", "/downgrade-proposals/{proposal}/decline", None, 404),
     ("GET", "/organizations", None, "own"),

@@ -16,7 +16,7 @@ from tests.tickets.conftest import desk as desk
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-OPERATIONS = 29  # as in tests/api/test_errors_and_schema.py ENDPOINTS
+OPERATIONS = 31  # as in tests/api/test_errors_and_schema.py ENDPOINTS
 
 
 def test_the_docs_render_every_operation_with_no_csp_violation(

@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 
 from supportdesk.calendars.seed import seed_russian_production_calendar, seed_shipped_calendars
 from supportdesk.contracts.models import Contract
+from supportdesk.contracts.seed import seed_add_on_catalogue
 from supportdesk.customers.models import Contact, Organization
 from supportdesk.sla.models import PolicyVersion
 from supportdesk.sla.seed import seed_shipped_plans
@@ -79,6 +80,7 @@ def ensure_shipped_data() -> None:
         seed_shipped_calendars,
         seed_shipped_plans,
         seed_components,
+        seed_add_on_catalogue,
     ):
         seed(django_apps, None)
 

@@ -56,6 +56,7 @@ EXERCISED_BY_THEIR_OWN_APPS = frozenset(
         C.VOTE_FEATURE_REQUEST,
         C.PUBLISH_CLIENT_RELEASE,
         C.COMPLETE_PUBLICATION_TASK,
+        C.LINK_MESSENGER_USER,  # tests/channels/express/test_bot.py
     }
 )
 # Reading: the read helpers ask these (tests/workspace/test_manager_view.py,

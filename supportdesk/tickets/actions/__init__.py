@@ -3,11 +3,15 @@ jobs call these; none of them changes a request any other way.
 
 Each action checks permission, runs in one transaction, writes the audit event, keeps the
 SLA clocks in step (through the private ``_lifecycle``) and queues notifications. Split by
-topic: ``intake``, ``conversation``, ``workflow``, ``priority``.
+topic: ``intake``, ``conversation``, ``workflow``, ``priority``, ``out_of_contract``.
 """
 
 from supportdesk.tickets.actions.conversation import add_internal_note, reply
 from supportdesk.tickets.actions.intake import open_request
+from supportdesk.tickets.actions.out_of_contract import (
+    accept_out_of_contract,
+    decline_out_of_contract,
+)
 from supportdesk.tickets.actions.priority import (
     correct_priority,
     decide_downgrade,
@@ -27,6 +31,7 @@ from supportdesk.tickets.actions.workflow import (
 )
 
 __all__ = [
+    "accept_out_of_contract",
     "add_internal_note",
     "assign",
     "auto_close_resolved",
@@ -34,6 +39,7 @@ __all__ = [
     "correct_priority",
     "decide_downgrade",
     "decide_priority_objection",
+    "decline_out_of_contract",
     "exclude_from_sla",
     "object_to_correction",
     "open_request",

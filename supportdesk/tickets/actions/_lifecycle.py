@@ -121,6 +121,10 @@ def stop_reaction(request: Request, *, now: datetime) -> None:
     """The first public reply of a vendor person ends the reaction clock."""
     if request.first_response_at is not None:
         return
+    if _clock_status(request.reaction_clock) is ClockStatus.NOT_STARTED:
+        # Outside the contract and not accepted yet: the reaction is measured from the
+        # acceptance, so a reply before it is not the first response.
+        return
     step = on_first_response(_clock_status(request.reaction_clock))
     if request.reaction_clock is not None and step is not None:
         request.reaction_clock = apply_step(

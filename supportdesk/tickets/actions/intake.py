@@ -12,10 +12,16 @@ from django.utils.translation import gettext as _
 
 from supportdesk.audit.record import record
 from supportdesk.calendars.engine import Calendars
-from supportdesk.channels.rules import contract_for, detail_rule, intake_notice
+from supportdesk.channels.rules import (
+    OutsideContract,
+    contract_for,
+    detail_rule,
+    intake_notice,
+    outside_contract,
+)
 from supportdesk.contracts.models import Contract
 from supportdesk.customers.models import Contact
-from supportdesk.sla.actions import start_clocks
+from supportdesk.sla.actions import start_clocks, unstarted_clocks
 from supportdesk.sla.models import ClockKind
 from supportdesk.sla.policies import policy_rule
 from supportdesk.slamath.policy import Priority, RequestType
@@ -29,7 +35,9 @@ from supportdesk.tickets.errors import ActionError
 from supportdesk.tickets.models import (
     Channel,
     Component,
+    Concern,
     Environment,
+    OutOfContract,
     PriorityChange,
     PriorityChangeKind,
     Request,
@@ -122,6 +130,7 @@ def open_request(
     component: Component | None = None,
     scope: Scope | None = None,
     environment: Environment = Environment.PRODUCTION,
+    concern: Concern = Concern.PLATFORM,
     registered_at: datetime | None = None,
     staff_priority: Priority | None = None,
     staff_priority_reason: str = "",
@@ -138,7 +147,12 @@ def open_request(
     caller's own rows in the same transaction once the request exists (intake: the files
     sent with it, its receipt); what it raises rolls the registration back.
     ``email_message_id``: the Message-ID of the e-mail that asks for it, which the
-    acknowledgement answers."""
+    acknowledgement answers.
+
+    A request the contract does not cover (``channels.rules.outside_contract``: an add-on's
+    gate) is registered all the same, marked outside the contract with the add-on it needs,
+    and its clocks do not start: ``accept_out_of_contract`` starts them, or
+    ``decline_out_of_contract`` closes it."""
     if actor is not None:
         require(actor, Capability.REGISTER_REQUEST)
     staff = actor is not None and is_staff(actor)
@@ -169,18 +183,32 @@ def open_request(
     targets = [(ClockKind.REACTION, rule.reaction)]
     if rule.resolution is not None:
         targets.append((ClockKind.RESOLUTION, rule.resolution))
-    calendars = calendars or Calendars()  # one read for the clocks and the notice below
-    notice = intake_notice(
-        registered_at=registered, reaction_calendar=calendars(rule.reaction.calendar)
+    outside: OutsideContract | None = outside_contract(
+        contract,
+        request_type=request_type.value,
+        environment=Environment(environment).value,
+        concern=Concern(concern).value,
     )
-    with transaction.atomic():
-        reaction, *others = start_clocks(
-            targets=targets,
-            at=registered,
-            now=now,
-            policy_version_id=contract.policy_version_id,
-            calendars=calendars,
+    calendars = calendars or Calendars()  # one read for the clocks and the notice below
+    notice = None
+    if outside is None:
+        notice = intake_notice(
+            registered_at=registered, reaction_calendar=calendars(rule.reaction.calendar)
         )
+    with transaction.atomic():
+        if outside is None:
+            reaction, *others = start_clocks(
+                targets=targets,
+                at=registered,
+                now=now,
+                policy_version_id=contract.policy_version_id,
+                calendars=calendars,
+            )
+        else:
+            reaction, *others = unstarted_clocks(
+                kinds=[kind for kind, _target in targets],
+                policy_version_id=contract.policy_version_id,
+            )
         request = Request.objects.create(
             organization=contact.organization,  # read with the contact: no query
             contract=contract,
@@ -189,6 +217,7 @@ def open_request(
             request_type=request_type.value,
             component=component,
             environment=environment,
+            concern=concern,
             channel=channel,
             scope=scope or "",
             subject=subject.strip(),
@@ -205,6 +234,8 @@ def open_request(
             customer_message_id=email_message_id,
             assignee_id=assignee_id,
             team_id=team_id,
+            out_of_contract=OutOfContract.PENDING if outside else "",
+            out_of_contract_add_on=outside.add_on.value if outside else "",
         )
         PriorityChange.objects.create(
             request=request,
@@ -233,12 +264,14 @@ def open_request(
                 "channel": channel.value,
                 "assignee": assignee_id,
                 **({"staff_priority": staff_priority.value} if staff_priority else {}),
+                **({"out_of_contract": outside.add_on.value} if outside else {}),
             },
         )
         notify_opened(
             request,
             actor=actor,
             notice=notice,
+            outside=outside,
             reaction_due=reaction.due_at,
             now=now,
         )
