@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "supportdesk.staff",
     "supportdesk.contracts",
     "supportdesk.tickets",
+    "supportdesk.development",
     "supportdesk.channels",
     "supportdesk.notifications",
     "supportdesk.reports",

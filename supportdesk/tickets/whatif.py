@@ -217,7 +217,9 @@ def _replay(
     def rule(priority: Priority) -> PolicyRule:
         return policy.rule(request_type, priority)
 
-    return replay(events, rule=rule, calendars=calendars, now=now)
+    return replay(
+        events, rule=rule, calendars=calendars, now=now, bug_clock_stop=policy.bug_clock_stop
+    )
 
 
 def what_if(
