@@ -11,7 +11,15 @@ from django.http import Http404, HttpRequest, HttpResponseBase, JsonResponse
 from django.urls import URLPattern, URLResolver, re_path
 from ninja import NinjaAPI
 
-from supportdesk.api import directory, errors, messages, request_actions, requests, tokens
+from supportdesk.api import (
+    development,
+    directory,
+    errors,
+    messages,
+    request_actions,
+    requests,
+    tokens,
+)
 from supportdesk.api.auth import ANY_AUTH
 from supportdesk.api.docs import SwaggerDocs
 
@@ -74,3 +82,4 @@ api.add_router("/v1/", request_actions.router)
 api.add_router("/v1/", messages.router)
 api.add_router("/v1/", directory.router)
 api.add_router("/v1/", tokens.router)
+api.add_router("/v1/", development.router)
