@@ -1,12 +1,17 @@
 from django.urls import path
 
-from supportdesk.portal import analytics, reports, views
+from supportdesk.portal import analytics, development, reports, views
 
 app_name = "portal"
 urlpatterns = [
     path("", views.index, name="index"),
     path("new/", views.new_request, name="new"),
     path("contract/", views.contract, name="contract"),
+    path("features/", development.features, name="features"),
+    path("features/new/", development.feature_new, name="feature-new"),
+    path("features/<int:feature_id>/vote/", development.vote, name="feature-vote"),
+    path("publications/", development.publications, name="publications"),
+    path("publications/<int:task_id>/done/", development.publication_done, name="publication-done"),
     path("analytics/", analytics.analytics_page, name="analytics"),
     path("analytics/<str:table>.csv", analytics.analytics_export, name="analytics-export"),
     path("reports/", reports.report_list, name="reports"),

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from supportdesk.workspace import analytics, inbound_mail, mail, reports, views, whatif
+from supportdesk.workspace import (
+    analytics,
+    development,
+    inbound_mail,
+    mail,
+    reports,
+    views,
+    whatif,
+)
 
 app_name = "workspace"
 urlpatterns = [
@@ -8,6 +16,11 @@ urlpatterns = [
     path("rows", views.rows, name="rows"),
     path("new/", views.new_request, name="new"),
     path("requests/<int:request_id>/", views.request_page, name="request"),
+    path(
+        "requests/<int:request_id>/development/<str:action>/",
+        development.bug_action,
+        name="bug-action",
+    ),
     path("requests/<int:request_id>/<str:action>/", views.request_action, name="action"),
     path("attachments/<int:attachment_id>/", views.attachment, name="attachment"),
     path("dashboard/", analytics.dashboard, name="dashboard"),
@@ -21,6 +34,17 @@ urlpatterns = [
     path("outbox/", mail.outbox, name="outbox"),
     path("outbox/retry/", mail.outbox_retry, name="outbox-retry"),
     path("what-if/", whatif.what_if_page, name="what-if"),
+    path("development/", development.items_page, name="development"),
+    path("features/", development.features_page, name="features"),
+    path("features/new/", development.feature_new, name="feature-new"),
+    path(
+        "features/<int:feature_id>/<str:action>/",
+        development.feature_action,
+        name="feature-action",
+    ),
+    path("releases/", development.releases_page, name="releases"),
+    path("releases/new/", development.release_new, name="release-new"),
+    path("publications/<int:task_id>/done/", development.task_done, name="task-done"),
     path("mail/", inbound_mail.quarantine, name="quarantine"),
     path("mail/<int:mail_id>/", inbound_mail.mail_page, name="mail"),
     path("mail/<int:mail_id>/raw", inbound_mail.raw_download, name="mail-raw"),

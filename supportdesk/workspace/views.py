@@ -41,6 +41,7 @@ from supportdesk.tickets.models import Channel, Request, Scope, Status
 from supportdesk.web.downloads import attachment_response
 from supportdesk.web.uploads import files_within_limit
 from supportdesk.workspace import queue
+from supportdesk.workspace.bug_forms import bug_context
 from supportdesk.workspace.forms import (
     AssignForm,
     BodyForm,
@@ -185,6 +186,7 @@ def _page_context(
         "is_open": item.status not in (Status.RESOLVED, Status.CLOSED),
         "is_lead": is_lead(user),
         "now": now,
+        **bug_context(user, item),
     }
 
 
