@@ -44,7 +44,8 @@ def test_votes_are_counted_across_organizations_without_naming_them(desk: Desk) 
     assert [(f["title"], f["vote_count"], f["voted_by_my_organization"]) for f in seen] == [
         ("Dark theme", 1, False)
     ]
-    assert seen[0]["voters"] == [] and seen[0]["organization_id"] is None
+    assert seen[0]["voters"] == []
+    assert seen[0]["organization_id"] is None
     actions.vote_for_feature(actor=desk.vera, feature=feature, now=NOW)
     again = Api(desk.vera).get(f"/feature-requests/{feature.pk}").json()
     assert (again["vote_count"], again["voted_by_my_organization"]) == (2, True)

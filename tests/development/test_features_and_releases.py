@@ -49,9 +49,7 @@ def test_one_vote_per_organization_and_voters_told_on_release(desk: Desk) -> Non
     )
     assert told == {"anna@alfa.example", "vera@beta.example"}
     with pytest.raises(ActionError):  # closed for votes
-        actions.vote_for_feature(
-            actor=desk.lead, feature=feature, organization=desk.alfa, now=NOW
-        )
+        actions.vote_for_feature(actor=desk.lead, feature=feature, organization=desk.alfa, now=NOW)
 
 
 def test_manager_files_from_a_feature_request_and_votes_for_managed_orgs(desk: Desk) -> None:

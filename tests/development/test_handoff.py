@@ -138,7 +138,9 @@ def test_customer_mail_is_russian_by_default(desk: Desk) -> None:
 def test_the_tracker_link_must_be_http(desk: Desk, url: str) -> None:
     bug = open_bug(desk)
     with pytest.raises(ActionError):
-        actions.hand_to_development(actor=desk.engineer, request=bug, external_url=url, now=at(23, 12))
+        actions.hand_to_development(
+            actor=desk.engineer, request=bug, external_url=url, now=at(23, 12)
+        )
     assert not DevelopmentItem.objects.exists()
 
 
@@ -157,7 +159,9 @@ def test_only_bugs_once_and_only_engineers(desk: Desk) -> None:
         actor=desk.lead, request=bug, external_url=URL, now=at(23, 12)
     )
     with pytest.raises(ActionError):
-        actions.hand_to_development(actor=desk.engineer, request=bug, external_url=URL, now=at(23, 13))
+        actions.hand_to_development(
+            actor=desk.engineer, request=bug, external_url=URL, now=at(23, 13)
+        )
     with pytest.raises(ActionDenied):
         actions.update_development_item(
             actor=desk.agent, item=item, status=ItemStatus.ACCEPTED, now=at(23, 14)

@@ -34,7 +34,7 @@ def test_desk_hands_a_bug_over_and_the_portal_shows_its_status(desk: Desk) -> No
     bug = open_bug(desk)
     desk_client = signed_in(desk.engineer)
     page = desk_client.get(f"/desk/requests/{bug.pk}/")
-    assert 'action="/desk/requests/%d/development/handoff/"' % bug.pk in page.content.decode()
+    assert f'action="/desk/requests/{bug.pk}/development/handoff/"' in page.content.decode()
     answer = desk_client.post(
         f"/desk/requests/{bug.pk}/development/handoff/", {"external_url": URL, "note": "x"}
     )
@@ -47,7 +47,8 @@ def test_desk_hands_a_bug_over_and_the_portal_shows_its_status(desk: Desk) -> No
     item.refresh_from_db()
     assert (item.status, item.fix_version) == (ItemStatus.FIXED, "5.3.1")
     portal = signed_in(desk.anna).get(f"/portal/requests/{bug.pk}/").content.decode()
-    assert "5.3.1" in portal and URL not in portal
+    assert "5.3.1" in portal
+    assert URL not in portal
     listing = desk_client.get("/desk/development/").content.decode()
     assert URL in listing
 
@@ -57,7 +58,9 @@ def test_a_bad_tracker_link_is_a_form_error_and_an_agent_cannot_hand_over(desk: 
     signed_in(desk.engineer).post(
         f"/desk/requests/{bug.pk}/development/handoff/", {"external_url": "ftp://x/1"}
     )
-    signed_in(desk.agent).post(f"/desk/requests/{bug.pk}/development/handoff/", {"external_url": URL})
+    signed_in(desk.agent).post(
+        f"/desk/requests/{bug.pk}/development/handoff/", {"external_url": URL}
+    )
     assert not DevelopmentItem.objects.exists()
     incident = open_bug(desk, request_type=RequestType.INCIDENT)
     page = signed_in(desk.engineer).get(f"/desk/requests/{incident.pk}/").content.decode()
@@ -72,7 +75,9 @@ def test_portal_features_vote_once_and_hide_other_organizations_proposals(desk: 
     private = actions.file_feature_request(actor=desk.vera, title="Beta's secret wish", now=NOW)
     anna = signed_in(desk.anna)
     page = anna.get("/portal/features/").content.decode()
-    assert "Dark theme" in page and "Beta&#x27;s secret wish" not in page and "Beta" not in page
+    assert "Dark theme" in page
+    assert "Beta&#x27;s secret wish" not in page
+    assert "Beta" not in page
     anna.post(f"/portal/features/{shared.pk}/vote/")
     anna.post(f"/portal/features/{private.pk}/vote/")  # not visible to Alfa: nothing
     assert FeatureVote.objects.filter(organization=desk.alfa).count() == 1
@@ -87,7 +92,8 @@ def test_desk_features_and_releases(desk: Desk) -> None:
     manager.post(f"/desk/features/{feature.pk}/vote/", {"organization": desk.beta.pk})
     assert feature.votes.count() == 2
     page = manager.get("/desk/features/").content.decode()
-    assert "Alfa, Beta" in page and "Export chats" in page
+    assert "Alfa, Beta" in page
+    assert "Export chats" in page
     desk.beta_contract.add_ons = [AddOn.CLIENT_APP_PUBLICATION.value]
     desk.beta_contract.save()
     lead.post("/desk/releases/new/", {"platform": Platform.MACOS, "version": "5.3", "notes": ""})

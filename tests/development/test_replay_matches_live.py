@@ -99,5 +99,6 @@ def test_a_bugs_replay_matches_the_live_request(
     replayed = replay(events, rule=rule, calendars=calendars, now=now, bug_clock_stop=stop)
     live = fresh(request)
     assert_same(live.reaction_clock, replayed.reaction, now, calendars)
-    assert live.resolution_clock is not None and replayed.resolution is not None
+    assert live.resolution_clock is not None
+    assert replayed.resolution is not None
     assert_same(live.resolution_clock, replayed.resolution, now, calendars)
