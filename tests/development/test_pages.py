@@ -48,6 +48,7 @@ def test_desk_hands_a_bug_over_and_the_portal_shows_its_status(desk: Desk) -> No
     assert (item.status, item.fix_version) == (ItemStatus.FIXED, "5.3.1")
     portal = signed_in(desk.anna).get(f"/portal/requests/{bug.pk}/").content.decode()
     assert "5.3.1" in portal
+    assert "остановлен: передано в разработку" in portal
     assert URL not in portal
     listing = desk_client.get("/desk/development/").content.decode()
     assert URL in listing
