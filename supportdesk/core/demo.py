@@ -245,10 +245,10 @@ def _development(people: People, now: datetime) -> list[str]:
         actor=people.beta_user, title="Тёмная тема в настольном клиенте", now=now - 48 * hour,
         description="Дежурные смены работают ночью; светлый интерфейс утомляет.",
     )  # fmt: skip
-    development.vote_for_feature(actor=people.alfa_user, feature=feature, now=now - 40 * hour)
     development.set_feature_status(
         actor=people.manager, feature=feature, status=FeatureStatus.PLANNED, now=now - 24 * hour
     )
+    development.vote_for_feature(actor=people.alfa_user, feature=feature, now=now - 20 * hour)
     release = development.publish_client_release(
         actor=people.lead, platform=Platform.ANDROID, version="5.3.2", now=now - 2 * hour,
         notes="Исправлена отправка push-уведомлений после обновления системы.",

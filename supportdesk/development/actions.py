@@ -274,6 +274,12 @@ def file_feature_request(
     return feature
 
 
+def _shared_with(feature: FeatureRequest, organization_id: int) -> bool:
+    """What a customer may vote on: what ``reads.visible_features`` shows them (a proposal
+    stays its organization's until the vendor takes it up)."""
+    return feature.status != FeatureStatus.PROPOSED or feature.organization_id == organization_id
+
+
 def vote_for_feature(
     *,
     actor: User,
@@ -294,6 +300,8 @@ def vote_for_feature(
         raise ActionDenied(_("You are not the personal manager of this organization."))
     with transaction.atomic():
         feature = FeatureRequest.objects.select_for_update().get(pk=feature.pk)
+        if contact is not None and not _shared_with(feature, contact.organization_id):
+            raise ActionDenied(_("This feature request is another organization's proposal."))
         if feature.status in (FeatureStatus.RELEASED, FeatureStatus.REJECTED):
             raise ActionError(_("This feature request is closed for votes."))
         vote = _vote(feature, organization, contact, actor, now)

@@ -32,10 +32,14 @@ def test_one_vote_per_organization_and_voters_told_on_release(desk: Desk) -> Non
     assert feature.votes.count() == 1  # filing is Alfa's vote
     with pytest.raises(ActionError):  # Boris is Alfa too
         actions.vote_for_feature(actor=desk.boris, feature=feature, now=NOW)
+    actions.set_feature_status(
+        actor=desk.manager, feature=feature, status=FeatureStatus.PLANNED, now=NOW
+    )  # taken up by the vendor: every customer sees it now
     actions.vote_for_feature(actor=desk.vera, feature=feature, now=NOW)
     assert feature.votes.count() == 2
-    for status in (FeatureStatus.PLANNED, FeatureStatus.IN_DEVELOPMENT):
-        actions.set_feature_status(actor=desk.manager, feature=feature, status=status, now=NOW)
+    actions.set_feature_status(
+        actor=desk.manager, feature=feature, status=FeatureStatus.IN_DEVELOPMENT, now=NOW
+    )
     with pytest.raises(ActionError):  # a release names its version
         actions.set_feature_status(
             actor=desk.manager, feature=feature, status=FeatureStatus.RELEASED, now=NOW
@@ -145,3 +149,10 @@ def test_who_completes_a_publication_task(desk: Desk) -> None:
     assert done.done_at == NOW
     with pytest.raises(ActionError):
         actions.complete_publication_task(actor=desk.lead, task=task, now=NOW)
+
+
+def test_a_customer_cannot_vote_on_another_organizations_proposal(desk: Desk) -> None:
+    feature = actions.file_feature_request(actor=desk.anna, title="Alfa's wish", now=NOW)
+    with pytest.raises(ActionDenied):
+        actions.vote_for_feature(actor=desk.vera, feature=feature, now=NOW)
+    assert feature.votes.count() == 1
