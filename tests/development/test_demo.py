@@ -15,7 +15,6 @@ from supportdesk.development.models import (
     ItemStatus,
     PublicationTask,
 )
-from supportdesk.sla.models import SlaClock
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +24,8 @@ def test_the_demo_shows_development_and_releases() -> None:
     item = DevelopmentItem.objects.select_related("request").get()
     assert item.status == ItemStatus.ACCEPTED
     assert item.request.workaround.text
-    clock = SlaClock.objects.get(pk=item.request.resolution_clock_id)
+    clock = item.request.resolution_clock
+    assert clock is not None
     assert clock.status == "stopped"
     feature = FeatureRequest.objects.get()
     assert feature.votes.count() == 2
