@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "supportdesk.contracts",
     "supportdesk.tickets",
     "supportdesk.entitlements",
+    "supportdesk.development",
     "supportdesk.channels",
     "supportdesk.notifications",
     "supportdesk.reports",

@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, re_path
 from ninja import NinjaAPI
 
 from supportdesk.api import (
+    development,
     directory,
     entitlements,
     errors,
@@ -83,3 +84,4 @@ api.add_router("/v1/", messages.router)
 api.add_router("/v1/", directory.router)
 api.add_router("/v1/", tokens.router)
 api.add_router("/v1/", entitlements.router)
+api.add_router("/v1/", development.router)

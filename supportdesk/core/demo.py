@@ -17,6 +17,8 @@ from supportdesk.channels.inbound import Inbound
 from supportdesk.contracts.actions import add_server
 from supportdesk.contracts.models import AddOn, Contract
 from supportdesk.customers.models import Contact, Organization
+from supportdesk.development import actions as development
+from supportdesk.development.models import FeatureStatus, ItemStatus, Platform
 from supportdesk.sla.models import PolicyVersion
 from supportdesk.slamath.policy import Priority, RequestType
 from supportdesk.staff import absences
@@ -64,6 +66,7 @@ def load_demo(*, now: datetime, password: str) -> list[str]:
         f"request {request.reference} ({request.status})" for request in _requests(people, now)
     ]
     created += _entitlements(people, beta, password, now)
+    created += _development(people, now)
     return created
 
 
@@ -176,7 +179,13 @@ def _customers(people: People) -> tuple[Organization, Organization]:
         )  # fmt: skip
     for number, organization, plan, users, add_ons in (
         ("SUP-2026-001", alfa, "8x5", 800, [AddOn.TEST_DEV.value]),
-        ("SUP-2026-002", beta, "premium", 15000, [AddOn.ADMINISTRATION.value, AddOn.ONSITE.value]),
+        (
+            "SUP-2026-002",
+            beta,
+            "premium",
+            15000,
+            [AddOn.ADMINISTRATION.value, AddOn.ONSITE.value, AddOn.CLIENT_APP_PUBLICATION.value],
+        ),
     ):
         Contract.objects.create(
             number=number, organization=organization,
@@ -326,3 +335,48 @@ def _objected(people: People, at: Callable[[timedelta], datetime]) -> Request:
         reason="Веб-клиентом у нас никто не пользуется", now=at(hour),
     )  # fmt: skip
     return request
+
+
+def _development(people: People, now: datetime) -> list[str]:
+    """A bug handed to development (accepted there), a feature request with votes of both
+    organizations, and a client release that Beta (with the add-on) has to publish."""
+    hour = timedelta(hours=1)
+    inbound = Inbound(
+        channel=Channel.PORTAL, sender_scope=f"user:{people.alfa_user.pk}", external_id=None,
+        actor=people.alfa_user, contact=people.alfa_user.contact, request_type=RequestType.BUG,
+        subject="Вложения больше 10 МБ не отправляются в чат", requested_priority=Priority.P3,
+        registered_at=now - 30 * hour, component=Component.objects.get(code="messaging"),
+        scope=Scope.MASS, description=DETAILS,
+    )  # fmt: skip
+    bug = receive(inbound, now=now - 30 * hour).request
+    if bug is None:
+        raise RuntimeError("the demo bug was refused")
+    development.give_workaround(
+        actor=people.engineer, request=bug, now=now - 28 * hour,
+        text="Пока исправление не выпущено, отправляйте большие файлы ссылкой на хранилище.",
+    )  # fmt: skip
+    item = development.hand_to_development(
+        actor=people.engineer, request=bug, now=now - 27 * hour,
+        external_url="https://tracker.vendor.example/browse/CTS-1042",
+        note="Воспроизводится на 5.3.0; логи приложены в задаче.",
+    )  # fmt: skip
+    development.update_development_item(
+        actor=people.engineer, item=item, status=ItemStatus.ACCEPTED, now=now - 20 * hour
+    )
+    feature = development.file_feature_request(
+        actor=people.beta_user, title="Тёмная тема в настольном клиенте", now=now - 48 * hour,
+        description="Дежурные смены работают ночью; светлый интерфейс утомляет.",
+    )  # fmt: skip
+    development.set_feature_status(
+        actor=people.manager, feature=feature, status=FeatureStatus.PLANNED, now=now - 24 * hour
+    )
+    development.vote_for_feature(actor=people.alfa_user, feature=feature, now=now - 20 * hour)
+    release = development.publish_client_release(
+        actor=people.lead, platform=Platform.ANDROID, version="5.3.2", now=now - 2 * hour,
+        notes="Исправлена отправка push-уведомлений после обновления системы.",
+    )  # fmt: skip
+    return [
+        f"bug {bug.reference} handed to development ({item.external_url})",
+        f"feature request {feature.title!r} with 2 votes",
+        f"client release {release} to publish by {people.beta_user.contact.organization.name}",
+    ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from supportdesk.portal import analytics, entitlements, reports, users, views
+from supportdesk.portal import analytics, development, entitlements, reports, users, views
 
 app_name = "portal"
 urlpatterns = [
@@ -11,6 +11,11 @@ urlpatterns = [
     path("users/", users.users, name="users"),
     path("users/<int:contact_id>/deactivate/", users.deactivate, name="user-deactivate"),
     path("invitation/<str:token>/", users.invitation, name="invitation"),
+    path("features/", development.features, name="features"),
+    path("features/new/", development.feature_new, name="feature-new"),
+    path("features/<int:feature_id>/vote/", development.vote, name="feature-vote"),
+    path("publications/", development.publications, name="publications"),
+    path("publications/<int:task_id>/done/", development.publication_done, name="publication-done"),
     path("analytics/", analytics.analytics_page, name="analytics"),
     path("analytics/<str:table>.csv", analytics.analytics_export, name="analytics-export"),
     path("reports/", reports.report_list, name="reports"),

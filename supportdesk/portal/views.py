@@ -34,6 +34,7 @@ from supportdesk.channels.inbound import Inbound, InboundFile, RefusedFile
 from supportdesk.contracts.models import AddOnDefinition, Contract, Server
 from supportdesk.contracts.reads import contract_in_force, included_add_ons, servers_of
 from supportdesk.customers.models import Contact, Organization
+from supportdesk.portal.bugs import bug_status
 from supportdesk.portal.forms import NewRequestForm, ReopenForm, ReplyForm
 from supportdesk.reports.access import analytics_contracts
 from supportdesk.sla.models import PriorityChoices, SlaClock
@@ -325,6 +326,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
             "paused": ClockStatus.PAUSED.value,
             "stopped": ClockStatus.STOPPED.value,
             "running": ClockStatus.RUNNING.value,
+            **bug_status(ticket),
         },
     )
 

@@ -43,7 +43,7 @@ class PolicyTargetInline(admin.TabularInline[PolicyTarget, PolicyVersion]):
 
 @admin.register(PolicyVersion)
 class PolicyVersionAdmin(admin.ModelAdmin[PolicyVersion]):
-    list_display = ("plan", "number", "effective_from")
+    list_display = ("plan", "number", "effective_from", "bug_clock_stop")
     list_filter = ("plan",)
     inlines = (PolicyTargetInline,)
     actions = ("draft_next_version",)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from supportdesk.calendars.models import BusinessCalendar
 from supportdesk.slamath.clock import ClockStatus, EventKind
-from supportdesk.slamath.policy import Priority, RequestType
+from supportdesk.slamath.policy import DEFAULT_BUG_CLOCK_STOP, BugClockStop, Priority, RequestType
 
 
 class RequestTypeChoices(models.TextChoices):
@@ -25,6 +25,11 @@ class PriorityChoices(models.TextChoices):
     P2 = Priority.P2.value, _("P2 high")
     P3 = Priority.P3.value, _("P3 medium")
     P4 = Priority.P4.value, _("P4 low")
+
+
+class BugClockStopChoices(models.TextChoices):
+    WORKAROUND = BugClockStop.WORKAROUND.value, _("when a workaround is given")
+    HANDOFF = BugClockStop.HANDOFF.value, _("when the bug is handed to development")
 
 
 class Plan(models.Model):
@@ -54,6 +59,13 @@ class PolicyVersion(models.Model):
     number = models.PositiveIntegerField(_("version"))
     effective_from = models.DateTimeField(_("in force from"))
     notes = models.TextField(_("notes"), blank=True)
+    bug_clock_stop = models.CharField(
+        _("a bug's resolution clock stops"),
+        max_length=16,
+        choices=BugClockStopChoices.choices,
+        default=DEFAULT_BUG_CLOCK_STOP.value,
+        help_text=_("At the workaround or at the hand-off to the vendor's development."),
+    )
 
     class Meta:
         verbose_name = _("SLA policy version")

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from supportdesk.sla.models import PolicyVersion
 from supportdesk.slamath.policy import (
+    BugClockStop,
     PlanPolicy,
     PolicyError,
     PolicyRule,
@@ -40,7 +41,8 @@ def as_policy(version: PolicyVersion) -> PlanPolicy:
             Target(timedelta(minutes=row.reaction_minutes), row.reaction_calendar.name), resolution
         )
     plan = version.plan
-    return PlanPolicy(plan.code, plan.title, plan.intake_calendar.name, rules)
+    stop = BugClockStop(version.bug_clock_stop)
+    return PlanPolicy(plan.code, plan.title, plan.intake_calendar.name, rules, stop)
 
 
 # Versions that were in force when read, by id. A version in force is never edited or

@@ -29,6 +29,7 @@ def draft_policy_version(
             number=number,
             effective_from=now + DRAFT_LEAD,
             notes=f"Drafted from version {source.number}.",
+            bug_clock_stop=source.bug_clock_stop,
         )
         PolicyTarget.objects.bulk_create(
             PolicyTarget(

@@ -116,6 +116,10 @@ def replay_input(text: str) -> Replayed:
     plan, request_type, events, now = parse(text)
     if not events or events[0].kind is not Happened.OPENED:
         raise ReplayError("the first event must be 'opened'")
+    bug_only = (Happened.WORKAROUND, Happened.HANDED_TO_DEVELOPMENT)
+    for number, event in enumerate(events, start=1):
+        if event.kind in bug_only and request_type is not RequestType.BUG:
+            raise ReplayError(f"event {number} ({event.kind.value}) happens to a bug only")
     if not Plan.objects.filter(code=plan).exists():
         raise ReplayError(f"unknown plan {plan!r}")
     policy = as_policy(version_in_force(plan, events[0].at))
@@ -123,7 +127,9 @@ def replay_input(text: str) -> Replayed:
     def rule(priority: Priority) -> PolicyRule:
         return policy.rule(request_type, priority)
 
-    return replay(events, rule=rule, calendars=Calendars(), now=now)
+    return replay(
+        events, rule=rule, calendars=Calendars(), now=now, bug_clock_stop=policy.bug_clock_stop
+    )
 
 
 def _utc(moment: datetime | None) -> str | None:

@@ -33,6 +33,18 @@ class Priority(StrEnum):
     P4 = "P4"
 
 
+class BugClockStop(StrEnum):
+    """Where a bug request's resolution clock stops (policy data, per version): when the
+    customer gets a workaround, or when the bug is handed to the vendor's development."""
+
+    WORKAROUND = "workaround"
+    HANDOFF = "handoff"
+
+
+# What versions that predate the choice stop at (the migration's default).
+DEFAULT_BUG_CLOCK_STOP = BugClockStop.HANDOFF
+
+
 class PolicyError(LookupError):
     """No target for that plan, request type and priority."""
 
@@ -55,6 +67,7 @@ class PlanPolicy:
     title: str
     intake_calendar: str
     rules: Mapping[tuple[RequestType, Priority], PolicyRule]
+    bug_clock_stop: BugClockStop = DEFAULT_BUG_CLOCK_STOP
 
     def rule(self, request_type: RequestType, priority: Priority) -> PolicyRule:
         try:
@@ -82,7 +95,8 @@ def parse_plan(code: str, raw: Mapping[str, Any]) -> PlanPolicy:
     missing = {(t, p) for t in RequestType for p in Priority} - rules.keys()
     if missing:
         raise PolicyError(f"plan {code!r} misses targets for {sorted(missing)[0]}")
-    return PlanPolicy(code, raw["title"], raw["intake_calendar"], rules)
+    stop = BugClockStop(raw.get("bug_clock_stop", DEFAULT_BUG_CLOCK_STOP))
+    return PlanPolicy(code, raw["title"], raw["intake_calendar"], rules, stop)
 
 
 @cache

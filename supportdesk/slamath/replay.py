@@ -1,7 +1,8 @@
 """A request's history replayed through the clocks, without a database.
 
 The events are what happened to a request (opened, first response, waiting, the
-customer's reply, priority changes, resolved, reopened); each one is applied as the live
+customer's reply, priority changes, resolved, reopened, and for a bug the workaround
+given and the hand-off to development); each one is applied as the live
 actions apply it (``tickets.actions``), asking ``request_clocks`` what it does to the
 clocks, and the clocks are evaluated by the same engine (``clock.evaluate``). Used by
 ``supportdesk sla replay`` and by the what-if page.
@@ -25,7 +26,12 @@ from supportdesk.slamath.clock import (
     evaluate,
     next_status,
 )
-from supportdesk.slamath.policy import PolicyRule, Priority
+from supportdesk.slamath.policy import (
+    DEFAULT_BUG_CLOCK_STOP,
+    BugClockStop,
+    PolicyRule,
+    Priority,
+)
 from supportdesk.slamath.request_clocks import (
     CUSTOMER_REPLIED,
     REOPENED,
@@ -33,6 +39,8 @@ from supportdesk.slamath.request_clocks import (
     ClockStep,
     RequestStatus,
     can_become,
+    is_held,
+    on_bug_milestone,
     on_first_response,
     on_priority_change,
     on_status_change,
@@ -52,6 +60,8 @@ class Happened(StrEnum):
     PRIORITY = "priority"
     RESOLVED = "resolved"
     REOPENED = "reopened"
+    WORKAROUND = "workaround"
+    HANDED_TO_DEVELOPMENT = "handed_to_development"
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +91,10 @@ class _Clock:
     events: list[ClockEvent] = field(default_factory=list)
     status: ClockStatus = ClockStatus.NOT_STARTED
 
+    def last_stop_reason(self) -> str | None:
+        stops = [event.reason for event in self.events if event.kind is EventKind.STOP]
+        return stops[-1] if stops else None
+
     def append(self, step: ClockStep, at: datetime) -> None:
         self.status = next_status(self.status, step.kind)
         target = step.target
@@ -101,7 +115,10 @@ class _Request:
 
     rule: Callable[[Priority], PolicyRule]
     priority: Priority
+    bug_clock_stop: BugClockStop = DEFAULT_BUG_CLOCK_STOP
     status: RequestStatus = RequestStatus.NEW
+    workaround: bool = False
+    handed_over: bool = False
     first_response: datetime | None = None
     reaction: _Clock = field(default_factory=_Clock)
     resolution: _Clock | None = None
@@ -120,10 +137,19 @@ class _Request:
         if not can_become(self.status, to):
             raise ReplayError(f"a {self.status.value} request cannot become {to.value}")
         clock = self.resolution
-        step = on_status_change(to, clock.status if clock else None, reason=reason)
+        status = clock.status if clock else None
+        held = clock is not None and is_held(status, clock.last_stop_reason())
+        step = on_status_change(to, status, reason=reason, held=held)
         if clock is not None and step is not None:
             clock.append(step, at)
         self.status = to
+
+    def bug_milestone(self, milestone: BugClockStop, at: datetime) -> None:
+        """``tickets.actions.milestones.bug_milestone``."""
+        clock = self.resolution
+        step = on_bug_milestone(milestone, self.bug_clock_stop, clock.status if clock else None)
+        if clock is not None and step is not None:
+            clock.append(step, at)
 
     def vendor_reply(self, at: datetime) -> None:
         """``conversation.reply`` by staff: the first one stops the reaction clock."""
@@ -183,6 +209,16 @@ def _apply(request: _Request, event: RequestEvent) -> None:
             if status is not RequestStatus.RESOLVED:
                 raise ReplayError("only a resolved request can be reopened")
             request.change_status(RequestStatus.OPEN, at, REOPENED)
+        case Happened.WORKAROUND:
+            if status in (RequestStatus.RESOLVED, RequestStatus.CLOSED) or request.workaround:
+                raise ReplayError("a workaround is given once, to an open bug")
+            request.workaround = True
+            request.bug_milestone(BugClockStop.WORKAROUND, at)
+        case Happened.HANDED_TO_DEVELOPMENT:
+            if status in (RequestStatus.RESOLVED, RequestStatus.CLOSED) or request.handed_over:
+                raise ReplayError("a bug is handed to development once, while open")
+            request.handed_over = True
+            request.bug_milestone(BugClockStop.HANDOFF, at)
 
 
 def replay(
@@ -191,9 +227,11 @@ def replay(
     rule: Callable[[Priority], PolicyRule],
     calendars: CalendarLookup,
     now: datetime | None = None,
+    bug_clock_stop: BugClockStop = DEFAULT_BUG_CLOCK_STOP,
 ) -> Replayed:
     """The request's clocks at ``now`` (default: the last event's instant) after
-    ``events``; ``rule(priority)`` is the targets of the plan's policy for its type."""
+    ``events``; ``rule(priority)`` is the targets of the plan's policy for its type,
+    ``bug_clock_stop`` the policy's milestone that stops a bug's resolution clock."""
     if not events:
         raise ReplayError("no events: the first one must be 'opened'")
     first = events[0]
@@ -207,7 +245,7 @@ def replay(
     moment = now if now is not None else events[-1].at
     if moment < events[-1].at:
         raise ReplayError("'now' is earlier than the last event")
-    request = _Request(rule=rule, priority=first.priority)
+    request = _Request(rule=rule, priority=first.priority, bug_clock_stop=bug_clock_stop)
     request.start(first.at)
     for number, event in enumerate(events[1:], start=2):
         try:

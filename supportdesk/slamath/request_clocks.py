@@ -9,6 +9,10 @@ resolution clock. Pure: no Django, no database, no clock.
 - The first response of the vendor stops the reaction clock.
 - A priority change is a TARGET event: the new priority's targets apply from the
   original start over the same active time.
+- A bug's milestone (a workaround given, the bug handed to development) stops the
+  resolution clock when the policy version says the clock stops there
+  (``policy.BugClockStop``); a clock stopped so is *held*: no later status change
+  resumes it (the support part of the bug is done; development's work is tracked apart).
 
 (Not named ``lifecycle``: that name is the actions' private module, and a test keeps
 everything outside the actions from importing it.)
@@ -20,7 +24,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from supportdesk.slamath.clock import ClockStatus, EventKind
-from supportdesk.slamath.policy import PolicyRule, Target
+from supportdesk.slamath.policy import BugClockStop, PolicyRule, Target
 
 
 class RequestStatus(StrEnum):
@@ -50,6 +54,13 @@ WAITING_FOR_CUSTOMER = "waiting for customer"
 CUSTOMER_REPLIED = "customer replied"
 RESOLVED = "resolved"
 REOPENED = "reopened"
+WORKAROUND_GIVEN = "workaround given"
+HANDED_TO_DEVELOPMENT = "handed to development"
+
+_MILESTONE_REASONS = {
+    BugClockStop.WORKAROUND: WORKAROUND_GIVEN,
+    BugClockStop.HANDOFF: HANDED_TO_DEVELOPMENT,
+}
 
 _MOVING = (ClockStatus.RUNNING, ClockStatus.PAUSED)
 
@@ -67,11 +78,27 @@ def can_become(current: RequestStatus, to: RequestStatus) -> bool:
     return to in TRANSITIONS[current]
 
 
-def on_status_change(
-    to: RequestStatus, resolution: ClockStatus | None, *, reason: str = ""
+def is_held(resolution: ClockStatus | None, last_stop_reason: str | None) -> bool:
+    """A resolution clock stopped by a bug's milestone: status changes leave it stopped."""
+    return resolution is ClockStatus.STOPPED and last_stop_reason in _MILESTONE_REASONS.values()
+
+
+def on_bug_milestone(
+    milestone: BugClockStop, stops_at: BugClockStop, resolution: ClockStatus | None
 ) -> ClockStep | None:
-    """What a move to ``to`` does to the resolution clock (None: it has none, or nothing)."""
-    if resolution is None:
+    """A workaround given or a hand-off to development: a STOP of a running or paused
+    resolution clock when the policy's ``stops_at`` is this milestone, else nothing."""
+    if milestone is not stops_at or resolution not in _MOVING:
+        return None
+    return ClockStep(EventKind.STOP, _MILESTONE_REASONS[milestone])
+
+
+def on_status_change(
+    to: RequestStatus, resolution: ClockStatus | None, *, reason: str = "", held: bool = False
+) -> ClockStep | None:
+    """What a move to ``to`` does to the resolution clock (None: it has none, or nothing;
+    a ``held`` clock, see ``is_held``, stays stopped)."""
+    if resolution is None or held:
         return None
     if to in (RequestStatus.WAITING, RequestStatus.RESOLVED, RequestStatus.CLOSED) and (
         resolution is ClockStatus.RUNNING

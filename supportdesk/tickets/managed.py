@@ -4,7 +4,6 @@ what needs them (escalations). Read with the permission check built in."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
@@ -21,9 +20,8 @@ class ManagedView:
     contracts: list[Contract]
     requests: list[Request]  # open, newest first
     escalations: list[Request]  # breached, P1, or a priority objection pending
-    # Feature requests of these customers: filled by the development app (issue 10,
-    # section 4) when it is merged; None here means "no development app", not "none".
-    feature_requests: list[Any] | None = None
+    # Their feature requests are the development app's (above this one):
+    # development.reads.features_of_customers, shown beside this on the same page.
 
 
 def managed_contracts(user: User) -> QuerySet[Contract]:
@@ -48,11 +46,4 @@ def managed_view(user: User) -> ManagedView:
         contracts=contracts,
         requests=list(open_requests[:LIST_LIMIT]),
         escalations=list(escalated[:LIST_LIMIT]),
-        feature_requests=feature_requests_of(contracts),
     )
-
-
-def feature_requests_of(contracts: list[Contract]) -> list[Any] | None:
-    """Extension point for the development app: its merge returns the feature requests
-    these customers filed or voted for. Without that app there is nothing to show."""
-    return None

@@ -34,6 +34,7 @@ from supportdesk.slamath.replay import (
     RequestEvent,
     replay,
 )
+from supportdesk.slamath.request_clocks import HANDED_TO_DEVELOPMENT, WORKAROUND_GIVEN
 from supportdesk.staff.models import StaffRole
 from supportdesk.tickets.access import ActionDenied, NotFound, is_lead, staff_member
 from supportdesk.tickets.models import OutOfContract, PriorityChange, PriorityChangeKind, Request
@@ -120,6 +121,13 @@ class WhatIf:
     not_replayed: tuple[int, ...]  # requests whose stored history cannot be replayed
 
 
+# A bug's resolution clock stopped by a milestone (``request_clocks.on_bug_milestone``).
+_MILESTONES = {
+    WORKAROUND_GIVEN: Happened.WORKAROUND,
+    HANDED_TO_DEVELOPMENT: Happened.HANDED_TO_DEVELOPMENT,
+}
+
+
 def history(request: Request) -> list[RequestEvent]:
     """The request's stored history as replay events (prefetched: no query)."""
     changes = list(request.priority_changes.all())
@@ -158,7 +166,8 @@ def history(request: Request) -> list[RequestEvent]:
         elif kind is EventKind.PAUSE:
             happened, status = Happened.WAITING, ClockStatus.PAUSED
         elif kind is EventKind.STOP:
-            happened, status = Happened.RESOLVED, ClockStatus.STOPPED
+            happened = _MILESTONES.get(event.reason, Happened.RESOLVED)
+            status = ClockStatus.STOPPED
         else:  # START and TARGET come from the registration and the priority changes
             status = ClockStatus.RUNNING if kind is EventKind.START else status
             continue
@@ -228,7 +237,9 @@ def _replay(
     def rule(priority: Priority) -> PolicyRule:
         return policy.rule(request_type, priority)
 
-    return replay(events, rule=rule, calendars=calendars, now=now)
+    return replay(
+        events, rule=rule, calendars=calendars, now=now, bug_clock_stop=policy.bug_clock_stop
+    )
 
 
 def what_if(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from supportdesk.development.reads import features_of_customers
 from supportdesk.staff import absences
 from supportdesk.staff.models import Absence, StaffMember
 from supportdesk.staff.permissions import ActionDenied, Capability, may
@@ -38,7 +39,9 @@ def my_customers(request: HttpRequest) -> HttpResponse:
     user = _staff(request)
     if not may(user, Capability.SEE_MANAGED_CUSTOMERS):
         raise Http404("no such page")
-    return render(request, "workspace/customers.html", {"view": managed_view(user)})
+    view = managed_view(user)
+    features = features_of_customers(user, [c.organization_id for c in view.contracts])
+    return render(request, "workspace/customers.html", {"view": view, "features": features})
 
 
 DAY = forms.DateInput({"type": "date"}, format="%Y-%m-%d")

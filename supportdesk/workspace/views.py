@@ -52,6 +52,7 @@ from supportdesk.tickets.priorities import pending_objection, set_by_customer
 from supportdesk.web.downloads import attachment_response
 from supportdesk.web.uploads import files_within_limit
 from supportdesk.workspace import queue
+from supportdesk.workspace.bug_forms import bug_context
 from supportdesk.workspace.forms import (
     AssignForm,
     BodyForm,
@@ -213,6 +214,7 @@ def _page_context(
         "customer_priority": customer_priority,
         "objection": pending_objection(item),
         "now": now,
+        **bug_context(user, item),
     }
 
 

@@ -179,6 +179,9 @@ ENDPOINTS = {
     ("get", "/api/v1/contracts/{contract_id}/entitlements"),
     ("get", "/api/v1/tokens"), ("post", "/api/v1/tokens"),
     ("delete", "/api/v1/tokens/{token_id}"),
+    ("get", "/api/v1/requests/{request_id}/development"),
+    ("get", "/api/v1/feature-requests"), ("get", "/api/v1/feature-requests/{feature_id}"),
+    ("get", "/api/v1/client-releases"), ("get", "/api/v1/publication-tasks"),
 }  # fmt: skip
 
 

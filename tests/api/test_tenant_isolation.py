@@ -11,6 +11,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from supportdesk.api.actions import create_token
+from supportdesk.contracts.models import AddOn
+from supportdesk.development import actions as development
+from supportdesk.development.models import Platform
 from supportdesk.slamath.policy import Priority
 from supportdesk.tickets import actions
 from tests.api.helpers import NOW, Api, open_request, snapshot
@@ -29,6 +32,7 @@ class Alfa:
     organization: int
     contact: int
     contract: int
+    feature: int
 
 
 @pytest.fixture
@@ -43,10 +47,18 @@ def alfa(desk: Desk) -> Alfa:
         actor=desk.engineer, request=request, to=Priority.P3, reason="workaround", now=NOW
     )
     token, _ = create_token(user=desk.anna, name="ci", now=NOW)
+    # Alfa's own proposal (not taken up by the vendor) and a publication task of Alfa's.
+    feature = development.file_feature_request(actor=desk.anna, title="Alfa's wish", now=NOW)
+    desk.alfa_contract.add_ons = [AddOn.CLIENT_APP_PUBLICATION.value]
+    desk.alfa_contract.save()
+    development.publish_client_release(
+        actor=desk.lead, platform=Platform.IOS, version="5.3", now=NOW
+    )
     return Alfa(
         request=request.pk, message=message.pk, attachment=upload.json()["id"],
         proposal=proposal.pk, token=token.pk, organization=desk.alfa.pk,
         contact=desk.contact(desk.anna).pk, contract=desk.alfa_contract.pk,
+        feature=feature.pk,
     )  # fmt: skip
 
 
@@ -89,6 +101,11 @@ CASES: list[tuple[str, str, Any, int | str]] = [
     ("GET", "/tokens", None, "own"),
     ("POST", "/tokens", {"name": "mine"}, "own"),
     ("DELETE", "/tokens/{token}", None, 404),
+    ("GET", R + "/development", None, 404),
+    ("GET", "/feature-requests", None, "own"),
+    ("GET", "/feature-requests/{feature}", None, 404),
+    ("GET", "/client-releases", None, "own"),
+    ("GET", "/publication-tasks", None, "own"),
 ]
 
 
@@ -141,7 +158,8 @@ def test_every_endpoint_has_an_isolation_case(desk: Desk) -> None:
     }
     names = {"request": "request_id", "message": "message_id", "attachment": "attachment_id",
              "proposal": "proposal_id", "organization": "organization_id",
-             "contact": "contact_id", "contract": "contract_id", "token": "token_id"}  # fmt: skip
+             "contact": "contact_id", "contract": "contract_id", "token": "token_id",
+             "feature": "feature_id"}  # fmt: skip
     covered = {(method, path.format(**{k: f"{{{v}}}" for k, v in names.items()}))
                for method, path, _, _ in CASES}  # fmt: skip
     assert covered == documented

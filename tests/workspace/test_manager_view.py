@@ -22,7 +22,6 @@ def test_the_manager_sees_their_customers_requests_and_escalations(desk: Desk) -
     view = managed_view(desk.manager)
     assert {r.pk for r in view.requests} == {urgent.pk, calm.pk}
     assert [r.pk for r in view.escalations] == [urgent.pk]
-    assert view.feature_requests is None  # no development app on this branch
     page = browser(desk.manager).get("/desk/customers/")
     assert page.status_code == 200
     assert "everything down" in page.text
@@ -70,3 +69,24 @@ def test_the_lead_decides_an_objection_on_the_request_page(desk: Desk) -> None:
     assert answer.status_code == 302
     objection = request.objections.get()
     assert (objection.state, objection.decision_note) == ("reverted", "it is mass")
+
+
+def test_the_manager_sees_the_feature_requests_their_customers_filed_or_voted_for(
+    desk: Desk,
+) -> None:
+    from supportdesk.development import actions as development
+    from supportdesk.development.models import FeatureStatus
+
+    filed = development.file_feature_request(actor=desk.anna, title="Dark theme", now=at(23, 10))
+    voted = development.file_feature_request(actor=desk.vera, title="Stickers", now=at(23, 10))
+    development.set_feature_status(
+        actor=desk.lead, feature=voted, status=FeatureStatus.PLANNED, now=at(23, 11)
+    )
+    development.vote_for_feature(actor=desk.anna, feature=voted, now=at(23, 11))
+    development.file_feature_request(actor=desk.vera, title="Beta only wish", now=at(23, 10))
+    Contract.objects.filter(pk=desk.beta_contract.pk).update(personal_manager=desk.lead)
+    page = browser(desk.manager).get("/desk/customers/")
+    assert page.status_code == 200
+    assert filed.title in page.text
+    assert voted.title in page.text
+    assert "Beta only wish" not in page.text

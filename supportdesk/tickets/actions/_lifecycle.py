@@ -13,13 +13,15 @@ from django.contrib.auth.models import User
 from django.utils.translation import gettext as _
 
 from supportdesk.sla.actions import apply_step
-from supportdesk.sla.models import SlaClock
-from supportdesk.sla.policies import policy_rule
+from supportdesk.sla.models import SlaClock, SlaClockEvent
+from supportdesk.sla.policies import policy_of, policy_rule
 from supportdesk.slamath.clock import ClockStatus, EventKind
-from supportdesk.slamath.policy import Priority
+from supportdesk.slamath.policy import BugClockStop, Priority
 from supportdesk.slamath.request_clocks import (
     RequestStatus,
     can_become,
+    is_held,
+    on_bug_milestone,
     on_first_response,
     on_priority_change,
     on_status_change,
@@ -40,6 +42,25 @@ def _clock_status(clock: SlaClock | None) -> ClockStatus | None:
     return ClockStatus(clock.status) if clock is not None else None
 
 
+def _last_stop_reason(clock: SlaClock) -> str | None:
+    """Asked only of a stopped clock: whether a bug's milestone stopped it (``is_held``)."""
+    if clock.status != ClockStatus.STOPPED:
+        return None
+    stop = SlaClockEvent.objects.filter(clock=clock, kind=EventKind.STOP).order_by("at", "id")
+    return stop.values_list("reason", flat=True).last()
+
+
+def bug_milestone(request: Request, milestone: BugClockStop, *, now: datetime) -> None:
+    """A workaround given or a hand-off to development: the resolution clock stops when
+    the request's policy version stops a bug's clock at this milestone."""
+    policy = policy_of(request.policy_version_id, now=now)
+    clock = request.resolution_clock
+    step = on_bug_milestone(milestone, policy.bug_clock_stop, _clock_status(clock))
+    if clock is not None and step is not None:
+        request.resolution_clock = apply_step(clock=clock, step=step, at=now, now=now)
+        record_stop(request, request.resolution_clock, now=now)
+
+
 def change_status(request: Request, to: Status, *, now: datetime, reason: str = "") -> None:
     """Move the request and keep its resolution clock in step: waiting for the customer
     pauses it, leaving that state resumes it, resolving stops it, reopening resumes it."""
@@ -53,7 +74,8 @@ def change_status(request: Request, to: Status, *, now: datetime, reason: str = 
         )
     clock = request.resolution_clock
     state = _clock_status(clock)
-    step = on_status_change(RequestStatus(to), state, reason=reason)
+    held = clock is not None and is_held(state, _last_stop_reason(clock))
+    step = on_status_change(RequestStatus(to), state, reason=reason, held=held)
     if clock is not None and step is not None:
         request.resolution_clock = apply_step(clock=clock, step=step, at=now, now=now)
         if step.kind is EventKind.STOP:
