@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "supportdesk.notifications",
     "supportdesk.reports",
     "supportdesk.channels.email",
+    "supportdesk.channels.alertmanager",
+    "supportdesk.channels.telephony",
     "supportdesk.api",
     "supportdesk.web",
     "supportdesk.portal",
