@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from supportdesk.customers.models import Contact
 from supportdesk.staff.models import StaffMember, StaffRole
-from supportdesk.staff.permissions import ActionDenied
+from supportdesk.staff.permissions import ActionDenied as ActionDenied  # re-exported
 from supportdesk.tickets.models import Attachment, MessageKind, Request
 
 

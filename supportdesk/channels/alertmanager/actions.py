@@ -24,8 +24,8 @@ from supportdesk.channels.alertmanager.models import (
 from supportdesk.channels.alertmanager.payload import Alert, Malformed, Notification, parse
 from supportdesk.channels.inbound import Inbound, Outcome
 from supportdesk.slamath.policy import Priority, RequestType
+from supportdesk.staff.permissions import ActionDenied
 from supportdesk.tickets import actions
-from supportdesk.tickets.access import ActionDenied
 from supportdesk.tickets.errors import ActionError
 from supportdesk.tickets.models import Channel, Request, Status
 

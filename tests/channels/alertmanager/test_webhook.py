@@ -18,7 +18,6 @@ from supportdesk.channels.alertmanager.models import (
     AlertIntegration,
     DeliveryOutcome,
 )
-from supportdesk.channels.inbound import Outcome
 from supportdesk.notifications.models import Notification
 from supportdesk.slamath.policy import Priority
 from supportdesk.tickets import actions
@@ -38,8 +37,8 @@ def test_firing_opens_an_incident_at_the_mapped_priority_like_a_portal_one(
     desk: Desk, monitoring: AlertIntegration
 ) -> None:
     response = _fire()
-    assert response.status_code == 200, response.content  # type: ignore[attr-defined]
-    assert response.json()["outcome"] == "opened"  # type: ignore[attr-defined]
+    assert response.status_code == 200, response.content
+    assert response.json()["outcome"] == "opened"
     alert = Request.objects.get()
     assert (alert.channel, alert.priority, alert.contact, alert.organization) == (
         "monitoring", "P1", monitoring.contact, desk.alfa,
@@ -53,9 +52,11 @@ def test_firing_opens_an_incident_at_the_mapped_priority_like_a_portal_one(
     portal = receive(new_in_portal(desk, requested_priority=Priority.P1), now=at(23, 11)).request
     assert portal is not None
     assert portal.priority == alert.priority
-    assert alert.reaction_clock is not None and portal.reaction_clock is not None
+    assert alert.reaction_clock is not None
+    assert portal.reaction_clock is not None
     assert alert.reaction_clock.due_at == portal.reaction_clock.due_at
-    assert alert.resolution_clock is not None and portal.resolution_clock is not None
+    assert alert.resolution_clock is not None
+    assert portal.resolution_clock is not None
     assert alert.resolution_clock.due_at == portal.resolution_clock.due_at
     assert sorted(Notification.objects.values_list("event", flat=True)) == alert_mails
     assert alert_mails  # the customer's acknowledgement and the desk's new-request mails
@@ -67,15 +68,16 @@ def test_repeats_and_ha_duplicates_add_nothing_a_new_alert_is_added(
     _fire()
     for minute in (15, 15, 20):  # two Alertmanagers of an HA pair, then a repeat
         response = _fire(when=at(23, 11, minute))
-        assert response.json()["outcome"] == "repeat"  # type: ignore[attr-defined]
+        assert response.json()["outcome"] == "repeat"
     assert (Request.objects.count(), Message.objects.count()) == (1, 0)
 
     response = _fire(with_alert(payload("firing"), "ffff000011112222", instance="msg-02"),
                      when=at(23, 11, 30))  # fmt: skip
-    assert response.json()["outcome"] == "added"  # type: ignore[attr-defined]
+    assert response.json()["outcome"] == "added"
     assert Request.objects.count() == 1
     message = Message.objects.get()
-    assert "msg-02" in message.body and message.channel == "monitoring"
+    assert "msg-02" in message.body
+    assert message.channel == "monitoring"
     group = AlertGroup.objects.get()
     assert group.firing == ["a1b2c3d4e5f60718", "ffff000011112222"]
     assert group.notifications == 5
@@ -86,10 +88,12 @@ def test_all_resolved_posts_a_note_and_proposes_resolution_never_closes(
 ) -> None:
     _fire()
     response = _fire(payload("resolved"), when=at(23, 12))
-    assert response.json()["outcome"] == "resolved"  # type: ignore[attr-defined]
+    assert response.json()["outcome"] == "resolved"
     request = Request.objects.get()
     assert request.status in (Status.NEW, Status.OPEN)
-    assert "resolved" in Message.objects.get().body.lower() or Message.objects.get().body
+    note = Message.objects.get()
+    assert (note.channel, note.from_vendor) == ("monitoring", False)
+    assert "HighLatency" in note.body
     assert AlertGroup.objects.get().resolution_proposed
 
 
@@ -102,7 +106,7 @@ def test_firing_again_within_the_window_reopens_after_it_opens_anew(
     actions.resolve(actor=desk.agent, request=request, summary="Fixed.", now=at(23, 13))
 
     response = _fire(when=at(23, 14))
-    assert response.json()["outcome"] == "reopened"  # type: ignore[attr-defined]
+    assert response.json()["outcome"] == "reopened"
     request.refresh_from_db()
     assert request.status == Status.OPEN
     assert Request.objects.count() == 1
@@ -113,7 +117,7 @@ def test_firing_again_within_the_window_reopens_after_it_opens_anew(
     response = _fire(when=later)
     request.refresh_from_db()
     assert (request.status, request.resolved_at) == (Status.RESOLVED, at(23, 16))
-    assert response.json()["outcome"] == "opened"  # type: ignore[attr-defined]
+    assert response.json()["outcome"] == "opened"
     assert Request.objects.count() == 2
     assert AlertGroup.objects.get().request != request
 
@@ -160,9 +164,8 @@ def test_a_malformed_body_is_answered_400_with_the_reason_and_kept(
 def test_a_replayed_delivery_acts_once(desk: Desk, monitoring: AlertIntegration) -> None:
     first = _fire()
     replay = _fire()
-    assert (first.json()["outcome"], replay.json()["outcome"]) == ("opened", "repeat")  # type: ignore[attr-defined]
+    assert (first.json()["outcome"], replay.json()["outcome"]) == ("opened", "repeat")
     assert (Request.objects.count(), Message.objects.count()) == (1, 0)
-    assert Outcome.OPENED == "opened"
 
 
 def test_no_contract_in_force_is_kept_and_answered_422(
@@ -171,6 +174,6 @@ def test_no_contract_in_force_is_kept_and_answered_422(
     desk.alfa_contract.valid_until = desk.alfa_contract.valid_from
     desk.alfa_contract.save()
     response = _fire()
-    assert response.status_code == 422  # type: ignore[attr-defined]
+    assert response.status_code == 422
     assert not Request.objects.exists()
     assert AlertDelivery.objects.get().outcome == DeliveryOutcome.QUARANTINED
