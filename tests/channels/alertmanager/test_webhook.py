@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import base64
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 import time_machine
 
@@ -28,9 +29,9 @@ from tests.channels.conftest import new_in_portal
 from tests.tickets.conftest import Desk, at
 
 
-def _fire(body: object | None = None, when: object = None) -> object:
+def _fire(body: dict[str, Any] | None = None, when: datetime | None = None) -> Any:
     with time_machine.travel(when or at(23, 11), tick=False):
-        return post(body or payload("firing"))  # type: ignore[arg-type]
+        return post(body or payload("firing"))
 
 
 def test_firing_opens_an_incident_at_the_mapped_priority_like_a_portal_one(
