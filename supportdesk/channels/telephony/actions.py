@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
@@ -175,11 +176,26 @@ def make_request(
         call.request, call.linked_by, call.linked_at = request, actor, now
         call.contact = call.contact or who
         call.save(update_fields=["request", "linked_by", "linked_at", "contact"])
+        actions.add_internal_note(actor=actor, request=request, body=_note(call, request), now=now)
         record(
             at=now, actor=actor, action="call.registered", subject=request,
             data={"call": call.pk, "from": call.from_number},
         )  # fmt: skip
     return request
+
+
+def _note(call: Call, request: Request) -> str:
+    """The call in the request's timeline, for staff: when, who, how long, the recording."""
+    zone = ZoneInfo(request.organization.time_zone)
+    text = _("Phone call from %(number)s at %(time)s: %(state)s, %(seconds)s s of talk.") % {
+        "number": call.from_number or "?",
+        "time": call.started_at.astimezone(zone).strftime("%d.%m.%Y %H:%M"),
+        "state": call.get_state_display(),
+        "seconds": call.duration or 0,
+    }
+    if call.recording_url:
+        text += " " + _("Recording: %(url)s") % {"url": call.recording_url}
+    return text
 
 
 def link(*, actor: User, call: Call, request: Request, now: datetime) -> Call:
@@ -200,6 +216,7 @@ def link(*, actor: User, call: Call, request: Request, now: datetime) -> Call:
                 actor=actor, request=request, answered_at=call.answered_at, now=now
             )
         call.save(update_fields=["request", "linked_by", "linked_at", "first_response"])
+        actions.add_internal_note(actor=actor, request=request, body=_note(call, request), now=now)
         record(
             at=now, actor=actor, action="call.linked", subject=request,
             data={"call": call.pk, "first_response": call.first_response},
