@@ -144,7 +144,7 @@ def _apply(
             key_sha256=key_hash(note.group_key), request=request, firing=firing, seen=firing,
             notifications=1, last_notified_at=now,
         )  # fmt: skip
-        _audit("alerts.opened", group, firing, now)
+        _audit("alerts.opened", integration, group, firing, now)
         return DeliveryOutcome.OPENED, group
     group.notifications += 1
     group.last_notified_at = now
@@ -194,14 +194,16 @@ def _apply(
         group.firing = firing
     group.save()
     if outcome != DeliveryOutcome.REPEAT:
-        _audit(f"alerts.{outcome}", group, firing, now)
+        _audit(f"alerts.{outcome}", integration, group, firing, now)
     return outcome, group
 
 
-def _audit(action: str, group: AlertGroup, firing: list[str], now: datetime) -> None:
+def _audit(
+    action: str, integration: AlertIntegration, group: AlertGroup, firing: list[str], now: datetime
+) -> None:
     record(
         at=now, actor=None, action=action, subject=group.request,
-        data={"integration": group.integration.slug, "group": group.pk, "firing": firing},
+        data={"integration": integration.slug, "group": group.pk, "firing": firing},
     )  # fmt: skip
 
 

@@ -131,7 +131,7 @@ def quarantine(
 
 
 def _locked_call(call: Call) -> Call:
-    return Call.objects.select_for_update().select_related("contact").get(pk=call.pk)
+    return Call.objects.select_for_update(of=("self",)).select_related("contact").get(pk=call.pk)
 
 
 def make_request(
