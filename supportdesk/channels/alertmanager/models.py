@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -61,6 +62,24 @@ class AlertIntegration(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """The admin's check: the contact is the organization's, the mapping maps to
+        priorities, some credential is set."""
+        errors: dict[str, str] = {}
+        unset = self.contact_id is None or self.organization_id is None
+        if not unset and self.contact.organization_id != self.organization_id:
+            errors["contact"] = _("The contact must be one of the organization's.")
+        if not isinstance(self.priority_map, dict) or not all(
+            value in ("P1", "P2", "P3", "P4") for value in self.priority_map.values()
+        ):
+            errors["priority_map"] = _(
+                'An object of label values to P1-P4, e.g. {"critical": "P1"}.'
+            )
+        if not self.bearer_token and not (self.basic_username and self.basic_password):
+            errors["bearer_token"] = _("Set a bearer token or a basic auth user and password.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class AlertGroup(models.Model):

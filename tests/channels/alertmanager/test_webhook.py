@@ -10,7 +10,10 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
+import pytest
 import time_machine
+from django.core.exceptions import ValidationError
+from django.db import OperationalError, connection
 
 from supportdesk.channels.actions import receive
 from supportdesk.channels.alertmanager.models import (
@@ -178,3 +181,35 @@ def test_no_contract_in_force_is_kept_and_answered_422(
     assert response.status_code == 422
     assert not Request.objects.exists()
     assert AlertDelivery.objects.get().outcome == DeliveryOutcome.QUARANTINED
+
+
+def test_a_transient_database_fault_is_503_and_nothing_is_half_written(
+    desk: Desk, monitoring: AlertIntegration
+) -> None:
+    """Alertmanager retries a 5xx: the fault (here the database refusing the group's
+    insert, as a lost connection would) rolls the whole notification back."""
+
+    def refuse_group_insert(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if sql.startswith('INSERT INTO "alertmanager_alertgroup"'):
+            raise OperationalError("server closed the connection unexpectedly")
+        return execute(sql, params, many, context)
+
+    before = snapshot()
+    with connection.execute_wrapper(refuse_group_insert):
+        response = _fire()
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert snapshot() == before
+    assert not AlertDelivery.objects.exists()
+    assert _fire().json()["outcome"] == "opened"  # the retry
+
+
+def test_the_admin_refuses_a_contact_of_another_organization_and_a_bad_mapping(
+    desk: Desk, monitoring: AlertIntegration
+) -> None:
+    monitoring.contact = desk.vera.contact
+    monitoring.priority_map = {"critical": "urgent"}
+    monitoring.bearer_token = monitoring.basic_password = ""
+    with pytest.raises(ValidationError) as refused:
+        monitoring.full_clean()
+    assert set(refused.value.message_dict) == {"contact", "priority_map", "bearer_token"}
