@@ -148,13 +148,19 @@ def _apply(
         return DeliveryOutcome.OPENED, group
     group.notifications += 1
     group.last_notified_at = now
+    # What fires now: what fired before and fires in this notification, less what it
+    # reports resolved. A union, so that an HA twin's or a late notification's older view
+    # takes nothing away; a notification with nothing firing resolves the group.
+    if firing:
+        firing = sorted((set(group.firing) | note.firing) - note.resolved)
     new = [a for a in note.alerts if a.firing and a.fingerprint not in group.firing]
     language = integration.contact.language or "ru"
     outcome = DeliveryOutcome.REPEAT
     if new:
         reopens = _reopens(group, integration, now)
-        if reopens is None:
+        if reopens is None:  # a new episode: only this notification's alerts
             group.request = _open(integration, note, now)
+            firing = sorted(note.firing)
             group.seen = firing
             outcome = DeliveryOutcome.OPENED
         elif reopens:
@@ -190,7 +196,7 @@ def _apply(
         group.resolved_at = now
         group.resolution_proposed = group.request.status != Status.CLOSED
         outcome = DeliveryOutcome.RESOLVED
-    elif firing != group.firing:  # some resolved, the rest still firing: state only
+    elif firing != group.firing:  # some resolved, the others still firing: state only
         group.firing = firing
     group.save()
     if outcome != DeliveryOutcome.REPEAT:

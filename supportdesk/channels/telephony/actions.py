@@ -42,9 +42,11 @@ def find_contact(number: str, region: str) -> Contact | None:
     """The active contact whose phone normalizes to ``number`` (several: the first by id)."""
     if not number:
         return None
-    tail = "".join(ch for ch in number if ch.isdigit())[-4:]
-    candidates = Contact.objects.filter(is_active=True).exclude(phone="").order_by("pk")
-    for contact in candidates.filter(phone__contains=tail[-2:]).only("pk", "phone"):
+    # A prefilter in SQL (however a phone is written, its last two digits stand together),
+    # then the exact comparison of the normalized numbers.
+    last_two = "".join(ch for ch in number if ch.isdigit())[-2:]
+    candidates = Contact.objects.filter(is_active=True, phone__contains=last_two).order_by("pk")
+    for contact in candidates.only("pk", "phone"):
         if normalize(contact.phone, region) == number:
             return Contact.objects.select_related("organization").get(pk=contact.pk)
     return None
@@ -84,41 +86,51 @@ def _merge(call: Call, event: CallEventData) -> None:
     call.state = _state(call)
 
 
+def _take_once(
+    integration: TelephonyIntegration, event: CallEventData, payload: str, now: datetime
+) -> Taken:
+    with transaction.atomic():
+        call = (
+            Call.objects.select_for_update()
+            .filter(integration=integration, call_id=event.call_id)
+            .first()
+        )
+        if call is None:
+            call = Call(
+                integration=integration, call_id=event.call_id, started_at=event.at,
+                state=CallState.RINGING,
+            )  # fmt: skip
+        recording_before = call.recording_url
+        _merge(call, event)
+        if call.contact_id is None and call.from_number:
+            call.contact = find_contact(call.from_number, integration.region)
+        call.save()
+        saved = CallEvent.objects.create(
+            integration=integration, call=call, key=event.key, received_at=now, payload=payload
+        )
+        if call.recording_url and call.recording_url != recording_before:
+            from supportdesk.channels.telephony.tasks import copy_recording
+
+            transaction.on_commit(lambda: copy_recording(call.pk))
+    return Taken(call=call, duplicate=False, event_id=saved.pk)
+
+
 def take_event(
     integration: TelephonyIntegration, event: CallEventData, payload: str, *, now: datetime
 ) -> Taken:
     """Record one event and the call it builds; the same (call, event) again changes
-    nothing. A recording ready is copied into storage by a job."""
-    try:
-        with transaction.atomic():
-            call = (
-                Call.objects.select_for_update()
-                .filter(integration=integration, call_id=event.call_id)
-                .first()
-            )
-            if call is None:
-                call = Call(
-                    integration=integration, call_id=event.call_id, started_at=event.at,
-                    state=CallState.RINGING,
-                )  # fmt: skip
-            recording_before = call.recording_url
-            _merge(call, event)
-            if call.contact_id is None and call.from_number:
-                call.contact = find_contact(call.from_number, integration.region)
-            call.save()
-            saved = CallEvent.objects.create(
-                integration=integration, call=call, key=event.key, received_at=now,
-                payload=payload,
-            )  # fmt: skip
-            if call.recording_url and call.recording_url != recording_before:
-                from supportdesk.channels.telephony.tasks import copy_recording
-
-                transaction.on_commit(lambda: copy_recording(call.pk))
-    except IntegrityError:
-        if CallEvent.objects.filter(integration=integration, key=event.key).exists():
-            return Taken(call=None, duplicate=True)
-        raise
-    return Taken(call=call, duplicate=False, event_id=saved.pk)
+    nothing. Events of one call are serialized on its row; two first events of a call
+    racing meet on its unique id, and the later is taken again. A recording ready is
+    copied into storage by a job."""
+    for attempt in range(3):
+        try:
+            return _take_once(integration, event, payload, now)
+        except IntegrityError:
+            if CallEvent.objects.filter(integration=integration, key=event.key).exists():
+                return Taken(call=None, duplicate=True)
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 def quarantine(

@@ -213,3 +213,14 @@ def test_the_admin_refuses_a_contact_of_another_organization_and_a_bad_mapping(
     with pytest.raises(ValidationError) as refused:
         monitoring.full_clean()
     assert set(refused.value.message_dict) == {"contact", "priority_map", "bearer_token"}
+
+
+def test_an_older_view_of_the_group_takes_no_alert_away(
+    desk: Desk, monitoring: AlertIntegration
+) -> None:
+    both = with_alert(payload("firing"), "ffff000011112222", instance="msg-02")
+    _fire(both)
+    assert _fire(payload("firing"), when=at(23, 11, 5)).json()["outcome"] == "repeat"
+    assert AlertGroup.objects.get().firing == ["a1b2c3d4e5f60718", "ffff000011112222"]
+    assert _fire(both, when=at(23, 11, 6)).json()["outcome"] == "repeat"
+    assert Message.objects.count() == 0
