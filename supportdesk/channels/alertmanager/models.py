@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from supportdesk.customers.models import Contact, Organization
@@ -69,15 +70,17 @@ class AlertIntegration(models.Model):
         errors: dict[str, str] = {}
         unset = self.contact_id is None or self.organization_id is None
         if not unset and self.contact.organization_id != self.organization_id:
-            errors["contact"] = _("The contact must be one of the organization's.")
+            errors["contact"] = gettext("The contact must be one of the organization's.")
         if not isinstance(self.priority_map, dict) or not all(
             value in ("P1", "P2", "P3", "P4") for value in self.priority_map.values()
         ):
-            errors["priority_map"] = _(
+            errors["priority_map"] = gettext(
                 'An object of label values to P1-P4, e.g. {"critical": "P1"}.'
             )
         if not self.bearer_token and not (self.basic_username and self.basic_password):
-            errors["bearer_token"] = _("Set a bearer token or a basic auth user and password.")
+            errors["bearer_token"] = gettext(
+                "Set a bearer token or a basic auth user and password."
+            )
         if errors:
             raise ValidationError(errors)
 
