@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "supportdesk.reports",
     "supportdesk.channels.email",
     "supportdesk.channels.express",
+    "supportdesk.channels.alertmanager",
+    "supportdesk.channels.telephony",
     "supportdesk.api",
     "supportdesk.web",
     "supportdesk.portal",

@@ -3,6 +3,8 @@ from django.contrib.auth.views import LogoutView
 from django.urls import include, path
 
 from supportdesk.api.api import api
+from supportdesk.channels.alertmanager import views as alertmanager
+from supportdesk.channels.telephony import views as telephony
 from supportdesk.core.views import health
 from supportdesk.monitoring.views import metrics
 from supportdesk.portal.links import downgrade_link, objection_link
@@ -20,6 +22,11 @@ urlpatterns = [
     path("links/downgrade/<str:token>", downgrade_link, name="downgrade-link"),
     path("links/objection/<str:token>", objection_link, name="objection-link"),
     path("admin/", admin.site.urls),
+    # Channels' webhooks: plain views in the API's address space (their own auth).
+    path("api/v1/alerts/alertmanager/<slug:integration>", alertmanager.webhook),
+    path("api/v1/telephony/<slug:integration>/events", telephony.events_view),
+    # Mango Office posts to <its configured address>/events/call, /events/summary ...
+    path("api/v1/telephony/<slug:integration>/events/<slug:kind>", telephony.events_view),
     path("api/", api.urls),
     path("botx/", include("supportdesk.channels.express.urls")),
 ]

@@ -179,7 +179,8 @@ def _open(inbound: Inbound, contact: Contact, stored: _Stored, now: datetime) ->
         component=inbound.component, scope=inbound.scope, environment=inbound.environment,
         concern=inbound.concern, registered_at=inbound.registered_at,
         staff_priority=inbound.staff_priority, staff_priority_reason=inbound.staff_priority_reason,
-        calendars=calendars,
+        channel_priority=inbound.channel_priority,
+        channel_priority_reason=inbound.channel_priority_reason, calendars=calendars,
         also_write=opening, email_message_id=inbound.email_message_id, now=now,
     )  # fmt: skip
     return Received(

@@ -71,6 +71,9 @@ class Inbound:
     registered_at: datetime | None = None  # staff only: when the call came in
     staff_priority: Priority | None = None  # staff only: the priority they judged ...
     staff_priority_reason: str = ""  # ... and why (recorded with who)
+    # monitoring only: the integration's label mapping stands in for rule 1 ...
+    channel_priority: Priority | None = None
+    channel_priority_reason: str = ""  # ... and which label gave it
     # a message on ``thread``
     body: str = ""
     files: tuple[InboundFile, ...] = ()

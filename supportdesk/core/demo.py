@@ -67,6 +67,7 @@ def load_demo(*, now: datetime, password: str) -> list[str]:
     ]
     created += _entitlements(people, beta, password, now)
     created += _development(people, now)
+    created += _live_channels(people, alfa, beta, now)
     return created
 
 
@@ -136,6 +137,75 @@ def _installations(people: People, now: datetime) -> list[str]:
         )  # fmt: skip
         made.append(f"server {server}")
     return made
+
+
+DEMO_PBX_TOKEN = "demo-pbx-token"  # the demo's published secrets, as its passwords  # noqa: S105
+DEMO_ALERTS_TOKEN = "demo-alerts-token"  # noqa: S105
+
+
+def _live_channels(
+    people: People, alfa: Organization, beta: Organization, now: datetime
+) -> list[str]:
+    """Telephony (docs/telephony.md): Anna's phone, a finished call to register or link, a
+    missed call to call back. Alerts (docs/alerts.md): Beta's Alertmanager, one firing
+    group (a P1 incident) and one resolved (proposed for resolution)."""
+    import json
+
+    from supportdesk.channels.alertmanager import actions as alerts
+    from supportdesk.channels.alertmanager.models import AlertIntegration
+    from supportdesk.channels.telephony import actions as telephony
+    from supportdesk.channels.telephony.events import CallEventData
+    from supportdesk.channels.telephony.models import Provider, TelephonyIntegration
+
+    Contact.objects.filter(user=people.alfa_user).update(phone="+7 (495) 123-45-67")
+    pbx = TelephonyIntegration.objects.create(
+        slug="office-pbx", name="Офисная АТС", provider=Provider.NEUTRAL, token=DEMO_PBX_TOKEN
+    )
+    minute = timedelta(minutes=1)
+    for call_id, kind, ago, number in (
+        ("demo-1", "incoming", 25 * minute, "+74951234567"),
+        ("demo-1", "answered", 24 * minute, "+74951234567"),
+        ("demo-1", "hung_up", 19 * minute, "+74951234567"),
+        ("demo-2", "incoming", 45 * minute, "+74997770011"),
+        ("demo-2", "missed", 44 * minute, "+74997770011"),
+    ):
+        event = CallEventData(
+            call_id=call_id, kind=kind, key=f"{call_id}/{kind}", at=now - ago,
+            from_number=number, to_number="+74957654321",
+        )  # fmt: skip
+        telephony.take_event(pbx, event, json.dumps({"demo": kind}), now=now - ago)
+    noc = Contact.objects.create(
+        organization=beta, name="Мониторинг Беты", email="noc@beta.example"
+    )
+    integration = AlertIntegration.objects.create(
+        slug="beta-prod", name="Бета: продуктив", organization=beta, contact=noc,
+        bearer_token=DEMO_ALERTS_TOKEN,
+    )  # fmt: skip
+
+    def notification(name: str, status: str, severity: str) -> bytes:
+        alert = {
+            "status": status, "fingerprint": f"demo-{name}",
+            "labels": {"alertname": name, "instance": "cts-01", "severity": severity},
+            "annotations": {"summary": f"{name} на cts-01"},
+            "startsAt": (now - 30 * minute).isoformat(),
+        }  # fmt: skip
+        return json.dumps(
+            {
+                "version": "4",
+                "groupKey": f'{{}}:{{alertname="{name}"}}',
+                "status": status,
+                "alerts": [alert],
+                "commonLabels": alert["labels"],
+            }
+        ).encode()
+
+    alerts.take(integration, notification("CTSDown", "firing", "critical"), now=now - 10 * minute)
+    alerts.take(integration, notification("DiskFull", "firing", "warning"), now=now - 50 * minute)
+    alerts.take(integration, notification("DiskFull", "resolved", "warning"), now=now - 5 * minute)
+    return [
+        f"telephony {pbx.slug}: 2 calls (one to register, one to call back)",
+        f"alerts {integration.slug}: 2 groups (one firing, one proposed for resolution)",
+    ]
 
 
 def _user(username: str, password: str, name: str, email: str, *, superuser: bool = False) -> User:

@@ -52,6 +52,7 @@ class Capability(StrEnum):
     REOPEN = "reopen"
     EXCLUDE_FROM_SLA = "exclude_from_sla"
     ACCEPT_OUT_OF_CONTRACT = "accept_out_of_contract"
+    HANDLE_CALLS = "handle_calls"  # turn a call into a request, link it, call back
     # Priority (SPEC 6)
     RAISE_PRIORITY = "raise_priority"
     CORRECT_STAFF_PRIORITY = "correct_staff_priority"
@@ -109,6 +110,7 @@ MATRIX: dict[Capability, frozenset[Role]] = {
     _C.REOPEN: _EVERY_STAFF | _CUSTOMERS,
     _C.EXCLUDE_FROM_SLA: _LEAD,
     _C.ACCEPT_OUT_OF_CONTRACT: _LEAD,
+    _C.HANDLE_CALLS: _EVERY_STAFF,
     _C.RAISE_PRIORITY: _EVERY_STAFF,
     _C.CORRECT_STAFF_PRIORITY: _EVERY_STAFF,
     _C.CORRECT_CUSTOMER_PRIORITY_DOWN: _ENGINEER_UP,

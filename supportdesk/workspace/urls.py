@@ -2,6 +2,7 @@ from django.urls import path
 
 from supportdesk.workspace import (
     analytics,
+    calls,
     contracts,
     development,
     inbound_mail,
@@ -71,4 +72,10 @@ urlpatterns = [
     path("mail/<int:mail_id>/parts/<int:index>", inbound_mail.part_download, name="mail-part"),
     path("mail/<int:mail_id>/release", inbound_mail.release, name="mail-release"),
     path("mail/<int:mail_id>/discard", inbound_mail.discard, name="mail-discard"),
+    path("calls/", calls.calls_page, name="calls"),
+    path("calls/incoming", calls.incoming, name="calls-incoming"),
+    path("calls/<int:call_id>/register", calls.register, name="call-register"),
+    path("calls/<int:call_id>/link", calls.link, name="call-link"),
+    path("calls/<int:call_id>/called-back", calls.called_back, name="call-back"),
+    path("alerts/<int:group_id>/resolve", calls.resolve_alert, name="alert-resolve"),
 ]

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 CHROMIUM = os.environ.get("SUPPORTDESK_CHROMIUM", "/usr/bin/chromium")
@@ -45,12 +45,25 @@ def console() -> Console:
     return Console()
 
 
+# Every context a test opened, closed when it ends: an open workspace page polls the
+# server (the incoming-call popup), which must not reach the next tests' live server.
+_OPENED: list[BrowserContext] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_opened_pages() -> Iterator[None]:
+    yield
+    while _OPENED:
+        _OPENED.pop().close()
+
+
 def open_page(
     browser: Browser, live_server: LiveServer, console: Console, *, width: int = 1280
 ) -> Page:
     context = browser.new_context(
         base_url=live_server.url, viewport={"width": width, "height": 900}
     )
+    _OPENED.append(context)
     page = context.new_page()
 
     def keep(message: ConsoleMessage) -> None:
@@ -62,7 +75,5 @@ def open_page(
 
 
 @pytest.fixture
-def page(browser: Browser, live_server: LiveServer, console: Console) -> Iterator[Page]:
-    opened = open_page(browser, live_server, console)
-    yield opened
-    opened.context.close()
+def page(browser: Browser, live_server: LiveServer, console: Console) -> Page:
+    return open_page(browser, live_server, console)  # closed by _close_opened_pages

@@ -57,6 +57,7 @@ EXERCISED_BY_THEIR_OWN_APPS = frozenset(
         C.PUBLISH_CLIENT_RELEASE,
         C.COMPLETE_PUBLICATION_TASK,
         C.LINK_MESSENGER_USER,  # tests/channels/express/test_bot.py
+        C.HANDLE_CALLS,  # tests/channels/telephony/test_agent_actions.py
     }
 )
 # Reading: the read helpers ask these (tests/workspace/test_manager_view.py,

@@ -6,6 +6,7 @@ SLA clocks in step (through the private ``_lifecycle``) and queues notifications
 topic: ``intake``, ``conversation``, ``workflow``, ``priority``, ``out_of_contract``.
 """
 
+from supportdesk.tickets.actions.calls import count_call_as_first_response
 from supportdesk.tickets.actions.conversation import add_internal_note, reply
 from supportdesk.tickets.actions.intake import open_request
 from supportdesk.tickets.actions.out_of_contract import (
@@ -37,6 +38,7 @@ __all__ = [
     "auto_close_resolved",
     "confirm_resolution",
     "correct_priority",
+    "count_call_as_first_response",
     "decide_downgrade",
     "decide_priority_objection",
     "decline_out_of_contract",

@@ -63,7 +63,9 @@ def _contract_for(contact: Contact, at: datetime) -> Contract:
 def _check_customer(actor: User | None, contact: Contact, channel: Channel) -> None:
     """A customer registers for themself, a customer admin for a colleague; a contact
     without an account (identified by a channel, e.g. by e-mail address) for themself."""
-    if channel in STAFF_CHANNELS:
+    # A monitoring integration opens its incidents itself (no account): only people are
+    # refused the staff channels.
+    if channel in STAFF_CHANNELS and not (actor is None and channel == Channel.MONITORING):
         raise ActionDenied(
             _("The %(channel)s channel is for support staff.") % {"channel": channel.label}
         )
@@ -134,6 +136,8 @@ def open_request(
     registered_at: datetime | None = None,
     staff_priority: Priority | None = None,
     staff_priority_reason: str = "",
+    channel_priority: Priority | None = None,
+    channel_priority_reason: str = "",
     calendars: Calendars | None = None,
     also_write: Callable[[Request], None] | None = None,
     email_message_id: str = "",
@@ -147,7 +151,10 @@ def open_request(
     caller's own rows in the same transaction once the request exists (intake: the files
     sent with it, its receipt); what it raises rolls the registration back.
     ``email_message_id``: the Message-ID of the e-mail that asks for it, which the
-    acknowledgement answers.
+    acknowledgement answers. ``channel_priority``: the priority a channel's own
+    configuration gives (a monitoring integration's label mapping, with the label in
+    ``channel_priority_reason``); it stands in for rule 1, since an alert has no
+    description, and only a channel without an account may set it.
 
     A request the contract does not cover (``channels.rules.outside_contract``: an add-on's
     gate) is registered all the same, marked outside the contract with the add-on it needs,
@@ -155,6 +162,8 @@ def open_request(
     ``decline_out_of_contract`` closes it."""
     if actor is not None:
         require(actor, Capability.REGISTER_REQUEST)
+    if channel_priority is not None and (actor is not None or channel != Channel.MONITORING):
+        raise ActionDenied(_("Only a monitoring integration sets the priority by its mapping."))
     staff = actor is not None and is_staff(actor)
     if not staff:
         _check_customer(actor, contact, channel)
@@ -177,7 +186,7 @@ def open_request(
             _("Say why the priority is %(priority)s: rule 1 gives %(rule)s for this description.")
             % {"priority": staff_priority, "rule": rule_one}
         )
-    priority = staff_priority or rule_one
+    priority = staff_priority or channel_priority or rule_one
     assignee_id, team_id = first_hands(contract, contact.organization.time_zone, now=now)
     rule = policy_rule(contract.policy_version_id, request_type.value, priority.value, now=now)
     targets = [(ClockKind.REACTION, rule.reaction)]
@@ -242,7 +251,9 @@ def open_request(
             kind=PriorityChangeKind.INTAKE,
             to_priority=priority.value,
             actor=actor,
-            reason=_intake_reason(
+            reason=f"set by the channel's mapping: {priority} ({channel_priority_reason})"
+            if channel_priority is not None
+            else _intake_reason(
                 requested=requested_priority,
                 gaps=gaps,
                 rule_one=rule_one,

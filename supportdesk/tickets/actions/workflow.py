@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from supportdesk.audit.record import record
 from supportdesk.calendars.engine import get_calendar
+from supportdesk.customers.models import Contact
 from supportdesk.slamath.request_clocks import REOPENED, RESOLVED
 from supportdesk.staff.models import Team
 from supportdesk.staff.permissions import Capability, require
@@ -20,7 +21,7 @@ from supportdesk.tickets.access import (
 )
 from supportdesk.tickets.actions._common import SYSTEM, lock_request
 from supportdesk.tickets.actions._lifecycle import change_status
-from supportdesk.tickets.actions.conversation import reply
+from supportdesk.tickets.actions.conversation import _customer_author, reply
 from supportdesk.tickets.errors import ActionError
 from supportdesk.tickets.models import (
     Channel,
@@ -108,11 +109,22 @@ def confirm_resolution(*, actor: User, request: Request, now: datetime) -> Reque
     return request
 
 
-def reopen(*, actor: User, request: Request, reason: str, now: datetime) -> Request:
-    """The customer (or staff) says the problem is not solved: the resolution clock resumes."""
-    require(actor, Capability.REOPEN)
-    if not is_staff(actor):
-        require_customer_of(actor, request)
+def reopen(
+    *,
+    actor: User | None,
+    request: Request,
+    reason: str,
+    now: datetime,
+    contact: Contact | None = None,
+    channel: Channel = Channel.PORTAL,
+) -> Request:
+    """The customer (or staff) says the problem is not solved: the resolution clock resumes.
+    ``actor`` is None for a contact without an account whom a channel identified
+    (``contact``: a monitoring integration's alert firing again), speaking in ``channel``."""
+    if actor is not None:
+        require(actor, Capability.REOPEN)
+    staff = actor is not None and is_staff(actor)
+    author = None if staff else _customer_author(actor, contact, request)
     if not reason.strip():
         raise ActionError(_("Say why the request is reopened."))
     with transaction.atomic():
@@ -120,8 +132,8 @@ def reopen(*, actor: User, request: Request, reason: str, now: datetime) -> Requ
         if request.status != Status.RESOLVED:
             raise ActionError(_("Only a resolved request can be reopened."))
         message = request.messages.create(
-            kind=MessageKind.PUBLIC, author=actor, from_vendor=is_staff(actor),
-            channel=Channel.PORTAL, body=reason, created_at=now,
+            kind=MessageKind.PUBLIC, author=actor, contact=author, from_vendor=staff,
+            channel=channel, body=reason, created_at=now,
         )  # fmt: skip
         change_status(request, Status.OPEN, now=now, reason=REOPENED)
         record(

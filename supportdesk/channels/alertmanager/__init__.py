@@ -1,0 +1,2 @@
+"""Prometheus Alertmanager in: its webhook per integration, one request per alert group
+(docs/alerts.md)."""
