@@ -367,3 +367,21 @@ def mailboxes_from_env(request_types: frozenset[str]) -> tuple[MailboxSettings, 
     if len({mailbox.name.lower() for mailbox in mailboxes}) != len(mailboxes):
         raise ImproperlyConfigured("SUPPORTDESK_MAILBOXES names a mailbox twice")
     return tuple(mailboxes)
+
+
+def chat_pubsub_url(explicit: str, cache_url: str, jobs_url: str) -> str:
+    """The Redis the chat streams' pub/sub uses: ``explicit`` (``redis://...``, or ``none``
+    to poll the database even with Redis about), else the cache's or the jobs' Redis, else
+    "" (the streams poll the database)."""
+    if explicit == "none":
+        return ""
+    if explicit:
+        if not explicit.startswith(("redis://", "rediss://")):
+            raise ImproperlyConfigured(
+                f"SUPPORTDESK_CHAT_PUBSUB_URL={explicit!r}: use redis://host:port/db or none"
+            )
+        return explicit
+    for url in (cache_url, jobs_url):
+        if url.startswith(("redis://", "rediss://")):
+            return url
+    return ""

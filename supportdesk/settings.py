@@ -10,6 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from supportdesk.env import (
     cache_from_url,
+    chat_pubsub_url,
     database_from_url,
     env_address,
     env_bool,
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
     "supportdesk.channels.express",
     "supportdesk.channels.alertmanager",
     "supportdesk.channels.telephony",
+    "supportdesk.channels.chat",
     "supportdesk.api",
     "supportdesk.web",
     "supportdesk.portal",
@@ -257,6 +259,15 @@ LOGIN_KNOWN_ADDRESS_DAYS = env_int("SUPPORTDESK_LOGIN_KNOWN_ADDRESS_DAYS", 30)
 TRUSTED_PROXIES = env_networks("SUPPORTDESK_TRUSTED_PROXIES")
 # The sign-in counters must be seen by every process: the database by default.
 CACHES = {"default": cache_from_url(env_str("SUPPORTDESK_CACHE_URL", "database://"))}
+
+# -- web chat (docs/chat.md): Redis pub/sub wakes the streams of every web process when
+# Redis is configured (this, else the cache's or the jobs' Redis); without it they poll.
+CHAT_PUBSUB_URL = chat_pubsub_url(
+    env_str("SUPPORTDESK_CHAT_PUBSUB_URL", ""),
+    env_str("SUPPORTDESK_CACHE_URL", ""),
+    env_str("SUPPORTDESK_JOBS_URL", ""),
+)
+CHAT_POLL_MILLISECONDS = env_int("SUPPORTDESK_CHAT_POLL_MS", 500)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
 LOGGING = {
