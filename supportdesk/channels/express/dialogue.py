@@ -31,10 +31,10 @@ from supportdesk.channels.express.models import (
     UserState,
 )
 from supportdesk.channels.inbound import Inbound, InboundFile, Outcome
+from supportdesk.channels.rules import PRIORITY_HELP
 from supportdesk.customers.models import Contact
 from supportdesk.notifications.models import NotificationChannel
 from supportdesk.notifications.outbox import OutgoingMail, enqueue
-from supportdesk.portal.views import PRIORITY_HELP
 from supportdesk.sla.models import RequestTypeChoices
 from supportdesk.slamath.policy import Priority, RequestType
 from supportdesk.staff.permissions import ActionDenied
