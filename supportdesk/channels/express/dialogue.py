@@ -30,7 +30,7 @@ from supportdesk.channels.express.models import (
     MessengerUser,
     UserState,
 )
-from supportdesk.channels.inbound import Inbound, InboundFile, Outcome
+from supportdesk.channels.inbound import Inbound, InboundFile, Outcome, RefusalReason
 from supportdesk.channels.rules import PRIORITY_HELP
 from supportdesk.customers.models import Contact
 from supportdesk.notifications.models import NotificationChannel
@@ -298,7 +298,8 @@ class _Turn:
         self._reset()
         if received.outcome == Outcome.REFUSED or received.request is None:
             self.chat.say(
-                _("The request was not registered: %(reason)s.") % {"reason": received.reason}
+                _("The request was not registered: %(reason)s.")
+                % {"reason": _refusal(received.reason)}
             )
             return f"refused: {received.reason}"
         request = self.request = received.request
@@ -356,7 +357,7 @@ class _Turn:
         )  # fmt: skip
         self._reset()
         if received.outcome == Outcome.REFUSED:
-            self.chat.say(_("Not added: %(reason)s.") % {"reason": received.reason})
+            self.chat.say(_("Not added: %(reason)s.") % {"reason": _refusal(received.reason)})
             return f"refused: {received.reason}"
         ChatThread.objects.get_or_create(
             request=request,
@@ -506,6 +507,16 @@ class _Turn:
             [_("Commands:")]
             + [f"{command} {text}" for command, text in bots._menu_descriptions().items()]
         )
+
+
+def _refusal(reason: RefusalReason | None) -> str:
+    """Intake's refusal, worded for the customer (the code stays in the outcome)."""
+    texts = {
+        RefusalReason.UNKNOWN_SENDER: _("we could not tell who you are"),
+        RefusalReason.FOREIGN_ORGANIZATION: _("the request belongs to another organization"),
+        RefusalReason.STAFF_SENDER: _("your address belongs to support staff"),
+    }
+    return texts[reason] if reason is not None else _("intake refused it")
 
 
 def _local(at: datetime, zone: str) -> str:
