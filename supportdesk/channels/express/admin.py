@@ -65,7 +65,11 @@ class MessengerUserAdmin(admin.ModelAdmin[MessengerUser]):
 
 @admin.register(Command)
 class CommandAdmin(ReadOnly):
-    list_display = ("received_at", "account", "sync_id", "state", "outcome", "request")
+    """What BotX delivered and what the bot made of it; a command that failed every try
+    is ``failed`` here, with its last error, for a support lead."""
+
+    list_display = ("received_at", "account", "sync_id", "state", "attempts", "outcome",
+                    "last_error", "request")  # fmt: skip
     list_filter = ("state", "account")
     search_fields = ("sync_id",)
 

@@ -121,6 +121,29 @@ def handle(command: Command, *, now: datetime) -> tuple[str, Request | None]:
         return outcome, turn.request
 
 
+def apologize(command: Command, *, now: datetime) -> None:
+    """The command could not be handled after every try: the user hears so, in their
+    language, rather than nothing."""
+    sender = command.payload.get("from") or {}
+    if not sender.get("group_chat_id") or not sender.get("user_huid"):
+        return
+    user = (
+        MessengerUser.objects.select_related("contact")
+        .filter(account=command.account, huid=str(sender["user_huid"]), state=UserState.LINKED)
+        .first()
+    )
+    language = (user.contact.language if user and user.contact else "") or settings.LANGUAGE_CODE
+    chat = Chat(command.account, str(sender["group_chat_id"]), language, now)
+    with translation.override(language):
+        chat.say(
+            _(
+                "Sorry, we could not handle your message. Support has been told; please try "
+                "again later or write to %(address)s."
+            )
+            % {"address": settings.SUPPORT_ADDRESS}
+        )
+
+
 def _messenger_user(
     account: BotAccount, message: IncomingMessage, *, now: datetime
 ) -> MessengerUser:

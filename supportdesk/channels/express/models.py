@@ -98,7 +98,7 @@ class MessengerUser(models.Model):
 class CommandState(models.TextChoices):
     PENDING = "pending", _("waiting for the job")
     DONE = "done", _("done")
-    FAILED = "failed", _("failed")
+    FAILED = "failed", _("failed after retries: for a support lead")
 
 
 class Command(models.Model):
@@ -117,6 +117,11 @@ class Command(models.Model):
         Request, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
+    # A job that failed on the command: how many tries so far, when the next one is due
+    # (backing off), and the last error; after the last try the command is ``failed``.
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
 
     class Meta:
         verbose_name = _("bot command")
