@@ -34,6 +34,7 @@ from supportdesk.channels.express.models import (
     UserState,
 )
 from supportdesk.customers.models import Contact
+from supportdesk.notifications.models import Notification
 from supportdesk.staff.permissions import Capability, require
 from supportdesk.tickets.errors import ActionError
 
@@ -190,13 +191,20 @@ def _give_up(command: Command, *, now: datetime) -> None:
 
 
 def record_callback(
-    sync_id: UUID, *, ok: bool, reason: str, errors: list[str], now: datetime
-) -> Delivery | None:
-    """BotX's verdict on a message we sent; None when it names no message of ours."""
+    sync_id: UUID,
+    *,
+    account: BotAccount,
+    ok: bool,
+    reason: str,
+    errors: list[str],
+    now: datetime,
+) -> Delivery:
+    """BotX's verdict on a message we sent. The ``Delivery`` of that ``sync_id`` is made if
+    the transport has not written it yet: the verdict waits there for ``record_sent``."""
     with transaction.atomic():
-        delivery = Delivery.objects.select_for_update().filter(sync_id=sync_id).first()
-        if delivery is None:
-            return None
+        delivery, _created = Delivery.objects.select_for_update().get_or_create(
+            sync_id=sync_id, defaults={"account": account}
+        )
         delivery.callback_status = CallbackStatus.OK if ok else CallbackStatus.ERROR
         delivery.callback_reason = reason[:200]
         delivery.callback_errors = errors
@@ -204,12 +212,39 @@ def record_callback(
         delivery.save(
             update_fields=["callback_status", "callback_reason", "callback_errors", "callback_at"]
         )
-        if not ok:
-            record(
-                at=now, actor=None, action=BotEvent.CALLBACK, subject=delivery.notification,
-                data={"sync_id": str(sync_id), "reason": reason, "errors": errors},
-            )  # fmt: skip
+        if delivery.notification is not None:
+            _refused_by_botx(delivery, now=now)
     return delivery
+
+
+def record_sent(
+    notification: Notification, *, account: BotAccount, sync_id: UUID, now: datetime
+) -> Delivery:
+    """The transport handed ``notification`` to BotX, which answered ``sync_id``. When the
+    callback came first its verdict is already on the row and now belongs to the message."""
+    with transaction.atomic():
+        delivery, created = Delivery.objects.select_for_update().get_or_create(
+            sync_id=sync_id,
+            defaults={"notification": notification, "account": account, "sent_at": now},
+        )
+        if not created:
+            delivery.notification = notification
+            delivery.account = account
+            delivery.sent_at = now
+            delivery.save(update_fields=["notification", "account", "sent_at"])
+            _refused_by_botx(delivery, now=now)
+    return delivery
+
+
+def _refused_by_botx(delivery: Delivery, *, now: datetime) -> None:
+    """An error callback is an audit event on the message, once both are known."""
+    if delivery.callback_status != CallbackStatus.ERROR or delivery.notification is None:
+        return
+    record(
+        at=now, actor=None, action=BotEvent.CALLBACK, subject=delivery.notification,
+        data={"sync_id": str(delivery.sync_id), "reason": delivery.callback_reason,
+              "errors": delivery.callback_errors},
+    )  # fmt: skip
 
 
 def link_user(

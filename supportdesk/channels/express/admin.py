@@ -82,5 +82,9 @@ class RejectedDeliveryAdmin(ReadOnly):
 
 @admin.register(Delivery)
 class DeliveryAdmin(ReadOnly):
-    list_display = ("sent_at", "account", "sync_id", "callback_status", "callback_reason")
-    list_filter = ("callback_status",)
+    """BotX's verdicts; a row without a notification is a callback whose message the
+    transport has not recorded (yet)."""
+
+    list_display = ("sent_at", "account", "sync_id", "notification", "callback_status",
+                    "callback_reason")  # fmt: skip
+    list_filter = ("callback_status", ("notification", admin.EmptyFieldListFilter))

@@ -201,14 +201,18 @@ class CallbackStatus(models.TextChoices):
 
 
 class Delivery(models.Model):
-    """One message the outbox handed to BotX and what BotX's callback said about it."""
+    """One message the outbox handed to BotX and what BotX's callback said about it, met by
+    ``sync_id`` whichever comes first: a callback that arrives before the transport has
+    written its row (BotX faster than our commit) makes the row, without the message yet,
+    and the transport fills it in (``actions.record_sent``)."""
 
     notification = models.ForeignKey(
-        Notification, on_delete=models.CASCADE, related_name="express_deliveries"
-    )
+        Notification, on_delete=models.CASCADE, null=True, blank=True,
+        related_name="express_deliveries",
+    )  # fmt: skip
     account = models.ForeignKey(BotAccount, on_delete=models.CASCADE, related_name="+")
     sync_id = models.UUIDField("sync_id", unique=True)
-    sent_at = models.DateTimeField(_("sent at"))
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     callback_status = models.CharField(
         _("callback"), max_length=8, choices=CallbackStatus.choices, blank=True, default=""
     )

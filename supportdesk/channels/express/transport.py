@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from pybotx import BubbleMarkup, InvalidBotXStatusCodeError
 from pybotx.missing import Undefined
 
-from supportdesk.channels.express import bots
-from supportdesk.channels.express.models import BotAccount, ChatThread, Delivery
+from supportdesk.channels.express import actions, bots
+from supportdesk.channels.express.models import BotAccount, ChatThread
 from supportdesk.notifications.models import Notification
 from supportdesk.notifications.transport import Delivery as Outcome
 from supportdesk.notifications.transport import Verdict
@@ -95,9 +95,7 @@ def deliver(row: Notification) -> Outcome:
         return Outcome(verdict, f"BotX answered {status}")
     except httpx.HTTPError as error:
         return Outcome(Verdict.RETRY, f"BotX unreachable: {type(error).__name__}: {error}")
-    Delivery.objects.create(
-        notification=row, account=account, sync_id=sync_id, sent_at=timezone.now()
-    )
+    actions.record_sent(row, account=account, sync_id=sync_id, now=timezone.now())
     return Outcome(Verdict.SENT)
 
 
