@@ -218,20 +218,28 @@ def record_callback(
 
 
 def record_sent(
-    notification: Notification, *, account: BotAccount, sync_id: UUID, now: datetime
+    notification: Notification,
+    *,
+    account: BotAccount,
+    sync_id: UUID,
+    now: datetime,
+    part: int = 0,
 ) -> Delivery:
     """The transport handed ``notification`` to BotX, which answered ``sync_id``. When the
     callback came first its verdict is already on the row and now belongs to the message."""
     with transaction.atomic():
         delivery, created = Delivery.objects.select_for_update().get_or_create(
             sync_id=sync_id,
-            defaults={"notification": notification, "account": account, "sent_at": now},
-        )
+            defaults={
+                "notification": notification, "account": account, "sent_at": now, "part": part,
+            },
+        )  # fmt: skip
         if not created:
             delivery.notification = notification
             delivery.account = account
             delivery.sent_at = now
-            delivery.save(update_fields=["notification", "account", "sent_at"])
+            delivery.part = part
+            delivery.save(update_fields=["notification", "account", "sent_at", "part"])
             _refused_by_botx(delivery, now=now)
     return delivery
 

@@ -212,6 +212,9 @@ class Delivery(models.Model):
     )  # fmt: skip
     account = models.ForeignKey(BotAccount, on_delete=models.CASCADE, related_name="+")
     sync_id = models.UUIDField("sync_id", unique=True)
+    # Which message of the notification: 0 the text (with its first file), 1... each
+    # further file; a retried notification sends only the parts not recorded yet.
+    part = models.PositiveSmallIntegerField(_("part"), default=0)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     callback_status = models.CharField(
         _("callback"), max_length=8, choices=CallbackStatus.choices, blank=True, default=""
