@@ -1,5 +1,6 @@
 """The intake rules, one module for the actions, the pages and every channel's answer.
 
+- ``PRIORITY_HELP``: the offer's definition and examples of each priority;
 - ``contract_for``: the contract in force on the organization's *local* date;
 - ``detail_gaps``: what keeps a description from being "detailed" (SPEC 6 rule 1);
 - ``outside_contract``: the add-on a request needs that its contract does not include
@@ -22,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from supportdesk.calendars.engine import Calendars
 from supportdesk.contracts.models import AddOn, AddOnDefinition, Contract
@@ -31,6 +33,30 @@ from supportdesk.sla.policies import policy_of
 from supportdesk.slamath.calendar import WorkCalendar
 from supportdesk.slamath.policy import Priority, RequestType
 from supportdesk.slamath.priority import DetailRule
+
+# SPEC 5: the offer's definitions and examples of each priority, shown next to the choice
+# wherever a customer picks one (the portal's new-request page, the bot's dialogue).
+PRIORITY_HELP = {
+    Priority.P1: gettext_lazy(
+        "The system does not work for any user, there is no workaround, and you cannot "
+        "restore it even partially."
+    ),
+    Priority.P2: gettext_lazy(
+        "Significantly degraded: some functions are unavailable with no workaround, but "
+        "the system works overall. Examples: mass failure of messaging (messages delayed "
+        "or lost), of calls (one-way audio, drops), of a SmartApp or chatbot; DLPS not "
+        "working; push notifications not working; file transfer not working."
+    ),
+    Priority.P3: gettext_lazy(
+        "Slightly degraded: an inconvenience, or a workaround is needed. Examples: metrics "
+        "collection, the administrator console, routing rendering or e-mail notifications "
+        "not working; other problems that are not of high priority."
+    ),
+    Priority.P4: gettext_lazy(
+        "Operation is not affected: a minor inconvenience, a documentation error; the "
+        "client app fails for individual users (not for many)."
+    ),
+}
 
 
 def contract_for(

@@ -1,6 +1,7 @@
 """Demo data for the embedded default: the vendor's people, two customers on different
 plans, and requests in every state (some breaching soon), all made through the actions,
-so the demo is what real use would leave behind. Idempotent."""
+so the demo is what real use would leave behind; an eXpress bot account (switched off,
+with a made-up secret) to show the admin's shape. Idempotent."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 from django.contrib.auth.models import User
 from django.db import transaction
 
 from supportdesk.channels.actions import receive
+from supportdesk.channels.express.models import AuthVersion, BotAccount
 from supportdesk.channels.inbound import Inbound
 from supportdesk.contracts.actions import add_server
 from supportdesk.contracts.models import AddOn, Contract
@@ -35,6 +38,9 @@ from supportdesk.tickets.models import (
 )
 
 DEMO_LEAD = "admin"
+# The demo's bot: an illustration of the configuration, never a working bot.
+DEMO_BOT_ID = UUID("00000000-0000-4000-8000-00000000d3b0")
+DEMO_BOT_SECRET = "demo-not-a-secret-replace-with-the-cts-bot-secret"  # noqa: S105 (a placeholder)
 DETAILS = (
     "С утра сообщения между пользователями головного офиса приходят с задержкой в несколько "
     "минут; в журнале сервера видно, что очередь растёт."
@@ -61,6 +67,7 @@ def load_demo(*, now: datetime, password: str) -> list[str]:
         alfa, beta = _customers(people)
         created = [f"user {user.username}" for user in vars(people).values()]
         created += [f"organization {alfa.name} (8x5)", f"organization {beta.name} (premium)"]
+        created.append(_bot_account(alfa))
     created += _installations(people, now)
     created += [
         f"request {request.reference} ({request.status})" for request in _requests(people, now)
@@ -69,6 +76,18 @@ def load_demo(*, now: datetime, password: str) -> list[str]:
     created += _development(people, now)
     created += _live_channels(people, alfa, beta, now)
     return created
+
+
+def _bot_account(alfa: Organization) -> str:
+    """Alfa's eXpress bot as a support lead would enter it, switched off: the secret is
+    made up and the CTS address is a reserved example name, so it answers nothing and
+    sends nothing."""
+    bot = BotAccount.objects.create(
+        name="Альфа: бот поддержки (демо)", organization=alfa, bot_id=DEMO_BOT_ID,
+        secret_key=DEMO_BOT_SECRET, cts_url="https://cts.alfa.example",
+        auth_version=AuthVersion.V2, is_active=False,
+    )  # fmt: skip
+    return f"bot account {bot.name} (switched off)"
 
 
 def _entitlements(people: People, beta: Organization, password: str, now: datetime) -> list[str]:

@@ -24,7 +24,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from supportdesk.calendars.engine import Calendars
@@ -70,29 +69,6 @@ from supportdesk.web.uploads import files_within_limit
 
 PAGE_SIZE = 25
 ROUND_THE_CLOCK = "24x7"
-
-# SPEC 5: the offer's definitions and examples, shown next to the choice.
-PRIORITY_HELP = {
-    Priority.P1: gettext_lazy(
-        "The system does not work for any user, there is no workaround, and you cannot "
-        "restore it even partially."
-    ),
-    Priority.P2: gettext_lazy(
-        "Significantly degraded: some functions are unavailable with no workaround, but "
-        "the system works overall. Examples: mass failure of messaging (messages delayed "
-        "or lost), of calls (one-way audio, drops), of a SmartApp or chatbot; DLPS not "
-        "working; push notifications not working; file transfer not working."
-    ),
-    Priority.P3: gettext_lazy(
-        "Slightly degraded: an inconvenience, or a workaround is needed. Examples: metrics "
-        "collection, the administrator console, routing rendering or e-mail notifications "
-        "not working; other problems that are not of high priority."
-    ),
-    Priority.P4: gettext_lazy(
-        "Operation is not affected: a minor inconvenience, a documentation error; the "
-        "client app fails for individual users (not for many)."
-    ),
-}
 
 type View[**P] = Callable[Concatenate[HttpRequest, P], HttpResponse]
 
@@ -265,7 +241,7 @@ def new_request(request: HttpRequest) -> HttpResponse:
                 messages.info(request, received.notice.text(contact.organization.time_zone))
             return _back(ticket)
     priorities = [
-        (choice, PRIORITY_HELP[Priority(choice.data["value"])])
+        (choice, rules.PRIORITY_HELP[Priority(choice.data["value"])])
         for choice in form["requested_priority"]
     ]
     return render(

@@ -38,3 +38,19 @@ def test_no_app_below_intake_imports_its_actions() -> None:
         )
     ]
     assert offenders == []
+
+
+def test_no_channel_imports_a_page_module() -> None:
+    """A channel (the e-mail reader, the bot, ...) is an adapter on intake like the pages
+    are: what both show (the priorities' examples, the notices) lives in ``rules``, never
+    in the portal or the workspace, which sit above the channels."""
+    pages = ("supportdesk.portal", "supportdesk.workspace")
+    paths = sorted(CHANNELS.rglob("*.py"))
+    assert CHANNELS / "express" / "dialogue.py" in paths
+    offenders = sorted(
+        f"{path.relative_to(ROOT)}: {module}"
+        for path in paths
+        for module in imported_modules(path)
+        if module in pages or module.startswith(tuple(f"{page}." for page in pages))
+    )
+    assert offenders == []

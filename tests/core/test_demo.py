@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.auth.models import User
 
+from supportdesk.channels.express.models import BotAccount
 from supportdesk.core.demo import load_demo
 from supportdesk.staff.models import Absence
 from supportdesk.tickets.models import Request
@@ -28,6 +29,17 @@ def test_demo_loads_once_with_requests_in_every_state(hour: int) -> None:
     objected = Request.objects.get(objections__state="pending")
     assert (objected.priority, objected.organization.slug) == ("P2", "beta")
     assert Absence.objects.filter(member__user__username="agent").exists()
+
+
+def test_demo_shows_a_bot_account_that_does_nothing() -> None:
+    now = datetime(2026, 11, 25, 12, 0, tzinfo=ZoneInfo("Europe/Moscow"))
+    created = load_demo(now=now, password="pw-for-tests-1")
+    bot = BotAccount.objects.get()
+    assert f"bot account {bot.name} (switched off)" in created
+    assert (bot.organization.slug, bot.is_active, bot.host) == ("alfa", False, "cts.alfa.example")
+    assert "not-a-secret" in bot.secret_key
+    assert load_demo(now=now, password="pw-for-tests-1") == []
+    assert BotAccount.objects.count() == 1
 
 
 def test_the_migrations_create_no_user() -> None:

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from supportdesk.audit.record import record
@@ -33,18 +34,25 @@ from supportdesk.channels.express.models import (
     UserState,
 )
 from supportdesk.customers.models import Contact
+from supportdesk.notifications.models import Notification
 from supportdesk.staff.permissions import Capability, require
 from supportdesk.tickets.errors import ActionError
 
 log = logging.getLogger(__name__)
 
 KEPT_BYTES = 64 * 1024
+# A command whose processing raises (or whose job dies) is tried again after 1, 2, 4 and 8
+# minutes; after the fifth failed try it is ``failed`` (the admin's bot commands, an audit
+# event) and the user is told. A failed try changes nothing: its savepoint is rolled back.
+MAX_ATTEMPTS = 5
+FIRST_RETRY = timedelta(minutes=1)
 
 
 class BotEvent:
     """The audit events of the bot."""
 
     COMMAND_REJECTED = "express.command_rejected"
+    COMMAND_FAILED = "express.command_failed"
     USER_QUARANTINED = "express.user_quarantined"
     USER_LINKED = "express.user_linked"
     CALLBACK = "express.callback"
@@ -94,33 +102,109 @@ def reject(
 
 
 def process_command(command_id: int, *, now: datetime) -> Command | None:
-    """The job's work on one stored command, once: the row is locked and must be pending.
-    Everything the command changes, and the bot's answers (outbox rows), commit together."""
+    """The job's work on one stored command, once: the try is claimed (``_claim``), then
+    the row is locked and must still be pending. Everything the command changes, and the
+    bot's answers (outbox rows), commit together; if it raises, none of it does and the
+    failure is written down (``_failed``)."""
     from supportdesk.channels.express.dialogue import handle
 
+    if not _claim(command_id, now=now):
+        return Command.objects.filter(pk=command_id).first()
     with transaction.atomic():
         command = (
             Command.objects.select_for_update().select_related("account").filter(pk=command_id)
         ).first()
         if command is None or command.state != CommandState.PENDING:
             return command
-        outcome, request = handle(command, now=now)
+        try:
+            with transaction.atomic():
+                outcome, request = handle(command, now=now)
+        except Exception as error:  # a bug or an outage: retried later, then held
+            log.exception("express: command %s failed (try %s)", command.pk, command.attempts)
+            _failed(command, error, now=now)
+            return command
         command.state = CommandState.DONE
         command.outcome = outcome
         command.request = request
         command.processed_at = now
-        command.save(update_fields=["state", "outcome", "request", "processed_at"])
+        command.next_attempt_at = None
+        command.save(
+            update_fields=["state", "outcome", "request", "processed_at", "next_attempt_at"]
+        )
     return command
 
 
-def record_callback(
-    sync_id: UUID, *, ok: bool, reason: str, errors: list[str], now: datetime
-) -> Delivery | None:
-    """BotX's verdict on a message we sent; None when it names no message of ours."""
+def retry_delay(attempts: int) -> timedelta:
+    """How long after the ``attempts``-th try the next one may start."""
+    return FIRST_RETRY * (1 << (attempts - 1))
+
+
+def _claim(command_id: int, *, now: datetime) -> bool:
+    """Count a try before making it, in its own commit, and put the next one off: a worker
+    that dies mid-way has used its try up, and the pickup leaves the command alone while
+    it runs. False when the command is not pending, not due yet, or out of tries."""
     with transaction.atomic():
-        delivery = Delivery.objects.select_for_update().filter(sync_id=sync_id).first()
-        if delivery is None:
-            return None
+        command = (
+            Command.objects.select_for_update()
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
+                    pk=command_id, state=CommandState.PENDING)
+            .first()
+        )  # fmt: skip
+        if command is None:
+            return False
+        if command.attempts >= MAX_ATTEMPTS:  # the last try never came back
+            command.last_error = command.last_error or "the job stopped during the last try"
+            _give_up(command, now=now)
+            return False
+        command.attempts += 1
+        command.next_attempt_at = now + retry_delay(command.attempts)
+        command.save(update_fields=["attempts", "next_attempt_at"])
+    return True
+
+
+def _failed(command: Command, error: Exception, *, now: datetime) -> None:
+    command.last_error = f"{type(error).__name__}: {error}"[:2000]
+    if command.attempts < MAX_ATTEMPTS:
+        command.save(update_fields=["last_error"])  # the claim has set the next try
+    else:
+        _give_up(command, now=now)
+
+
+def _give_up(command: Command, *, now: datetime) -> None:
+    """Out of tries: the command is held for a support lead (the admin's bot commands,
+    filtered by state), the audit log says so, and the user is told."""
+    from supportdesk.channels.express.dialogue import apologize
+
+    command.state = CommandState.FAILED
+    command.outcome = "failed"
+    command.next_attempt_at = None
+    command.processed_at = now
+    command.save(
+        update_fields=["state", "outcome", "next_attempt_at", "processed_at", "last_error"]
+    )
+    record(
+        at=now, actor=None, action=BotEvent.COMMAND_FAILED, subject=command,
+        data={"sync_id": str(command.sync_id), "attempts": command.attempts,
+              "error": command.last_error},
+    )  # fmt: skip
+    apologize(command, now=now)
+
+
+def record_callback(
+    sync_id: UUID,
+    *,
+    account: BotAccount,
+    ok: bool,
+    reason: str,
+    errors: list[str],
+    now: datetime,
+) -> Delivery:
+    """BotX's verdict on a message we sent. The ``Delivery`` of that ``sync_id`` is made if
+    the transport has not written it yet: the verdict waits there for ``record_sent``."""
+    with transaction.atomic():
+        delivery, _created = Delivery.objects.select_for_update().get_or_create(
+            sync_id=sync_id, defaults={"account": account}
+        )
         delivery.callback_status = CallbackStatus.OK if ok else CallbackStatus.ERROR
         delivery.callback_reason = reason[:200]
         delivery.callback_errors = errors
@@ -128,12 +212,47 @@ def record_callback(
         delivery.save(
             update_fields=["callback_status", "callback_reason", "callback_errors", "callback_at"]
         )
-        if not ok:
-            record(
-                at=now, actor=None, action=BotEvent.CALLBACK, subject=delivery.notification,
-                data={"sync_id": str(sync_id), "reason": reason, "errors": errors},
-            )  # fmt: skip
+        if delivery.notification is not None:
+            _refused_by_botx(delivery, now=now)
     return delivery
+
+
+def record_sent(
+    notification: Notification,
+    *,
+    account: BotAccount,
+    sync_id: UUID,
+    now: datetime,
+    part: int = 0,
+) -> Delivery:
+    """The transport handed ``notification`` to BotX, which answered ``sync_id``. When the
+    callback came first its verdict is already on the row and now belongs to the message."""
+    with transaction.atomic():
+        delivery, created = Delivery.objects.select_for_update().get_or_create(
+            sync_id=sync_id,
+            defaults={
+                "notification": notification, "account": account, "sent_at": now, "part": part,
+            },
+        )  # fmt: skip
+        if not created:
+            delivery.notification = notification
+            delivery.account = account
+            delivery.sent_at = now
+            delivery.part = part
+            delivery.save(update_fields=["notification", "account", "sent_at", "part"])
+            _refused_by_botx(delivery, now=now)
+    return delivery
+
+
+def _refused_by_botx(delivery: Delivery, *, now: datetime) -> None:
+    """An error callback is an audit event on the message, once both are known."""
+    if delivery.callback_status != CallbackStatus.ERROR or delivery.notification is None:
+        return
+    record(
+        at=now, actor=None, action=BotEvent.CALLBACK, subject=delivery.notification,
+        data={"sync_id": str(delivery.sync_id), "reason": delivery.callback_reason,
+              "errors": delivery.callback_errors},
+    )  # fmt: skip
 
 
 def link_user(

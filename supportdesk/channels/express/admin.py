@@ -65,7 +65,11 @@ class MessengerUserAdmin(admin.ModelAdmin[MessengerUser]):
 
 @admin.register(Command)
 class CommandAdmin(ReadOnly):
-    list_display = ("received_at", "account", "sync_id", "state", "outcome", "request")
+    """What BotX delivered and what the bot made of it; a command that failed every try
+    is ``failed`` here, with its last error, for a support lead."""
+
+    list_display = ("received_at", "account", "sync_id", "state", "attempts", "outcome",
+                    "last_error", "request")  # fmt: skip
     list_filter = ("state", "account")
     search_fields = ("sync_id",)
 
@@ -78,5 +82,9 @@ class RejectedDeliveryAdmin(ReadOnly):
 
 @admin.register(Delivery)
 class DeliveryAdmin(ReadOnly):
-    list_display = ("sent_at", "account", "sync_id", "callback_status", "callback_reason")
-    list_filter = ("callback_status",)
+    """BotX's verdicts; a row without a notification is a callback whose message the
+    transport has not recorded (yet)."""
+
+    list_display = ("sent_at", "account", "sync_id", "notification", "callback_status",
+                    "callback_reason")  # fmt: skip
+    list_filter = ("callback_status", ("notification", admin.EmptyFieldListFilter))

@@ -30,11 +30,11 @@ from supportdesk.channels.express.models import (
     MessengerUser,
     UserState,
 )
-from supportdesk.channels.inbound import Inbound, InboundFile, Outcome
+from supportdesk.channels.inbound import Inbound, InboundFile, Outcome, RefusalReason
+from supportdesk.channels.rules import PRIORITY_HELP
 from supportdesk.customers.models import Contact
 from supportdesk.notifications.models import NotificationChannel
 from supportdesk.notifications.outbox import OutgoingMail, enqueue
-from supportdesk.portal.views import PRIORITY_HELP
 from supportdesk.sla.models import RequestTypeChoices
 from supportdesk.slamath.policy import Priority, RequestType
 from supportdesk.staff.permissions import ActionDenied
@@ -119,6 +119,29 @@ def handle(command: Command, *, now: datetime) -> tuple[str, Request | None]:
         dialogue.updated_at = now
         dialogue.save()
         return outcome, turn.request
+
+
+def apologize(command: Command, *, now: datetime) -> None:
+    """The command could not be handled after every try: the user hears so, in their
+    language, rather than nothing."""
+    sender = command.payload.get("from") or {}
+    if not sender.get("group_chat_id") or not sender.get("user_huid"):
+        return
+    user = (
+        MessengerUser.objects.select_related("contact")
+        .filter(account=command.account, huid=str(sender["user_huid"]), state=UserState.LINKED)
+        .first()
+    )
+    language = (user.contact.language if user and user.contact else "") or settings.LANGUAGE_CODE
+    chat = Chat(command.account, str(sender["group_chat_id"]), language, now)
+    with translation.override(language):
+        chat.say(
+            _(
+                "Sorry, we could not handle your message. Support has been told; please try "
+                "again later or write to %(address)s."
+            )
+            % {"address": settings.SUPPORT_ADDRESS}
+        )
 
 
 def _messenger_user(
@@ -298,7 +321,8 @@ class _Turn:
         self._reset()
         if received.outcome == Outcome.REFUSED or received.request is None:
             self.chat.say(
-                _("The request was not registered: %(reason)s.") % {"reason": received.reason}
+                _("The request was not registered: %(reason)s.")
+                % {"reason": _refusal(received.reason)}
             )
             return f"refused: {received.reason}"
         request = self.request = received.request
@@ -356,7 +380,7 @@ class _Turn:
         )  # fmt: skip
         self._reset()
         if received.outcome == Outcome.REFUSED:
-            self.chat.say(_("Not added: %(reason)s.") % {"reason": received.reason})
+            self.chat.say(_("Not added: %(reason)s.") % {"reason": _refusal(received.reason)})
             return f"refused: {received.reason}"
         ChatThread.objects.get_or_create(
             request=request,
@@ -506,6 +530,16 @@ class _Turn:
             [_("Commands:")]
             + [f"{command} {text}" for command, text in bots._menu_descriptions().items()]
         )
+
+
+def _refusal(reason: RefusalReason | None) -> str:
+    """Intake's refusal, worded for the customer (the code stays in the outcome)."""
+    texts = {
+        RefusalReason.UNKNOWN_SENDER: _("we could not tell who you are"),
+        RefusalReason.FOREIGN_ORGANIZATION: _("the request belongs to another organization"),
+        RefusalReason.STAFF_SENDER: _("your address belongs to support staff"),
+    }
+    return texts[reason] if reason is not None else _("intake refused it")
 
 
 def _local(at: datetime, zone: str) -> str:

@@ -98,7 +98,7 @@ class MessengerUser(models.Model):
 class CommandState(models.TextChoices):
     PENDING = "pending", _("waiting for the job")
     DONE = "done", _("done")
-    FAILED = "failed", _("failed")
+    FAILED = "failed", _("failed after retries: for a support lead")
 
 
 class Command(models.Model):
@@ -117,6 +117,11 @@ class Command(models.Model):
         Request, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
+    # A job that failed on the command: how many tries so far, when the next one is due
+    # (backing off), and the last error; after the last try the command is ``failed``.
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
 
     class Meta:
         verbose_name = _("bot command")
@@ -196,14 +201,21 @@ class CallbackStatus(models.TextChoices):
 
 
 class Delivery(models.Model):
-    """One message the outbox handed to BotX and what BotX's callback said about it."""
+    """One message the outbox handed to BotX and what BotX's callback said about it, met by
+    ``sync_id`` whichever comes first: a callback that arrives before the transport has
+    written its row (BotX faster than our commit) makes the row, without the message yet,
+    and the transport fills it in (``actions.record_sent``)."""
 
     notification = models.ForeignKey(
-        Notification, on_delete=models.CASCADE, related_name="express_deliveries"
-    )
+        Notification, on_delete=models.CASCADE, null=True, blank=True,
+        related_name="express_deliveries",
+    )  # fmt: skip
     account = models.ForeignKey(BotAccount, on_delete=models.CASCADE, related_name="+")
     sync_id = models.UUIDField("sync_id", unique=True)
-    sent_at = models.DateTimeField(_("sent at"))
+    # Which message of the notification: 0 the text (with its first file), 1... each
+    # further file; a retried notification sends only the parts not recorded yet.
+    part = models.PositiveSmallIntegerField(_("part"), default=0)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     callback_status = models.CharField(
         _("callback"), max_length=8, choices=CallbackStatus.choices, blank=True, default=""
     )

@@ -1,5 +1,6 @@
 """The outbox's transport for the eXpress channel: one row, one message to the chat
-through pybotx, without waiting for BotX's callback (it arrives at
+through pybotx (and one more for each file after the first: the files themselves, as
+pybotx attachments), without waiting for BotX's callback (it arrives at
 ``/botx/notification/callback`` and is recorded on the ``Delivery``).
 
 A row is addressed ``chat:<account>:<chat id>`` (the bot's own answers) or to a request's
@@ -15,13 +16,15 @@ from typing import Any
 from uuid import UUID
 
 import httpx
+from django.core.files.storage import default_storage
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from pybotx import BubbleMarkup, InvalidBotXStatusCodeError
+from pybotx import BubbleMarkup, InvalidBotXStatusCodeError, OutgoingAttachment
 from pybotx.missing import Undefined
 
-from supportdesk.channels.express import bots
-from supportdesk.channels.express.models import BotAccount, ChatThread, Delivery
+from supportdesk.channels.express import actions, bots
+from supportdesk.channels.express.models import BotAccount, ChatThread
+from supportdesk.channels.express.models import Delivery as ExpressDelivery
 from supportdesk.notifications.models import Notification
 from supportdesk.notifications.transport import Delivery as Outcome
 from supportdesk.notifications.transport import Verdict
@@ -73,6 +76,16 @@ def _text(row: Notification) -> str:
     return f"{row.subject}\n\n{row.body}".strip() if row.subject else row.body.strip()
 
 
+def _files(row: Notification) -> list[OutgoingAttachment]:
+    """The notification's files (those the mail carries; larger ones are named in the text
+    as being on the portal), read from storage."""
+    files = []
+    for file in row.attachments:
+        with default_storage.open(file["path"], "rb") as handle:
+            files.append(OutgoingAttachment(content=handle.read(), filename=file["name"]))
+    return files
+
+
 def deliver(row: Notification) -> Outcome:
     destination = _destination(row)
     if destination is None:
@@ -88,25 +101,46 @@ def deliver(row: Notification) -> Outcome:
                 new_row=index == 0,
             )  # fmt: skip
     try:
-        sync_id = asyncio.run(_send(account, chat_id, _text(row), markup))
-    except InvalidBotXStatusCodeError as error:
-        status = getattr(getattr(error, "response", None), "status_code", 500)
-        verdict = Verdict.RETRY if status >= 500 or status == 429 else Verdict.PERMANENT
-        return Outcome(verdict, f"BotX answered {status}")
-    except httpx.HTTPError as error:
-        return Outcome(Verdict.RETRY, f"BotX unreachable: {type(error).__name__}: {error}")
-    Delivery.objects.create(
-        notification=row, account=account, sync_id=sync_id, sent_at=timezone.now()
-    )
+        files = _files(row)
+    except FileNotFoundError as error:
+        return Outcome(Verdict.PERMANENT, f"an attachment is missing from storage: {error}")
+    except OSError as error:  # the storage is unreachable for now
+        return Outcome(Verdict.RETRY, f"reading an attachment: {error}")
+    # BotX carries one file a message: the text goes with the first, each further file is
+    # a message of its own. A retry sends only the parts BotX has not taken yet.
+    parts: list[tuple[str, BubbleMarkup | None, OutgoingAttachment | None]] = [
+        (_text(row), markup, files[0] if files else None),
+        *(("", None, file) for file in files[1:]),
+    ]
+    taken = set(ExpressDelivery.objects.filter(notification=row).values_list("part", flat=True))
+    for part, (text, bubbles, file) in enumerate(parts):
+        if part in taken:
+            continue
+        try:
+            sync_id = asyncio.run(_send(account, chat_id, text, bubbles, file))
+        except InvalidBotXStatusCodeError as error:
+            status = getattr(getattr(error, "response", None), "status_code", 500)
+            verdict = Verdict.RETRY if status >= 500 or status == 429 else Verdict.PERMANENT
+            return Outcome(verdict, f"BotX answered {status}")
+        except httpx.HTTPError as error:
+            return Outcome(Verdict.RETRY, f"BotX unreachable: {type(error).__name__}: {error}")
+        actions.record_sent(row, account=account, sync_id=sync_id, part=part, now=timezone.now())
     return Outcome(Verdict.SENT)
 
 
-async def _send(account: BotAccount, chat_id: UUID, text: str, markup: BubbleMarkup) -> UUID:
+async def _send(
+    account: BotAccount,
+    chat_id: UUID,
+    text: str,
+    markup: BubbleMarkup | None,
+    file: OutgoingAttachment | None,
+) -> UUID:
     bot = bots.sender(account, httpx_timeout=httpx.Timeout(TIMEOUT))
     try:
         return await bot.send_message(
             bot_id=account.bot_id, chat_id=chat_id, body=text,
-            bubbles=markup if markup._buttons else Undefined, wait_callback=False,
+            bubbles=markup if markup is not None and markup._buttons else Undefined,
+            file=file if file is not None else Undefined, wait_callback=False,
         )  # fmt: skip
     finally:
         await bot.shutdown()

@@ -163,10 +163,13 @@ def _callback(request: HttpRequest) -> JsonResponse:
         return _bad(reason)
     if isinstance(result, BotAPIMethodFailedCallback):
         actions.record_callback(
-            result.sync_id, ok=False, reason=result.reason, errors=list(result.errors), now=now
-        )
+            result.sync_id, account=account, ok=False, reason=result.reason,
+            errors=list(result.errors), now=now,
+        )  # fmt: skip
     else:
-        actions.record_callback(result.sync_id, ok=True, reason="", errors=[], now=now)
+        actions.record_callback(
+            result.sync_id, account=account, ok=True, reason="", errors=[], now=now
+        )
     return JsonResponse({"result": "ok"})
 
 

@@ -29,6 +29,8 @@ def fake_botx() -> Iterator[FakeBotX]:
 def botx(fake_botx: FakeBotX) -> FakeBotX:
     fake_botx.sent.clear()
     fake_botx.callbacks.clear()
+    fake_botx.next_sync_ids.clear()
+    fake_botx.next_status_codes.clear()
     fake_botx.verdict, fake_botx.status_code = "ok", 202
     return fake_botx
 

@@ -45,6 +45,10 @@ class FakeBotX:
     verdict: str = "ok"
     status_code: int = 202
     callbacks: list[dict[str, Any]] = field(default_factory=list)
+    # The sync_ids to answer the next messages with (else fresh ones), and the statuses
+    # (else ``status_code``).
+    next_sync_ids: list[str] = field(default_factory=list)
+    next_status_codes: list[int] = field(default_factory=list)
 
     @property
     def url(self) -> str:
@@ -120,10 +124,11 @@ class FakeBotX:
             self.token_requests.append(path)
             await self._answer(send, 200, {"status": "ok", "result": "cts-token"})
             return
-        sync_id = str(uuid.uuid4())
+        sync_id = self.next_sync_ids.pop(0) if self.next_sync_ids else str(uuid.uuid4())
         self.sent.append(Sent(path, headers.get("authorization", ""), json.loads(body), sync_id))
-        if self.status_code != 202:
-            await self._answer(send, self.status_code, {"status": "error", "reason": "x"})
+        status_code = self.next_status_codes.pop(0) if self.next_status_codes else self.status_code
+        if status_code != 202:
+            await self._answer(send, status_code, {"status": "error", "reason": "x"})
             return
         await self._answer(send, 202, {"status": "ok", "result": {"sync_id": sync_id}})
         callback: dict[str, Any] = (

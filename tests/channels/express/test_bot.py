@@ -92,7 +92,7 @@ def test_an_unknown_user_is_quarantined_for_a_lead(
     chat.send("/new")
     user = MessengerUser.objects.get()
     assert user.state == UserState.HELD
-    assert "lead" in chat.answers()[0]["notification"]["body"]
+    assert "руководитель поддержки" in chat.answers()[0]["notification"]["body"]  # Russian first
 
 
 def test_the_status_menu(anna_in_chat: Messenger) -> None:
@@ -213,4 +213,4 @@ def test_a_lead_links_a_quarantined_user(anna_in_chat: Messenger, desk: Desk) ->
     link_user(actor=desk.lead, user=user, contact=contact, now=timezone.now())
     chat.answers()
     chat.send("/my")
-    assert "no open requests" in chat.answers()[-1]["notification"]["body"]
+    assert "нет открытых обращений" in chat.answers()[-1]["notification"]["body"]
