@@ -18,7 +18,6 @@ from tests.tickets.conftest import desk as desk
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-
 def test_the_docs_render_every_operation_with_no_csp_violation(
     page: Page, live_server: LiveServer, console: Console
 ) -> None:
