@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.contrib.auth.models import User
 
 from supportdesk.audit.models import AuditEvent
 from supportdesk.notifications.models import Notification
@@ -18,9 +19,9 @@ from tests.tickets.conftest import DETAILED, Desk, at
 from tests.tickets.test_roles_matrix import snapshot
 
 
-def open_by(desk: Desk, customer: object, subject: str, hour: int = 10) -> Request:
+def open_by(desk: Desk, customer: User, subject: str, hour: int = 10) -> Request:
     return actions.open_request(
-        actor=customer, contact=customer.contact, request_type=RequestType.INCIDENT,  # type: ignore[attr-defined]
+        actor=customer, contact=desk.contact(customer), request_type=RequestType.INCIDENT,
         subject=subject, description=DETAILED, requested_priority=Priority.P3,
         channel=Channel.PORTAL, component=desk.messaging, scope=Scope.MASS, now=at(23, hour),
     )  # fmt: skip
