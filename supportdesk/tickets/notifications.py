@@ -478,17 +478,25 @@ def notify_closed(request: Request, *, actor: User | None, now: datetime) -> Non
 
 
 def notify_merged(request: Request, *, into: Request, actor: User, now: datetime) -> None:
-    """The duplicate's customer hears that it is closed and where the work goes on."""
+    """The duplicate's customer hears that it is closed and where the work goes on: the
+    other request's page when they may open it (their own, or they are the customer
+    admin), else its reference alone (a colleague's request)."""
     customer = _customer(request, actor=actor)
     if customer is None:
         return
+    contact = request.contact
+    sees = into.contact_id == contact.pk or contact.is_customer_admin
     with translation.override(customer.language):
         lines = [
-            _("Your request %(title)s duplicates %(other)s and is merged into it.")
-            % {"title": _title(request), "other": _title(into)},
-            _("Its messages are there now; the work goes on there: %(url)s")
-            % {"url": portal_url(into.pk)},
+            _("Your request %(title)s repeats %(other)s, which support is working on.")
+            % {"title": _title(request), "other": into.reference},
+            _("It is closed; the work goes on in %(other)s.") % {"other": into.reference},
         ]
+        if sees:
+            lines.append(portal_url(into.pk))
+        else:
+            lines.append(_("%(other)s is a colleague's request in your organization.")
+                         % {"other": into.reference})  # fmt: skip
         mail = _mail(
             customer, MailEvent.MERGED, request.reference, _("Request merged"), lines,
             thread=thread_of(request),

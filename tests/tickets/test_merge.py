@@ -51,22 +51,37 @@ def test_the_duplicate_is_closed_into_the_other_with_its_messages(desk: Desk) ->
     # Left out of the SLA report, as exclude_from_sla does, with the reference.
     assert (duplicate.sla_excluded_at, duplicate.sla_excluded_by) == (at(23, 12), desk.agent)
     assert duplicate.sla_excluded_reason == f"duplicate of {original.reference}"
-    # The conversation moved; its description is kept as an internal note.
-    assert duplicate.messages.count() == 0
-    bodies = [(m.kind, m.body) for m in original.messages.order_by("created_at", "pk")]
-    assert bodies == [
-        (MessageKind.INTERNAL, f"{duplicate.reference}: Calls drop again\n\n{DETAILED}"),
-        (MessageKind.PUBLIC, "Still dropping."),
-    ]
+    # The conversation is copied to the other request as one note, and stays with the
+    # duplicate, whose requester (Boris) may not see Anna's request.
+    assert list(duplicate.messages.values_list("body", flat=True)) == ["Still dropping."]
+    note = original.messages.get()
+    assert (note.kind, note.author, note.created_at) == (
+        MessageKind.INTERNAL, desk.agent, at(23, 12)
+    )  # fmt: skip
+    assert note.body == (
+        f"{duplicate.reference}: Calls drop again\n\n{DETAILED}\n\n"
+        "--- Boris, 2026-11-23T08:05+00:00\nStill dropping."
+    )
     # Audited on both; the duplicate's customer told in their language.
     events = AuditEvent.objects.filter(action__in=["request.merged", "request.duplicate_merged"])
-    assert sorted((e.action, e.subject_id, e.data["messages"]) for e in events) == [
-        ("request.duplicate_merged", str(original.pk), 1),
-        ("request.merged", str(duplicate.pk), 1),
-    ]
+    assert sorted((e.action, e.subject_id, e.data) for e in events) == [
+        ("request.duplicate_merged", str(original.pk), {"duplicate": duplicate.pk,
+                                                        "note": note.pk}),
+        ("request.merged", str(duplicate.pk), {"into": original.pk}),
+    ]  # fmt: skip
     mail = Notification.objects.get()
     assert (mail.event, mail.recipient) == ("request.merged", desk.boris.email)
     assert original.reference in mail.body
+    # Boris may not open Anna's request: no link to it, its reference alone.
+    assert f"/portal/requests/{original.pk}/" not in mail.body
+
+
+def test_a_requester_who_sees_the_other_request_gets_its_link(desk: Desk) -> None:
+    original = open_by(desk, desk.anna, "Calls drop", 10)
+    duplicate = open_by(desk, desk.anna, "Calls drop again", 11)
+    Notification.objects.all().delete()
+    actions.merge_duplicate(actor=desk.agent, duplicate=duplicate, into=original, now=at(23, 12))
+    mail = Notification.objects.get()
     assert f"/portal/requests/{original.pk}/" in mail.body
 
 

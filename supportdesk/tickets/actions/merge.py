@@ -13,7 +13,7 @@ from supportdesk.staff.permissions import Capability, require
 from supportdesk.tickets.actions._common import lock_request
 from supportdesk.tickets.actions._lifecycle import close_as_duplicate
 from supportdesk.tickets.errors import ActionError
-from supportdesk.tickets.models import Message, MessageKind, Request, Status
+from supportdesk.tickets.models import Channel, MessageKind, Request, Status
 from supportdesk.tickets.notifications import notify_merged
 
 # Stored as data (the reference it points to is in the audit event and ``merged_into``);
@@ -21,12 +21,33 @@ from supportdesk.tickets.notifications import notify_merged
 DUPLICATE_REASON = "duplicate of %(ref)s"
 
 
+def _digest(duplicate: Request) -> str:
+    """The duplicate's description and public conversation, as one text for the other
+    request's staff (files are named; they and the internal notes stay on the duplicate,
+    linked from there). Times in UTC, with their offset."""
+    parts = [f"{duplicate.reference}: {duplicate.subject}", "", duplicate.description]
+    messages = duplicate.messages.select_related("author", "contact").prefetch_related(
+        "attachments"
+    )
+    for message in messages.filter(kind=MessageKind.PUBLIC).order_by("created_at", "pk"):
+        author = message.author or message.contact
+        who = (
+            (author.get_full_name() or author.get_username())
+            if isinstance(author, User)
+            else (author.name if author is not None else "")
+        )
+        parts += ["", f"--- {who}, {message.created_at.isoformat(timespec='minutes')}"]
+        parts.append(message.body)
+        parts += [f"[{attachment.name}]" for attachment in message.attachments.all()]
+    return "\n".join(parts).strip()
+
+
 def merge_duplicate(*, actor: User, duplicate: Request, into: Request, now: datetime) -> Request:
-    """Merge ``duplicate`` into ``into``, a request of the same organization: its messages
-    move to ``into`` (with their files), its description is kept there as an internal
-    note, its clocks stop with the reason, it is closed and left out of the SLA report (as
-    ``exclude_from_sla`` does), both point at each other, and its customer is told where
-    the conversation goes on."""
+    """Merge ``duplicate`` into ``into``, a request of the same organization: its
+    description and conversation are copied to ``into`` as one internal note (they stay
+    on the duplicate too, where its requester, who may not see ``into``, keeps them), its
+    clocks stop with the reason, it is closed and left out of the SLA report (as
+    ``exclude_from_sla`` does), both point at each other, and its customer is told."""
     require(actor, Capability.MERGE_DUPLICATE)
     if duplicate.pk == into.pk:
         raise ActionError(_("A request cannot be merged into itself."))
@@ -43,11 +64,9 @@ def merge_duplicate(*, actor: User, duplicate: Request, into: Request, now: date
             raise ActionError(_("A closed request cannot be merged."))
         if into.merged_into_id is not None or into.status == Status.CLOSED:
             raise ActionError(_("Merge into a request that is still open."))
-        moved = Message.objects.filter(request=duplicate).update(request=into)
-        into.messages.create(
-            kind=MessageKind.INTERNAL, author=actor, from_vendor=True, channel=duplicate.channel,
-            body=f"{duplicate.reference}: {duplicate.subject}\n\n{duplicate.description}",
-            created_at=duplicate.registered_at,
+        note = into.messages.create(
+            kind=MessageKind.INTERNAL, author=actor, from_vendor=True, channel=Channel.PORTAL,
+            body=_digest(duplicate), created_at=now,
         )  # fmt: skip
         close_as_duplicate(duplicate, now=now)
         duplicate.merged_into = into
@@ -64,11 +83,11 @@ def merge_duplicate(*, actor: User, duplicate: Request, into: Request, now: date
         into.save(update_fields=["updated_at"])
         record(
             at=now, actor=actor, action="request.merged", subject=duplicate,
-            data={"into": into.pk, "messages": moved},
+            data={"into": into.pk},
         )  # fmt: skip
         record(
             at=now, actor=actor, action="request.duplicate_merged", subject=into,
-            data={"duplicate": duplicate.pk, "messages": moved},
+            data={"duplicate": duplicate.pk, "note": note.pk},
         )  # fmt: skip
         notify_merged(duplicate, into=into, actor=actor, now=now)
     return duplicate
