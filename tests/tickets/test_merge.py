@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from django.contrib.auth.models import User
+from django.test import Client
 
 from supportdesk.audit.models import AuditEvent
 from supportdesk.notifications.models import Notification
@@ -134,3 +135,17 @@ def test_a_merged_or_closed_request_is_not_merged_again(desk: Desk) -> None:
     with pytest.raises(ActionError):
         actions.merge_duplicate(actor=desk.agent, duplicate=third, into=duplicate, now=at(23, 13))
     assert snapshot() == before
+
+
+def test_the_duplicates_portal_page_says_where_the_work_goes_on(desk: Desk) -> None:
+    original = open_by(desk, desk.anna, "Calls drop", 10)
+    duplicate = open_by(desk, desk.boris, "Calls drop again", 11)
+    actions.merge_duplicate(actor=desk.agent, duplicate=duplicate, into=original, now=at(23, 12))
+    boris, admin = Client(), Client()
+    boris.force_login(desk.boris)
+    admin.force_login(desk.alfa_admin)
+    link = f'href="/portal/requests/{original.pk}/"'
+    page = boris.get(f"/portal/requests/{duplicate.pk}/").content.decode()
+    assert f"Закрыта как дубликат: работа продолжается в заявке {original.reference}." in page
+    assert link not in page  # Anna's request is not Boris's to open
+    assert link in admin.get(f"/portal/requests/{duplicate.pk}/").content.decode()
