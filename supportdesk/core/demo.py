@@ -75,7 +75,28 @@ def load_demo(*, now: datetime, password: str) -> list[str]:
     created += _entitlements(people, beta, password, now)
     created += _development(people, now)
     created += _live_channels(people, alfa, beta, now)
+    created += _macros(people, now)
     return created
+
+
+def _macros(people: People, now: datetime) -> list[str]:
+    """Two canned replies a support lead keeps (issue 12), in the customers' language."""
+    macros = [
+        actions.save_macro(
+            actor=people.lead, name="Запросить журналы",
+            body=(
+                "Здравствуйте, {customer_name}!\n\nЧтобы разобраться с заявкой {reference}, "
+                "пришлите, пожалуйста, журналы сервера за время сбоя.\n\n{agent_name}"
+            ),
+            status=Status.WAITING, now=now,
+        ),
+        actions.save_macro(
+            actor=people.lead, name="Взяли в работу",
+            body="Здравствуйте, {customer_name}! Заявка {reference} в работе.\n\n{agent_name}",
+            status=Status.IN_PROGRESS, now=now,
+        ),
+    ]  # fmt: skip
+    return [f"canned reply {macro.name}" for macro in macros]
 
 
 def _bot_account(alfa: Organization) -> str:

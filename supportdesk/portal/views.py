@@ -303,6 +303,9 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
             "stopped": ClockStatus.STOPPED.value,
             "running": ClockStatus.RUNNING.value,
             **bug_status(ticket),
+            # A duplicate merged into another request: linked when this reader may open it.
+            "merged_visible": ticket.merged_into_id is not None
+            and visible_requests(_user(request)).filter(pk=ticket.merged_into_id).exists(),
         },
     )
 

@@ -56,6 +56,7 @@ RESOLVED = "resolved"
 REOPENED = "reopened"
 WORKAROUND_GIVEN = "workaround given"
 HANDED_TO_DEVELOPMENT = "handed to development"
+MERGED_AS_DUPLICATE = "merged as a duplicate"
 
 _MILESTONE_REASONS = {
     BugClockStop.WORKAROUND: WORKAROUND_GIVEN,
@@ -120,6 +121,14 @@ def on_first_response(reaction: ClockStatus | None) -> ClockStep | None:
     """The vendor's first public reply stops the reaction clock."""
     if reaction in _MOVING:
         return ClockStep(EventKind.STOP, FIRST_RESPONSE)
+    return None
+
+
+def on_merged(clock: ClockStatus | None) -> ClockStep | None:
+    """A duplicate merged into another request: a clock still moving stops (the request
+    leaves the SLA report; the other request's clocks measure the work)."""
+    if clock in _MOVING:
+        return ClockStep(EventKind.STOP, MERGED_AS_DUPLICATE)
     return None
 
 

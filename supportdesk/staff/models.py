@@ -53,6 +53,7 @@ class StaffEvent(models.TextChoices):
     ASSIGNED = "assigned", _("a request was assigned to me")
     SLA_WARNING = "sla_warning", _("an SLA warning (75 % and 90 % of a target)")
     SLA_BREACH = "sla_breach", _("an SLA breach")
+    MENTIONED = "mentioned", _("a colleague mentioned me in an internal note")
 
 
 class NotificationPreferences(models.Model):
@@ -69,6 +70,7 @@ class NotificationPreferences(models.Model):
     assigned = models.BooleanField(StaffEvent.ASSIGNED.label, default=True)
     sla_warning = models.BooleanField(StaffEvent.SLA_WARNING.label, default=True)
     sla_breach = models.BooleanField(StaffEvent.SLA_BREACH.label, default=True)
+    mentioned = models.BooleanField(StaffEvent.MENTIONED.label, default=True)
     updated_at = models.DateTimeField(_("updated at"))
 
     class Meta:

@@ -53,6 +53,8 @@ class Capability(StrEnum):
     EXCLUDE_FROM_SLA = "exclude_from_sla"
     ACCEPT_OUT_OF_CONTRACT = "accept_out_of_contract"
     HANDLE_CALLS = "handle_calls"  # turn a call into a request, link it, call back
+    MERGE_DUPLICATE = "merge_duplicate"  # close a duplicate into its organization's request
+    MANAGE_INCIDENTS = "manage_incidents"  # platform-wide incidents: link, broadcast, resolve
     # Priority (SPEC 6)
     RAISE_PRIORITY = "raise_priority"
     CORRECT_STAFF_PRIORITY = "correct_staff_priority"
@@ -84,6 +86,7 @@ class Capability(StrEnum):
     MANAGE_POLICIES = "manage_policies"
     RELEASE_QUARANTINED_MAIL = "release_quarantined_mail"
     SET_NOTIFICATION_PREFERENCES = "set_notification_preferences"
+    MANAGE_MACROS = "manage_macros"  # canned replies: create, edit, retire
 
 
 _C = Capability
@@ -111,6 +114,8 @@ MATRIX: dict[Capability, frozenset[Role]] = {
     _C.EXCLUDE_FROM_SLA: _LEAD,
     _C.ACCEPT_OUT_OF_CONTRACT: _LEAD,
     _C.HANDLE_CALLS: _EVERY_STAFF,
+    _C.MERGE_DUPLICATE: frozenset({Role.AGENT, Role.ENGINEER, Role.LEAD}),
+    _C.MANAGE_INCIDENTS: _ENGINEER_UP,
     _C.RAISE_PRIORITY: _EVERY_STAFF,
     _C.CORRECT_STAFF_PRIORITY: _EVERY_STAFF,
     _C.CORRECT_CUSTOMER_PRIORITY_DOWN: _ENGINEER_UP,
@@ -137,6 +142,7 @@ MATRIX: dict[Capability, frozenset[Role]] = {
     _C.MANAGE_POLICIES: _LEAD,
     _C.RELEASE_QUARANTINED_MAIL: _LEAD,
     _C.SET_NOTIFICATION_PREFERENCES: _EVERY_STAFF,
+    _C.MANAGE_MACROS: _LEAD,
 }
 
 

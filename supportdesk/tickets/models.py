@@ -168,6 +168,25 @@ class Request(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     out_of_contract_reason = models.TextField(_("reason of the decision"), blank=True)
+    # A duplicate merged into another request of its organization (closed, out of the SLA
+    # report); the other request lists it as ``duplicates``.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+    )
+    # The platform-wide incident this request is one customer's report of (staff only).
+    incident = models.ForeignKey(
+        "Incident",
+        verbose_name=_("incident"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requests",
+    )
 
     class Meta:
         verbose_name = _("request")
@@ -475,3 +494,65 @@ class PriorityObjection(models.Model):
 
     def __str__(self) -> str:
         return f"objection to {self.correction} ({self.state})"
+
+
+class IncidentState(models.TextChoices):
+    OPEN = "open", _("open")
+    RESOLVED = "resolved", _("resolved")
+
+
+class Incident(models.Model):
+    """A platform-wide incident: the parent of many customers' requests, across
+    organizations. Staff alone see it; each customer sees only their own request, which
+    gets the incident's updates and resolution through the request actions."""
+
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    state = models.CharField(
+        _("state"), max_length=16, choices=IncidentState.choices, default=IncidentState.OPEN
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField(_("opened at"))
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    summary = models.TextField(_("resolution summary"), blank=True)
+
+    class Meta:
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        ordering = ("-opened_at", "-id")
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.title}"
+
+    @property
+    def reference(self) -> str:
+        return f"INC-{self.pk}"
+
+
+class Macro(models.Model):
+    """A canned reply that support leads keep: text with placeholders
+    (``tickets.macros.PLACEHOLDERS``), optionally a status the request moves to."""
+
+    name = models.CharField(_("name"), max_length=100)
+    body = models.TextField(_("text"))
+    status = models.CharField(
+        _("then set the status"), max_length=16, choices=Status.choices, blank=True
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated at"))
+
+    class Meta:
+        verbose_name = _("canned reply")
+        verbose_name_plural = _("canned replies")
+        ordering = ("name", "id")
+
+    def __str__(self) -> str:
+        return self.name

@@ -70,6 +70,8 @@ class MailEvent(StrEnum):
     ASSIGNED = "staff.assigned"
     SLA_WARNING = "staff.sla_warning"
     SLA_BREACH = "staff.sla_breach"
+    MERGED = "request.merged"
+    MENTIONED = "staff.mentioned"
 
 
 @dataclass(frozen=True)
@@ -475,7 +477,55 @@ def notify_closed(request: Request, *, actor: User | None, now: datetime) -> Non
     enqueue_many(_to_customer(request, mail), now=now)
 
 
+def notify_merged(request: Request, *, into: Request, actor: User, now: datetime) -> None:
+    """The duplicate's customer hears that it is closed and where the work goes on: the
+    other request's page when they may open it (their own, or they are the customer
+    admin), else its reference alone (a colleague's request)."""
+    customer = _customer(request, actor=actor)
+    if customer is None:
+        return
+    contact = request.contact
+    sees = into.contact_id == contact.pk or contact.is_customer_admin
+    with translation.override(customer.language):
+        lines = [
+            _("Your request %(title)s repeats %(other)s, which support is working on.")
+            % {"title": _title(request), "other": into.reference},
+            _("It is closed; the work goes on in %(other)s.") % {"other": into.reference},
+        ]
+        if sees:
+            lines.append(portal_url(into.pk))
+        else:
+            lines.append(_("%(other)s is a colleague's request in your organization.")
+                         % {"other": into.reference})  # fmt: skip
+        mail = _mail(
+            customer, MailEvent.MERGED, request.reference, _("Request merged"), lines,
+            thread=thread_of(request),
+        )  # fmt: skip
+    enqueue_many(_to_customer(request, mail), now=now)
+
+
 # -- staff ----------------------------------------------------------------------------------
+
+
+def notify_mentioned(
+    request: Request, message: Message, *, mentioned: Iterable[User], actor: User, now: datetime
+) -> None:
+    """Colleagues named with @ in an internal note, unless they turned this mail off."""
+    people = _staff(mentioned, StaffEvent.MENTIONED, actor=actor)
+    thread = thread_of(request) if people else None
+    mails = []
+    for person in people:
+        with translation.override(person.language):
+            subject = _("%(actor)s mentioned you: %(subject)s") % {
+                "actor": actor.get_full_name() or actor.username,
+                "subject": request.subject,
+            }
+            lines = [_title(request), _summary(request), "", message.body, "", desk_url(request.pk)]
+            mails.append(
+                _mail(person, MailEvent.MENTIONED, request.reference, subject, lines,
+                      thread=thread)
+            )  # fmt: skip
+    enqueue_many(mails, now=now)
 
 
 def notify_customer_reply(

@@ -10,11 +10,15 @@ from django.utils.translation import gettext_lazy as _
 
 from supportdesk.customers.models import Contact, Organization
 from supportdesk.sla.models import Plan, PriorityChoices, RequestTypeChoices
+from supportdesk.slamath.request_clocks import RequestStatus, can_become
 from supportdesk.staff.models import Team
 from supportdesk.tickets.models import (
     Component,
     Concern,
     Environment,
+    Incident,
+    IncidentState,
+    Macro,
     PriorityDefinition,
     Request,
     Scope,
@@ -59,11 +63,68 @@ class BodyForm(forms.Form):
     attachments = MultipleFileField(label=_("Files (optional)"), widget=MultipleFileInput())
 
 
+def status_choices(current: str) -> list[tuple[str, Any]]:
+    """The request's status first (preselected), then the working states it may become."""
+    now = Status(current)
+    others = [
+        (s.value, s.label)
+        for s in WORKING_STATUSES
+        if s != now and can_become(RequestStatus(now), RequestStatus(s))
+    ]
+    return [(now.value, now.label), *others]
+
+
 class StatusForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), choices=[(s.value, s.label) for s in WORKING_STATUSES]
     )
     reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
+
+    def __init__(self, *args: Any, current: str = Status.OPEN, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"status": current})
+        super().__init__(*args, **kwargs)
+        field = self.fields["status"]
+        if isinstance(field, forms.ChoiceField):
+            field.choices = status_choices(current)
+
+
+class TakeForm(forms.Form):
+    """ "Take it": assign the request to me (no fields)."""
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MacroForm(forms.Form):
+    macro = forms.ModelChoiceField(
+        Macro.objects.filter(is_active=True), label=_("Canned reply"), empty_label="—"
+    )
+
+
+def parse_reference(text: str) -> int | None:
+    number = text.strip().upper().removeprefix("SD-")
+    return int(number) if number.isdigit() else None
+
+
+class MergeForm(forms.Form):
+    into = forms.CharField(
+        label=_("Duplicate of"),
+        max_length=20,
+        help_text=_("A request of the same organization, e.g. SD-12: this one is closed into it."),
+    )
+
+    def clean_into(self) -> int:
+        number = parse_reference(self.cleaned_data["into"])
+        if number is None:
+            raise forms.ValidationError(_("A reference such as SD-12."))
+        return number
+
+
+class IncidentLinkForm(forms.Form):
+    incident = forms.ModelChoiceField(
+        Incident.objects.filter(state=IncidentState.OPEN), label=_("Incident"), empty_label="—"
+    )
 
 
 def staff_users() -> Any:
@@ -78,6 +139,9 @@ class StaffChoiceField(forms.ModelChoiceField[User]):
 
 
 class AssignForm(forms.Form):
+    """Opened with the request's assignee and team selected: saving it unchanged changes
+    nothing."""
+
     assignee = StaffChoiceField(
         staff_users(), required=False, label=_("Assignee"), empty_label=_("nobody")
     )
@@ -246,4 +310,56 @@ class OutOfContractForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("The customer reads it; required to decline."),
+    )
+
+
+class MacroEditForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    body = forms.CharField(
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Placeholders: {customer_name}, {reference}, {subject}, {organization}, {agent_name}."
+        ),
+    )
+    status = forms.ChoiceField(
+        label=_("Then set the status"),
+        required=False,
+        choices=[("", "—"), (Status.IN_PROGRESS.value, Status.IN_PROGRESS.label),
+                 (Status.WAITING.value, Status.WAITING.label)],
+    )  # fmt: skip
+
+
+class IncidentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    description = forms.CharField(
+        label=_("Description (staff only)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class LinkRequestForm(forms.Form):
+    request = forms.CharField(label=_("Request"), max_length=20, help_text=_("e.g. SD-12"))
+
+    def clean_request(self) -> int:
+        number = parse_reference(self.cleaned_data["request"])
+        if number is None:
+            raise forms.ValidationError(_("A reference such as SD-12."))
+        return number
+
+
+class BroadcastForm(forms.Form):
+    body = forms.CharField(
+        label=_("Update to every customer"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Sent as a public reply on each open linked request."),
+    )
+
+
+class IncidentResolveForm(forms.Form):
+    summary = forms.CharField(
+        label=_("Resolution summary"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Each open linked request is resolved with it."),
     )

@@ -81,6 +81,10 @@ def _audit_entry(event: AuditEvent, names: dict[int, str], teams: dict[int, str]
         "request.downgrade_proposed": _("Downgrade proposed to the customer"),
         "request.downgrade_accepted": _("Downgrade accepted"),
         "request.downgrade_declined": _("Downgrade declined"),
+        "request.merged": _("Merged into another request as a duplicate"),
+        "request.duplicate_merged": _("A duplicate was merged into this request"),
+        "request.incident_linked": _("Linked to an incident"),
+        "request.macro_applied": _("Canned reply sent"),
     }
     detail = str(data.get("reason") or "")
     return Entry(event.at, "status", str(labels.get(action, action)), detail, actor, 3)

@@ -60,12 +60,17 @@ from supportdesk.workspace.forms import (
     DowngradeForm,
     ExcludeForm,
     FilterForm,
+    IncidentLinkForm,
+    MacroForm,
+    MergeForm,
     NewRequestForm,
     ObjectionDecisionForm,
     OutOfContractForm,
     PriorityForm,
+    ReopenForm,
     ResolveForm,
     StatusForm,
+    TakeForm,
 )
 from supportdesk.workspace.timeline import timeline
 
@@ -153,11 +158,61 @@ ACTION_FORMS: dict[str, type[forms.Form]] = {
     "exclude": ExcludeForm,
     "accept_out": OutOfContractForm,
     "decline_out": OutOfContractForm,
+    "take": TakeForm,
+    "reopen": ReopenForm,
+    "macro": MacroForm,
+    "merge": MergeForm,
+    "incident": IncidentLinkForm,
 }
 
 
-def _empty_forms() -> dict[str, forms.Form]:
-    return {name: form_class(prefix=name) for name, form_class in ACTION_FORMS.items()}
+DOWNGRADE_STEP = {"P1": "P2", "P2": "P3"}
+
+
+def _form(name: str, item: Request, data: Any = None, files: Any = None) -> forms.Form:
+    """The form of action ``name`` on this request: the ones that edit a value open with
+    the request's own (assignee, team, status), so sending them unchanged changes nothing."""
+    form_class = ACTION_FORMS[name]
+    if form_class is StatusForm:
+        return StatusForm(data, files, prefix=name, current=item.status)
+    if form_class is AssignForm:
+        initial = {"assignee": item.assignee_id, "team": item.team_id}
+        return AssignForm(data, files, prefix=name, initial=initial)
+    return form_class(data, files, prefix=name)
+
+
+def _empty_forms(item: Request) -> dict[str, forms.Form]:
+    return {name: _form(name, item) for name in ACTION_FORMS}
+
+
+def _offered(user: User, item: Request) -> dict[str, bool]:
+    """Which actions apply to the request as it stands (and the role may do): only
+    these are shown. The actions still decide."""
+    status = Status(item.status)
+    working = status in (Status.NEW, Status.OPEN, Status.IN_PROGRESS, Status.WAITING)
+    live = working and item.merged_into_id is None
+    return {
+        "reply": status != Status.CLOSED and may(user, Capability.REPLY),
+        "note": may(user, Capability.WRITE_INTERNAL_NOTE),
+        "macro": live and may(user, Capability.REPLY),
+        "status": live and may(user, Capability.CHANGE_STATUS),
+        "assign": status != Status.CLOSED and may(user, Capability.ASSIGN),
+        "take": status != Status.CLOSED
+        and item.assignee_id != user.pk
+        and may(user, Capability.ASSIGN),
+        "resolve": live and may(user, Capability.RESOLVE),
+        "reopen": status == Status.RESOLVED and may(user, Capability.REOPEN),
+        "raise": live and item.priority != "P1" and may(user, Capability.RAISE_PRIORITY),
+        "downgrade": live
+        and item.priority in ("P1", "P2")
+        and may(user, Capability.PROPOSE_DOWNGRADE),
+        "correct": live and may(user, Capability.CORRECT_STAFF_PRIORITY),
+        "merge": live and may(user, Capability.MERGE_DUPLICATE),
+        "incident": status != Status.CLOSED
+        and item.incident_id is None
+        and may(user, Capability.MANAGE_INCIDENTS),
+        "exclude": item.sla_excluded_at is None and may(user, Capability.EXCLUDE_FROM_SLA),
+    }
 
 
 def _page_context(
@@ -175,6 +230,8 @@ def _page_context(
             "team",
             "reaction_clock__calendar",
             "resolution_clock__calendar",
+            "merged_into",
+            "incident",
         )
         .prefetch_related("reaction_clock__events", "resolution_clock__events")
         .get(pk=item.pk)
@@ -184,8 +241,13 @@ def _page_context(
     except (PolicyError, ValueError):
         rule = None
     calendars = queue.Calendars()
-    page_forms = _empty_forms()
+    page_forms = _empty_forms(item)
     page_forms.update(bound or {})
+    if item.priority in ("P1", "P2"):  # only the one step down that applies
+        step = DOWNGRADE_STEP[item.priority]
+        page_forms["downgrade"].fields["to"] = forms.ChoiceField(
+            label=_("New priority"), choices=[(step, f"{item.priority} → {step}")]
+        )
     customer_priority = set_by_customer(item)
     if customer_priority and not may(user, Capability.CORRECT_CUSTOMER_PRIORITY_DOWN):
         # An agent (L1) corrects the customer's priority upward only: no lower choices.
@@ -208,6 +270,8 @@ def _page_context(
         "timeline": timeline(item, now=now),
         "forms": page_forms,
         "is_open": item.status not in (Status.RESOLVED, Status.CLOSED),
+        "offered": _offered(user, item),
+        "duplicates": list(item.duplicates.order_by("pk").values_list("pk", flat=True)),
         "is_lead": is_lead(user),
         # What the actions would refuse is not offered (the actions still decide).
         "may": {capability.value: may(user, capability) for capability in Capability},
@@ -227,6 +291,27 @@ def request_page(request: HttpRequest, request_id: int) -> HttpResponse:
 
 def _run(name: str, user: User, item: Request, data: dict[str, Any], now: datetime) -> str:
     """Call the action behind form ``name``; returns the success message."""
+    if name == "take":
+        actions.assign(actor=user, request=item, assignee=user, team=item.team, now=now)
+        return _("The request is yours.")
+    if name == "reopen":
+        actions.reopen(actor=user, request=item, reason=data["reason"], now=now)
+        return _("Request reopened.")
+    if name == "macro":
+        actions.apply_macro(actor=user, request=item, macro=data["macro"], now=now)
+        return _("Canned reply sent.")
+    if name == "merge":
+        try:
+            into = get_request(user, data["into"])
+        except NotFound:
+            raise ActionError(
+                _("There is no request %(ref)s.") % {"ref": f"SD-{data['into']}"}
+            ) from None
+        actions.merge_duplicate(actor=user, duplicate=item, into=into, now=now)
+        return _("Merged into %(ref)s; the customer is told.") % {"ref": into.reference}
+    if name == "incident":
+        actions.link_to_incident(actor=user, incident=data["incident"], request=item, now=now)
+        return _("Linked to the incident.")
     if name == "reply":
         actions.reply(
             actor=user, request=item, body=data["body"], files=data["attachments"], now=now
@@ -238,11 +323,15 @@ def _run(name: str, user: User, item: Request, data: dict[str, Any], now: dateti
         )
         return _("Internal note added.")
     if name == "status":
+        if data["status"] == item.status:
+            return _("Status unchanged.")
         actions.set_status(
             actor=user, request=item, status=Status(data["status"]), reason=data["reason"], now=now
         )
         return _("Status changed.")
     if name == "assign":
+        if (data["assignee"], data["team"]) == (item.assignee, item.team):
+            return _("Assignment unchanged.")
         actions.assign(
             actor=user, request=item, assignee=data["assignee"], team=data["team"], now=now
         )
@@ -298,7 +387,7 @@ def request_action(request: HttpRequest, request_id: int, action: str) -> HttpRe
     if form_class is None:
         raise Http404("no such action")
     now = timezone.now()
-    form = form_class(request.POST, request.FILES, prefix=action)
+    form = _form(action, item, request.POST, request.FILES)
     if form.is_valid():
         try:
             done = _run(action, user, item, form.cleaned_data, now)

@@ -62,6 +62,7 @@ def test_customer_and_agent_take_a_request_from_p4_to_closed(
 
     agent = sign_in(browser, live_server, console, "oleg")
     agent.goto(f"/desk/requests/{request_id}/")
+    agent.locator("#fold-raise > summary").click()  # the rarely used forms fold away
     agent.locator("#id_raise-to").select_option("P2")
     agent.locator("#id_raise-reason").fill("Mass failure confirmed by the logs")
     agent.locator("#form-raise button[type=submit]").click()
@@ -73,6 +74,7 @@ def test_customer_and_agent_take_a_request_from_p4_to_closed(
     shot(agent, "desk-queue")
 
     agent.goto(f"/desk/requests/{request_id}/")
+    agent.locator("#fold-downgrade > summary").click()
     agent.locator("#id_downgrade-to").select_option("P3")
     agent.locator("#id_downgrade-reason").fill("Workaround: restart the client")
     agent.locator("#form-downgrade button[type=submit]").click()

@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from supportdesk.channels.express.models import BotAccount
 from supportdesk.core.demo import load_demo
 from supportdesk.staff.models import Absence
-from supportdesk.tickets.models import Request
+from supportdesk.tickets.models import Macro, Request
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +29,9 @@ def test_demo_loads_once_with_requests_in_every_state(hour: int) -> None:
     objected = Request.objects.get(objections__state="pending")
     assert (objected.priority, objected.organization.slug) == ("P2", "beta")
     assert Absence.objects.filter(member__user__username="agent").exists()
+    # Issue 12: canned replies a lead keeps.
+    assert "canned reply Запросить журналы" in created
+    assert Macro.objects.filter(is_active=True).count() == 2
 
 
 def test_demo_shows_a_bot_account_that_does_nothing() -> None:

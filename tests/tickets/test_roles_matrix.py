@@ -238,6 +238,17 @@ def setup_for(capability: Capability, desk: Desk, actor: User) -> Run:
         return lambda: set_notification_preferences(
             actor=actor, member=member, language="en", wanted={StaffEvent.SLA_BREACH}, now=NOW
         )
+    if capability == C.MERGE_DUPLICATE:
+        duplicate, into = request_of_anna(desk), request_of_anna(desk)
+        return lambda: actions.merge_duplicate(actor=actor, duplicate=duplicate, into=into, now=NOW)
+    if capability == C.MANAGE_INCIDENTS:
+        return lambda: actions.open_incident(
+            actor=actor, title="Push delays", description="", now=NOW
+        )
+    if capability == C.MANAGE_MACROS:
+        return lambda: actions.save_macro(
+            actor=actor, name="Logs", body="Hello {customer_name}", status=None, now=NOW
+        )
     raise AssertionError(f"no exercise for {capability}")
 
 
@@ -295,6 +306,10 @@ PINNED = {
     C.DECIDE_PRIORITY_OBJECTION: {Role.LEAD},
     C.SET_OTHERS_ABSENCE: {Role.LEAD},
     C.MANAGE_ORGANIZATION_USERS: {Role.CUSTOMER_ADMIN, Role.LEAD},
+    # Issue 12: canned replies are the leads'; merging is a resolver's; incidents L2 up.
+    C.MANAGE_MACROS: {Role.LEAD},
+    C.MERGE_DUPLICATE: {Role.AGENT, Role.ENGINEER, Role.LEAD},
+    C.MANAGE_INCIDENTS: {Role.ENGINEER, Role.LEAD},
 }
 
 

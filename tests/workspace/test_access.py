@@ -45,10 +45,12 @@ def test_forms_need_the_csrf_token(desk: Desk) -> None:
     assert client.post("/desk/new/", {}).status_code == 403
     assert request.messages.count() == 0
     page = client.get(f"/desk/requests/{request.pk}/").text
-    # Every form an agent may use: not the lead's exclusion, nor an objection's decision;
-    # the out-of-contract decisions show only on a request outside the contract.
-    shown = set(ACTION_FORMS) - {"accept_out", "decline_out"}
-    assert page.count("csrfmiddlewaretoken") >= 1 + len(shown) - 2
+    # Every form an agent may use on a new P3 request: not the lead's exclusion, nor an
+    # objection's decision, nor incidents (L2 up); no reopening, downgrade or canned reply
+    # (there is none); the out-of-contract decisions show only outside the contract.
+    not_shown = {"accept_out", "decline_out", "exclude", "objection", "incident", "reopen"}
+    shown = set(ACTION_FORMS) - not_shown - {"downgrade", "macro"}
+    assert page.count("csrfmiddlewaretoken") >= 1 + len(shown)
 
 
 def test_pages_have_no_inline_script_or_style(desk: Desk) -> None:

@@ -18,8 +18,8 @@ def test_staff_choose_the_language_and_the_events_of_their_mail(desk: Desk) -> N
     client = browser(desk.engineer)
     page = client.get("/desk/me/notifications/").content.decode()
     assert "Мои письма" in page  # Russian by default
-    assert page.count('type="checkbox"') == 5
-    assert page.count("checked") == 5  # every e-mail by default
+    assert page.count('type="checkbox"') == 6
+    assert page.count("checked") == 6  # every e-mail by default
 
     answer = client.post(
         "/desk/me/notifications/",
@@ -33,7 +33,10 @@ def test_staff_choose_the_language_and_the_events_of_their_mail(desk: Desk) -> N
     assert (chosen.new_request, chosen.customer_replied, chosen.assigned) == (True, False, True)
     assert (chosen.sla_warning, chosen.sla_breach, chosen.updated_at) == (False, True, NOW)
     event = AuditEvent.objects.get(action="staff.notification_preferences_changed")
-    assert event.data == {"language": "en", "off": ["customer_replied", "sla_warning"]}
+    assert event.data == {
+        "language": "en",
+        "off": ["customer_replied", "mentioned", "sla_warning"],
+    }
     assert client.get("/desk/me/notifications/").content.decode().count("checked") == 3
 
 

@@ -18,11 +18,13 @@ from supportdesk.sla.policies import policy_of, policy_rule
 from supportdesk.slamath.clock import ClockStatus, EventKind
 from supportdesk.slamath.policy import BugClockStop, Priority
 from supportdesk.slamath.request_clocks import (
+    MERGED_AS_DUPLICATE,
     RequestStatus,
     can_become,
     is_held,
     on_bug_milestone,
     on_first_response,
+    on_merged,
     on_priority_change,
     on_status_change,
     priority_reason,
@@ -155,3 +157,17 @@ def stop_reaction(request: Request, *, now: datetime) -> None:
         record_stop(request, request.reaction_clock, now=now)
     request.first_response_at = now
     request.save(update_fields=["first_response_at"])
+
+
+def close_as_duplicate(request: Request, *, now: datetime) -> None:
+    """A duplicate merged into another request: both clocks stop with the reason and the
+    request is closed (through resolved, as ``can_become`` allows)."""
+    for name in ("reaction_clock", "resolution_clock"):
+        clock = getattr(request, name)
+        step = on_merged(_clock_status(clock))
+        if clock is not None and step is not None:
+            setattr(request, name, apply_step(clock=clock, step=step, at=now, now=now))
+            record_stop(request, getattr(request, name), now=now)
+    if request.status != Status.RESOLVED:
+        change_status(request, Status.RESOLVED, now=now, reason=MERGED_AS_DUPLICATE)
+    change_status(request, Status.CLOSED, now=now, reason=MERGED_AS_DUPLICATE)

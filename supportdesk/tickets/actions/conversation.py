@@ -23,6 +23,7 @@ from supportdesk.tickets.actions._common import lock_request
 from supportdesk.tickets.actions._lifecycle import change_status, stop_reaction
 from supportdesk.tickets.attachments import files_for_post, save_attachments
 from supportdesk.tickets.errors import ActionError
+from supportdesk.tickets.mentions import mentioned_staff
 from supportdesk.tickets.models import (
     Channel,
     Message,
@@ -30,7 +31,11 @@ from supportdesk.tickets.models import (
     Request,
     Status,
 )
-from supportdesk.tickets.notifications import notify_customer_reply, notify_vendor_reply
+from supportdesk.tickets.notifications import (
+    notify_customer_reply,
+    notify_mentioned,
+    notify_vendor_reply,
+)
 
 
 def _customer_author(actor: User | None, contact: Contact | None, request: Request) -> Contact:
@@ -121,7 +126,8 @@ def add_internal_note(
     now: datetime,
     files: Sequence[UploadedFile[bytes]] = (),
 ) -> Message:
-    """A note staff alone see; its ``files`` are stored with it or not at all."""
+    """A note staff alone see; its ``files`` are stored with it or not at all. Colleagues
+    named in it with @ (``tickets.mentions``) are told by e-mail."""
     require(actor, Capability.WRITE_INTERNAL_NOTE)
     if not body.strip():
         raise ActionError(_("A note needs text."))
@@ -134,11 +140,17 @@ def add_internal_note(
         save_attachments(
             actor=actor, request=request, message=message, attachments=attachments, now=now
         )
+        mentioned = list(mentioned_staff(body))
         record(
             at=now,
             actor=actor,
             action="request.noted",
             subject=request,
-            data={"message": message.pk},
+            data={
+                "message": message.pk,
+                **({"mentioned": [u.pk for u in mentioned]} if mentioned else {}),
+            },
         )
+        if mentioned:
+            notify_mentioned(request, message, mentioned=mentioned, actor=actor, now=now)
     return message
