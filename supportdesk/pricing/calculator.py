@@ -302,6 +302,7 @@ def explain(
             f": {line.quantity} × {money(line.unit_price)}{term}"
         )
     name = label(line.code)
+    name = name[:1].upper() + name[1:]
     if line.included:
         return gettext("%(name)s: %(quantity)s, included in the plan") % {
             "name": name,

@@ -84,6 +84,9 @@ class Capability(StrEnum):
     MANAGE_POLICIES = "manage_policies"
     RELEASE_QUARANTINED_MAIL = "release_quarantined_mail"
     SET_NOTIFICATION_PREFERENCES = "set_notification_preferences"
+    # Prices (issue 13)
+    SEE_PRICES = "see_prices"  # the calculator in the workspace and the API
+    MANAGE_PRICE_LISTS = "manage_price_lists"
 
 
 _C = Capability
@@ -137,6 +140,8 @@ MATRIX: dict[Capability, frozenset[Role]] = {
     _C.MANAGE_POLICIES: _LEAD,
     _C.RELEASE_QUARANTINED_MAIL: _LEAD,
     _C.SET_NOTIFICATION_PREFERENCES: _EVERY_STAFF,
+    _C.SEE_PRICES: _EVERY_STAFF,
+    _C.MANAGE_PRICE_LISTS: _LEAD,
 }
 
 

@@ -1,0 +1,74 @@
+"""Price lists (issue 13): versioned data the ``pricing`` package computes with.
+
+A list's items (plans with their user and server tiers, fault tolerance, add-ons) are one
+JSON document in the format ``supportdesk.pricing.pricelist.parse`` reads; the columns
+hold what is queried. A draft is edited by a support lead; in force it is read-only (the
+actions and the admin refuse); putting a list in force retires the one before.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PriceListStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    IN_FORCE = "in_force", _("in force")
+    RETIRED = "retired", _("retired")
+
+
+class PriceList(models.Model):
+    version = models.CharField(_("version"), max_length=40, unique=True)
+    currency = models.CharField(_("currency"), max_length=3, default="RUB")
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=8,
+        choices=PriceListStatus.choices,
+        default=PriceListStatus.DRAFT,
+    )
+    illustrative = models.BooleanField(
+        _("illustrative"),
+        default=False,
+        help_text=_("Made-up prices that only show how the calculator works; said on every page."),
+    )
+    items = models.JSONField(_("items"), help_text=_("plans, fault_tolerance and add_ons"))
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("created"))
+    in_force_at = models.DateTimeField(_("put in force"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("price list")
+        verbose_name_plural = _("price lists")
+        ordering = ("-valid_from", "-id")
+        constraints = (
+            models.UniqueConstraint(
+                fields=("status",),
+                condition=models.Q(status="in_force"),
+                name="one_price_list_in_force",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_until__isnull=True)
+                | models.Q(valid_until__gte=models.F("valid_from")),
+                name="price_list_validity_ordered",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return self.version
+
+    def document(self) -> dict[str, Any]:
+        """The list in the JSON format of ``pricing.pricelist.parse`` (and of ``price load``)."""
+        return {
+            "version": self.version,
+            "note": self.note,
+            "currency": self.currency,
+            "illustrative": self.illustrative,
+            "valid_from": self.valid_from.isoformat(),
+            "valid_until": self.valid_until.isoformat() if self.valid_until else None,
+            **self.items,
+        }
