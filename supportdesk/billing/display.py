@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from supportdesk.contracts.models import AddOn
-from supportdesk.pricing.calculator import Line, Quote, explain
+from supportdesk.pricing.calculator import Advice, Line, Quote, explain
 from supportdesk.pricing.money import decimal_text
 
 LOCALES = {"ru": "ru_RU", "en": "en_US"}
@@ -78,3 +78,10 @@ def as_json(quote: Quote) -> dict[str, Any]:
             for part in quote.vat_parts
         ]
     return payload
+
+
+def advice_text(advice: Advice) -> str:
+    """The offer's words for an advice (SPEC section 3, "recommended use")."""
+    if advice.code == "time_zones":
+        return gettext("24/7 is recommended for companies spread over time zones.")
+    return gettext("Premium is recommended for installations over 10,000 users.")
