@@ -18,7 +18,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.management.base import CommandError
 from django.db import DatabaseError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from supportdesk.billing import actions, reads
 from supportdesk.billing.display import as_json
@@ -80,7 +80,8 @@ class Command(ScriptCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            getattr(self, "_" + options["action"].replace("-", "_"))(options)
+            with translation.override("en"):  # scripts read the same words whatever the site
+                getattr(self, "_" + options["action"].replace("-", "_"))(options)
         except DatabaseError as error:
             raise CommandError(f"database not ready ({error}); run: supportdesk migrate") from None
 
