@@ -72,9 +72,7 @@ def test_no_list_in_force_is_a_409(desk: Desk) -> None:
     assert (answer.status_code, answer.json()) == (409, {"detail": "No price list is in force."})
 
 
-def test_customers_get_404_unless_the_calculator_is_public(
-    desk: Desk, settings: Settings
-) -> None:
+def test_customers_get_404_unless_the_calculator_is_public(desk: Desk, settings: Settings) -> None:
     assert post(desk.anna, BODY).status_code == 404
     settings.PUBLIC_CALCULATOR = True
     assert post(desk.anna, BODY).status_code == 200
