@@ -72,3 +72,72 @@ class PriceList(models.Model):
             "valid_until": self.valid_until.isoformat() if self.valid_until else None,
             **self.items,
         }
+
+
+class QuoteStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    SENT = "sent", _("sent")
+    ACCEPTED = "accepted", _("accepted")
+    DECLINED = "declined", _("declined")
+    EXPIRED = "expired", _("expired")
+
+
+class QuoteYear(models.Model):
+    """The last quote number issued in a year: the row ``issue_quote`` locks, so numbers
+    run without gaps or duplicates."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class Quote(models.Model):
+    """A quote: a draft holds the inputs; issuing takes the next number of the year and
+    freezes the price list version, every line and the totals."""
+
+    organization = models.ForeignKey(
+        "customers.Organization", on_delete=models.PROTECT, related_name="quotes"
+    )
+    status = models.CharField(
+        _("status"), max_length=8, choices=QuoteStatus.choices, default=QuoteStatus.DRAFT
+    )
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    serial = models.PositiveIntegerField(_("number in the year"), null=True, blank=True)
+    revision = models.PositiveSmallIntegerField(_("revision"), default=1)
+    inputs = models.JSONField(_("inputs"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    price_list = models.ForeignKey(
+        PriceList, on_delete=models.PROTECT, null=True, blank=True, related_name="quotes"
+    )
+    illustrative = models.BooleanField(_("illustrative"), default=False)
+    lines = models.JSONField(_("lines"), default=list)
+    net = models.DecimalField(_("net"), max_digits=16, decimal_places=2, null=True)
+    vat = models.DecimalField(_("VAT"), max_digits=16, decimal_places=2, null=True)
+    gross = models.DecimalField(_("gross"), max_digits=16, decimal_places=2, null=True)
+    vat_parts = models.JSONField(_("VAT parts"), default=list)
+    created_at = models.DateTimeField(_("created"))
+    issued_at = models.DateTimeField(_("issued"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    contract = models.OneToOneField(
+        "contracts.Contract",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="quote",
+    )
+
+    class Meta:
+        verbose_name = _("quote")
+        verbose_name_plural = _("quotes")
+        ordering = ("-created_at", "-id")
+        constraints = (models.UniqueConstraint(fields=("year", "serial"), name="one_quote_number"),)
+
+    def __str__(self) -> str:
+        return self.number or f"draft {self.pk}"
+
+    @property
+    def number(self) -> str:
+        """``КП-2026-0007``: the series of the year, empty for a draft."""
+        return f"КП-{self.year}-{self.serial:04d}" if self.year and self.serial else ""

@@ -17,8 +17,22 @@ class NoPriceList(LookupError):
 
 
 def as_data(row: PriceList) -> pricelist.PriceList:
-    inclusions = dict(AddOnDefinition.objects.values_list("code", "included_in_plans"))
-    return pricelist.parse(row.document()).with_inclusions(inclusions)
+    """The row as pricing data; add-ons in the catalogue's order (PostgreSQL's ``jsonb``
+    keeps no key order, and the lines follow this one)."""
+    catalogue = list(
+        AddOnDefinition.objects.order_by("position", "code").values_list(
+            "code", "included_in_plans"
+        )
+    )
+    position = {code: index for index, (code, _plans) in enumerate(catalogue)}
+    document = row.document()
+    document["add_ons"] = dict(
+        sorted(
+            document["add_ons"].items(),
+            key=lambda item: (position.get(item[0], len(position)), item[0]),
+        )
+    )
+    return pricelist.parse(document).with_inclusions(dict(catalogue))
 
 
 def in_force(day: date) -> tuple[PriceList, pricelist.PriceList]:

@@ -87,6 +87,7 @@ class Capability(StrEnum):
     # Prices (issue 13)
     SEE_PRICES = "see_prices"  # the calculator in the workspace and the API
     MANAGE_PRICE_LISTS = "manage_price_lists"
+    MANAGE_QUOTES = "manage_quotes"  # draft, issue, record the decision, make the contract
 
 
 _C = Capability
@@ -142,6 +143,7 @@ MATRIX: dict[Capability, frozenset[Role]] = {
     _C.SET_NOTIFICATION_PREFERENCES: _EVERY_STAFF,
     _C.SEE_PRICES: _EVERY_STAFF,
     _C.MANAGE_PRICE_LISTS: _LEAD,
+    _C.MANAGE_QUOTES: _MANAGER_LEAD,
 }
 
 
