@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from supportdesk.billing import actions
-from supportdesk.billing.models import PriceList, PriceListStatus
+from supportdesk.billing.models import PriceList, PriceListStatus, Quote
 from supportdesk.core.auth import acting_user
 from supportdesk.staff.permissions import ActionDenied
 
@@ -92,3 +92,25 @@ class PriceListAdmin(admin.ModelAdmin[PriceList]):
                     _("%(version)s is in force") % {"version": price_list},
                     messages.SUCCESS,
                 )
+
+
+@admin.register(Quote)
+class QuoteAdmin(admin.ModelAdmin[Quote]):
+    """Read only: quotes change through ``billing.quotes`` alone."""
+
+    list_display = ("__str__", "organization", "status", "gross", "valid_until", "contract")
+    list_filter = ("status", "year")
+    readonly_fields = (
+        "organization", "status", "year", "serial", "revision", "inputs", "valid_until",
+        "price_list", "illustrative", "lines", "net", "vat", "gross", "vat_parts",
+        "created_at", "issued_at", "decided_at", "contract",
+    )  # fmt: skip
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Quote | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Quote | None = None) -> bool:
+        return False

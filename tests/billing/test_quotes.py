@@ -183,3 +183,19 @@ def test_two_workers_issuing_at_once_get_two_numbers(django_db_setup: None) -> N
     assert failures == []
     assert list(Quote.objects.order_by("serial").values_list("serial", flat=True)) == [1, 2]
     assert QuoteYear.objects.get(year=2026).last == 2
+
+
+def test_the_admin_shows_quotes_read_only(desk: Desk) -> None:
+    from django.test import Client
+
+    quote = quotes.issue_quote(actor=desk.manager, quote=draft(desk), now=NOW)
+    desk.lead.is_staff = desk.lead.is_superuser = True
+    desk.lead.save()
+    client = Client()
+    client.force_login(desk.lead)
+    listing = client.get("/admin/billing/quote/")
+    assert listing.status_code == 200
+    assert "КП-2026-0001" in listing.content.decode()
+    page = client.get(f"/admin/billing/quote/{quote.pk}/change/")
+    assert page.status_code == 200
+    assert b'name="status"' not in page.content
