@@ -22,6 +22,7 @@ SCRIPT_COMMANDS = {
     "mail": "supportdesk.channels.email",
     "report": "supportdesk.reports",
     "worktime": "supportdesk.entitlements",
+    "price": "supportdesk.billing",
 }
 # Script commands whose actions queue jobs.
 SCRIPT_COMMANDS_WITH_JOBS = frozenset({"mail"})

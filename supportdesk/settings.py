@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "supportdesk.channels",
     "supportdesk.notifications",
     "supportdesk.reports",
+    "supportdesk.billing",
     "supportdesk.channels.email",
     "supportdesk.channels.express",
     "supportdesk.channels.alertmanager",
@@ -325,3 +326,6 @@ METRICS_ALLOWED_NETWORKS = env_networks("SUPPORTDESK_METRICS_ALLOW")
 MAILBOXES = mailboxes_from_env(frozenset(kind.value for kind in RequestType))
 MAIL_MAX_BYTES = env_int("SUPPORTDESK_MAIL_MAX_BYTES", 25 * 2**20)
 MAIL_POLL_SECONDS = env_int("SUPPORTDESK_MAIL_POLL_SECONDS", 60)
+
+# The price calculator without sign-in at /price/ (issue 13); off: the prices stay inside.
+PUBLIC_CALCULATOR = env_bool("SUPPORTDESK_PUBLIC_CALCULATOR", False)

@@ -17,6 +17,7 @@ from supportdesk.api import (
     entitlements,
     errors,
     messages,
+    prices,
     request_actions,
     requests,
     tokens,
@@ -85,3 +86,4 @@ api.add_router("/v1/", directory.router)
 api.add_router("/v1/", tokens.router)
 api.add_router("/v1/", entitlements.router)
 api.add_router("/v1/", development.router)
+api.add_router("/v1/", prices.router)

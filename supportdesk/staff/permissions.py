@@ -87,6 +87,10 @@ class Capability(StrEnum):
     RELEASE_QUARANTINED_MAIL = "release_quarantined_mail"
     SET_NOTIFICATION_PREFERENCES = "set_notification_preferences"
     MANAGE_MACROS = "manage_macros"  # canned replies: create, edit, retire
+    # Prices (issue 13)
+    SEE_PRICES = "see_prices"  # the calculator in the workspace and the API
+    MANAGE_PRICE_LISTS = "manage_price_lists"
+    MANAGE_QUOTES = "manage_quotes"  # draft, issue, record the decision, make the contract
 
 
 _C = Capability
@@ -143,6 +147,9 @@ MATRIX: dict[Capability, frozenset[Role]] = {
     _C.RELEASE_QUARANTINED_MAIL: _LEAD,
     _C.SET_NOTIFICATION_PREFERENCES: _EVERY_STAFF,
     _C.MANAGE_MACROS: _LEAD,
+    _C.SEE_PRICES: _EVERY_STAFF,
+    _C.MANAGE_PRICE_LISTS: _LEAD,
+    _C.MANAGE_QUOTES: _MANAGER_LEAD,
 }
 
 

@@ -46,7 +46,8 @@ def assigned(desk: Desk, anna_request: Request) -> Request:
 def test_every_json_body_is_an_object_without_unknown_keys_in_the_schema(desk: Desk) -> None:
     schema = Api().client.get("/api/openapi.json").json()
     operations = json_operations(schema)
-    assert len(operations) == 13  # create, 9 request actions, 2 out-of-contract decisions, token
+    # create, 9 request actions, 2 out-of-contract decisions, token, price quote
+    assert len(operations) == 14
     for method, path, body in operations:
         shape = resolved(schema, body)
         assert (shape["type"], shape["additionalProperties"]) == ("object", False), (method, path)

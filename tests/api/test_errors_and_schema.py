@@ -182,6 +182,7 @@ ENDPOINTS = {
     ("get", "/api/v1/requests/{request_id}/development"),
     ("get", "/api/v1/feature-requests"), ("get", "/api/v1/feature-requests/{feature_id}"),
     ("get", "/api/v1/client-releases"), ("get", "/api/v1/publication-tasks"),
+    ("post", "/api/v1/price-quotes"),
 }  # fmt: skip
 
 

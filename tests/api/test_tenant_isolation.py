@@ -106,6 +106,8 @@ CASES: list[tuple[str, str, Any, int | str]] = [
     ("GET", "/feature-requests/{feature}", None, 404),
     ("GET", "/client-releases", None, "own"),
     ("GET", "/publication-tasks", None, "own"),
+    # prices are no tenant's data: a customer is refused while the public calculator is off
+    ("POST", "/price-quotes", {"plan": "8x5", "users": 10, "servers": 1}, 404),
 ]
 
 

@@ -15,6 +15,8 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import User
 
+from supportdesk.billing import actions as billing_actions
+from supportdesk.billing import quotes as billing_quotes
 from supportdesk.calendars import actions as calendar_actions
 from supportdesk.calendars.models import BusinessCalendar
 from supportdesk.channels.email import actions as mail_actions
@@ -22,6 +24,8 @@ from supportdesk.channels.email.actions import process_message
 from supportdesk.channels.email.models import InboundMail
 from supportdesk.customers import actions as customer_actions
 from supportdesk.customers.models import Contact
+from supportdesk.pricing.calculator import Inputs
+from supportdesk.pricing.pricelist import shipped_document
 from supportdesk.sla import policy_actions
 from supportdesk.sla.models import PolicyVersion
 from supportdesk.slamath.hours import DayKind
@@ -64,6 +68,7 @@ EXERCISED_BY_THEIR_OWN_APPS = frozenset(
 # tests/portal/test_organization_users.py); not a state change to walk here.
 READ_CAPABILITIES = frozenset(
     {C.SEE_ALL_ORGANIZATIONS, C.SEE_ORGANIZATION_REQUESTS, C.SEE_MANAGED_CUSTOMERS, C.SEE_CONTRACT}
+    | {C.SEE_PRICES}  # tests/billing/test_pages.py, test_api.py
 )
 
 
@@ -248,6 +253,14 @@ def setup_for(capability: Capability, desk: Desk, actor: User) -> Run:
     if capability == C.MANAGE_MACROS:
         return lambda: actions.save_macro(
             actor=actor, name="Logs", body="Hello {customer_name}", status=None, now=NOW
+        )
+    if capability == C.MANAGE_PRICE_LISTS:
+        document = {**shipped_document(), "version": "walk", "illustrative": False}
+        return lambda: billing_actions.load_draft(actor=actor, document=document, now=NOW)
+    if capability == C.MANAGE_QUOTES:
+        inputs = Inputs(plan="8x5", users=10, servers=1, period_start=date(2027, 1, 1))
+        return lambda: billing_quotes.draft_quote(
+            actor=actor, organization=desk.alfa, inputs=inputs, now=NOW
         )
     raise AssertionError(f"no exercise for {capability}")
 

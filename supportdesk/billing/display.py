@@ -1,0 +1,87 @@
+"""Quotes for people and scripts: money through Babel in Russian and English, each line in
+words, and the CLI's JSON (a contract: ``docs/pricing.md``)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from babel.numbers import format_currency, format_decimal
+from django.utils import translation
+from django.utils.translation import gettext
+
+from supportdesk.contracts.models import AddOn
+from supportdesk.pricing.calculator import Advice, Line, Quote, explain
+from supportdesk.pricing.money import decimal_text
+
+LOCALES = {"ru": "ru_RU", "en": "en_US"}
+
+
+def locale() -> str:
+    return LOCALES.get((translation.get_language() or "ru")[:2], "ru_RU")
+
+
+def money(amount: Decimal, currency: str) -> str:
+    """``1 234 567,00 ₽`` in Russian, ``RUB 1,234,567.00`` in English."""
+    return format_currency(amount, currency, locale=locale())
+
+
+def rate(value: Decimal) -> str:
+    return format_decimal(value * 100, format="#,##0.##", locale=locale()) + " %"
+
+
+def add_on_label(code: str) -> str:
+    return str(AddOn(code).label) if code in AddOn.values else code
+
+
+def line_text(line: Line, currency: str) -> str:
+    return explain(
+        line,
+        gettext=gettext,
+        money=lambda amount: money(amount, currency),
+        label=add_on_label,
+    )
+
+
+def as_json(quote: Quote) -> dict[str, Any]:
+    """The ``price quote --json`` object; amounts and rates as decimal strings."""
+    currency = quote.price_list.currency
+    with translation.override("en"):
+        lines = [
+            {
+                "code": line.code,
+                "text": explain(line, gettext=gettext, money=decimal_text, label=add_on_label),
+                "quantity": line.quantity,
+                "unit_price": decimal_text(line.unit_price),
+                "net": decimal_text(line.net),
+            }
+            for line in quote.lines
+        ]
+    payload: dict[str, Any] = {
+        "price_list": quote.price_list.version,
+        "illustrative": quote.price_list.illustrative,
+        "currency": currency,
+        "lines": lines,
+        "net": decimal_text(quote.net),
+        "vat_rate": None if quote.vat_rate is None else decimal_text(quote.vat_rate),
+        "vat": decimal_text(quote.vat),
+        "gross": decimal_text(quote.gross),
+    }
+    if quote.vat_rate is None:
+        payload["vat_parts"] = [
+            {
+                "from": part.start.isoformat(),
+                "to": part.end.isoformat(),
+                "rate": decimal_text(part.rate),
+                "vat": decimal_text(part.vat),
+            }
+            for part in quote.vat_parts
+        ]
+    return payload
+
+
+def advice_text(advice: Advice) -> str:
+    """The offer's words for an advice (SPEC section 3, "recommended use")."""
+    if advice.code == "time_zones":
+        return gettext("24/7 is recommended for companies spread over time zones.")
+    return gettext("Premium is recommended for installations over 10,000 users.")
