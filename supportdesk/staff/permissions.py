@@ -84,6 +84,7 @@ class Capability(StrEnum):
     MANAGE_POLICIES = "manage_policies"
     RELEASE_QUARANTINED_MAIL = "release_quarantined_mail"
     SET_NOTIFICATION_PREFERENCES = "set_notification_preferences"
+    SAVE_QUEUE_VIEW = "save_queue_view"  # an agent's named queue filters
 
 
 _C = Capability
@@ -137,6 +138,7 @@ MATRIX: dict[Capability, frozenset[Role]] = {
     _C.MANAGE_POLICIES: _LEAD,
     _C.RELEASE_QUARANTINED_MAIL: _LEAD,
     _C.SET_NOTIFICATION_PREFERENCES: _EVERY_STAFF,
+    _C.SAVE_QUEUE_VIEW: _EVERY_STAFF,
 }
 
 
