@@ -144,7 +144,9 @@ def _queue_context(
         base_all = _filtered(queue.base_queryset(user, status=status), data)
         context["counts"] = queue.tab_counts(user, base_all, now=now)
         context["saved_views"] = search_reads.saved_views(user)
-        context["view_query"] = search_actions.clean_query(list(request.GET.items()))
+        context["view_query"] = search_actions.clean_query(
+            [(key, value) for key, value in request.GET.items() if isinstance(value, str)]
+        )
         context["bulk"] = BulkForm(prefix=None)
     return context
 

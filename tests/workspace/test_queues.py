@@ -5,6 +5,7 @@ from __future__ import annotations
 import time_machine
 from django.test import Client
 
+from supportdesk.sla.models import SlaClock
 from supportdesk.slamath.policy import Priority
 from supportdesk.tickets import actions
 from supportdesk.tickets.models import Status
@@ -38,12 +39,15 @@ def test_a_reaction_due_sooner_sorts_above_a_later_resolution(desk: Desk) -> Non
     for request in (answered_p1, answered_p3):
         actions.reply(actor=desk.agent, request=request, body="On it.", files=[], now=at(23, 9))
     fresh = open_(desk, Priority.P4, "new P4")  # registered 10:00, reaction due 11:00 MSK
-    fresh.reaction_clock.refresh_from_db()
-    answered_p1.resolution_clock.refresh_from_db()
-    answered_p3.resolution_clock.refresh_from_db()
-    assert fresh.reaction_clock.due_at == at(23, 11)
-    assert fresh.reaction_clock.due_at < answered_p1.resolution_clock.due_at
-    assert answered_p1.resolution_clock.due_at < answered_p3.resolution_clock.due_at
+    reaction = SlaClock.objects.get(pk=fresh.reaction_clock_id).due_at
+    p1, p3 = (
+        SlaClock.objects.get(pk=r.resolution_clock_id).due_at for r in (answered_p1, answered_p3)
+    )
+    assert reaction is not None
+    assert p1 is not None
+    assert p3 is not None
+    assert reaction == at(23, 11)
+    assert reaction < p1 < p3
     response = browser(desk.agent).get("/desk/?tab=all")
     assert refs(response) == ["new P4", "answered P1", "answered P3"]
 
