@@ -40,9 +40,7 @@ def test_a_reaction_due_sooner_sorts_above_a_later_resolution(desk: Desk) -> Non
         actions.reply(actor=desk.agent, request=request, body="On it.", files=[], now=at(23, 9))
     fresh = open_(desk, Priority.P4, "new P4")  # registered 10:00, reaction due 11:00 MSK
     reaction = SlaClock.objects.get(pk=fresh.reaction_clock_id).due_at
-    p1, p3 = (
-        SlaClock.objects.get(pk=r.resolution_clock_id).due_at for r in (answered_p1, answered_p3)
-    )
+    p1, p3 = (SlaClock.objects.get(resolution_of=r).due_at for r in (answered_p1, answered_p3))
     assert reaction is not None
     assert p1 is not None
     assert p3 is not None

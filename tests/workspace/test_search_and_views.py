@@ -9,6 +9,7 @@ from supportdesk.audit.models import AuditEvent
 from supportdesk.search.models import LastSeen, SavedView
 from supportdesk.search.reads import Mark
 from supportdesk.slamath.policy import Priority
+from supportdesk.workspace.queue import Row
 from supportdesk.tickets import actions
 from tests.tickets.conftest import Desk, at
 from tests.workspace.conftest import NOW, browser, open_
@@ -114,7 +115,7 @@ def test_marks_unseen_updated_and_customer_replied(desk: Desk) -> None:
     agent = browser(desk.agent)
 
     def mark() -> Mark:
-        rows = agent.get("/desk/?tab=all").context["rows"]
+        rows: list[Row] = agent.get("/desk/?tab=all").context["rows"]
         return rows[0].mark
 
     assert mark().unseen
