@@ -9,8 +9,8 @@ from supportdesk.audit.models import AuditEvent
 from supportdesk.search.models import LastSeen, SavedView
 from supportdesk.search.reads import Mark
 from supportdesk.slamath.policy import Priority
-from supportdesk.workspace.queue import Row
 from supportdesk.tickets import actions
+from supportdesk.workspace.queue import Row
 from tests.tickets.conftest import Desk, at
 from tests.workspace.conftest import NOW, browser, open_
 
