@@ -238,6 +238,10 @@ def setup_for(capability: Capability, desk: Desk, actor: User) -> Run:
         return lambda: set_notification_preferences(
             actor=actor, member=member, language="en", wanted={StaffEvent.SLA_BREACH}, now=NOW
         )
+    if capability == C.SAVE_QUEUE_VIEW:
+        from supportdesk.search.actions import save_view
+
+        return lambda: save_view(actor=actor, name="P1", query="tab=all&priority=P1", now=NOW)
     raise AssertionError(f"no exercise for {capability}")
 
 
