@@ -117,5 +117,4 @@ def test_postgresql_reads_the_gin_indexes(desk: Desk) -> None:
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
         cursor.execute("RESET enable_seqscan")
-    assert "search_request_text" in plan
-    assert "search_message_text" in plan
+    assert "search_request_staff" in plan
