@@ -79,12 +79,14 @@ def page(
             Q(registered_at__lt=cursor.registered_at)
             | Q(registered_at=cursor.registered_at, pk__lt=cursor.pk)
         )
-    rows = list(
-        found.select_related(
-            "organization", "assignee", "team",
-            "reaction_clock__calendar", "resolution_clock__calendar",
-        ).defer("description")[: size + 1]
-    )  # fmt: skip
+    # The ids first, alone (a plan of one table: the GIN index for a rare word, the
+    # requests newest first for a frequent one), then the page's rows with their joins.
+    ids = list(found.values_list("pk", flat=True)[: size + 1])
+    by_id = Request.objects.select_related(
+        "organization", "assignee", "team",
+        "reaction_clock__calendar", "resolution_clock__calendar",
+    ).defer("description").in_bulk(ids)  # fmt: skip
+    rows = [by_id[pk] for pk in ids if pk in by_id]
     if len(rows) <= size:
         return rows, None
     rows = rows[:size]
