@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "supportdesk.web",
     "supportdesk.portal",
     "supportdesk.workspace",
+    "supportdesk.search",
     "supportdesk.monitoring",
     "huey.contrib.djhuey",
     "ninja",  # Swagger UI as static files for /api/docs

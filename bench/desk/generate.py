@@ -65,7 +65,9 @@ REQUEST_COLUMNS = (
     "requested_priority", "priority", "status", "assignee_id", "team_id", "policy_version_id",
     "reaction_clock_id", "resolution_clock_id", "registered_at", "first_response_at",
     "resolved_at", "closed_at", "updated_at", "customer_message_id", "sla_excluded_at",
-    "sla_excluded_by_id", "sla_excluded_reason",
+    "sla_excluded_by_id", "sla_excluded_reason", "concern", "out_of_contract",
+    "out_of_contract_add_on", "out_of_contract_decided_at", "out_of_contract_decided_by_id",
+    "out_of_contract_reason",
 )  # fmt: skip
 EVENT_COLUMNS = ("id", "clock_id", "kind", "at", "target_seconds", "calendar_id", "reason")
 TABLES = (
@@ -399,7 +401,8 @@ class Generator:
             f"{priority}\t{status}\t{assignee}\t{rng.choice(world.team_ids)}\t{version}\t"
             f"{reaction_id}\t{resolution_id}\t{iso(reaction[0][1])}\t{opt(first_response)}\t"
             f"{opt(resolved_at)}\t{opt(closed_at)}\t{iso(updated)}\t"  # no e-mail thread
-            "\t\\N\t\\N\t\n"  # not excluded from the SLA report
+            "\t\\N\t\\N\t"  # not excluded from the SLA report
+            "\tplatform\t\t\t\\N\t\\N\t\n"  # on the platform, covered by the contract
         )
 
     def chunks(self, n: int, plan: Plan, first_request: int) -> Iterator[Chunk]:

@@ -36,6 +36,7 @@ from supportdesk.customers.models import Contact, Organization
 from supportdesk.portal.bugs import bug_status
 from supportdesk.portal.forms import NewRequestForm, ReopenForm, ReplyForm
 from supportdesk.reports.access import analytics_contracts
+from supportdesk.search import reads as search_reads
 from supportdesk.sla.models import PriorityChoices, SlaClock
 from supportdesk.sla.policies import as_policy
 from supportdesk.sla.reads import clock_state
@@ -135,10 +136,17 @@ def index(request: HttpRequest) -> HttpResponse:
     if contact is None:
         return render(request, "portal/no_contact.html", status=403)
     organization_wide = contact.is_customer_admin and request.GET.get("scope") == "org"
-    rows = visible_requests(_user(request)).select_related("resolution_clock", "contact")
+    user = _user(request)
+    text = request.GET.get("q", "").strip()[:200]
+    if text:  # search: "SD-123" opens it, words search what the customer sees
+        found = search_reads.by_reference(user, text)
+        if found is not None:
+            return HttpResponseRedirect(reverse("portal:request", args=[found.pk]))
+    rows = visible_requests(user).select_related("resolution_clock", "contact")
     if not organization_wide:
         rows = rows.filter(contact=contact)
-    page = Paginator(rows.order_by("-registered_at", "-pk"), PAGE_SIZE).get_page(
+    ordered = search_reads.search(user, rows, text) if text else rows
+    page = Paginator(ordered.order_by("-registered_at", "-pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(
@@ -148,6 +156,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "contact": contact,
             "organization_wide": organization_wide,
             "page": page,
+            "searching": text,
             "zone": _zone(contact.organization),
         },
     )

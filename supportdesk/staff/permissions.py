@@ -91,6 +91,7 @@ class Capability(StrEnum):
     SEE_PRICES = "see_prices"  # the calculator in the workspace and the API
     MANAGE_PRICE_LISTS = "manage_price_lists"
     MANAGE_QUOTES = "manage_quotes"  # draft, issue, record the decision, make the contract
+    SAVE_QUEUE_VIEW = "save_queue_view"  # an agent's named queue filters
 
 
 _C = Capability
@@ -150,6 +151,7 @@ MATRIX: dict[Capability, frozenset[Role]] = {
     _C.SEE_PRICES: _EVERY_STAFF,
     _C.MANAGE_PRICE_LISTS: _LEAD,
     _C.MANAGE_QUOTES: _MANAGER_LEAD,
+    _C.SAVE_QUEUE_VIEW: _EVERY_STAFF,
 }
 
 

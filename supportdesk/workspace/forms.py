@@ -35,6 +35,10 @@ def _blank(choices: Any) -> list[tuple[str, Any]]:
 
 
 class FilterForm(forms.Form):
+    q = forms.CharField(
+        required=False, max_length=200, label=_("Search"),
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "SD-123"}),
+    )  # fmt: skip
     organization = forms.ModelChoiceField(
         Organization.objects.all(), required=False, label=_("Organization"), empty_label="—"
     )

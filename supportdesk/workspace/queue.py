@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import User
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from supportdesk.calendars.engine import UnknownCalendar, get_calendar, load_calendars
+from supportdesk.search.reads import NOTHING, Mark
 from supportdesk.sla.models import SlaClock
 from supportdesk.slamath.calendar import WorkCalendar
 from supportdesk.staff.models import Team
@@ -36,27 +37,48 @@ TABS = (
 TAB_CODES = frozenset(code for code, _label in TABS)
 
 
-def tab_queryset(user: User, tab: str, *, now: datetime, status: str = "") -> QuerySet[Request]:
-    """The tab's requests, not yet ordered: the open ones, or those in ``status``."""
-    require_staff(user)
-    requests = Request.objects.all()
-    requests = (
-        requests.filter(status=status) if status else requests.filter(status__in=OPEN_STATUSES)
-    )
+def tab_condition(user: User, tab: str, *, now: datetime) -> Q:
+    """Which requests (among the open ones, or those of the filtered status) a tab holds."""
     if tab == "mine":
-        return requests.filter(assignee=user)
+        return Q(assignee=user)
     if tab == "team":
-        return requests.filter(team__in=Team.objects.filter(members__user=user))
+        return Q(
+            team_id__in=list(Team.objects.filter(members__user=user).values_list("pk", flat=True))
+        )
     if tab == "unassigned":
-        return requests.filter(assignee__isnull=True)
+        return Q(assignee__isnull=True)
     if tab == "breaching":
         soon = Q(resolution_clock__warning_75_at__lte=now) | Q(
             resolution_clock__due_at__lte=now + SOON
         )
-        return requests.filter(resolution_clock__status="running").filter(soon)
+        return Q(resolution_clock__status="running") & soon
     if tab == "waiting":
-        return requests.filter(status=Status.WAITING)
-    return requests
+        return Q(status=Status.WAITING)
+    return Q()
+
+
+def base_queryset(user: User, *, status: str = "") -> QuerySet[Request]:
+    """What every tab starts from: the open requests, or those in ``status``."""
+    require_staff(user)
+    requests = Request.objects.all()
+    return requests.filter(status=status) if status else requests.filter(status__in=OPEN_STATUSES)
+
+
+def tab_queryset(user: User, tab: str, *, now: datetime, status: str = "") -> QuerySet[Request]:
+    """The tab's requests, not yet ordered: the open ones, or those in ``status``."""
+    return base_queryset(user, status=status).filter(tab_condition(user, tab, now=now))
+
+
+def tab_counts(user: User, requests: QuerySet[Request], *, now: datetime) -> dict[str, int]:
+    """How many of ``requests`` (the base and the filters) each tab holds, in one
+    statement."""
+    return requests.aggregate(
+        **{
+            code: Count("pk", filter=tab_condition(user, code, now=now)) if code != "all"
+            else Count("pk")
+            for code in TAB_CODES
+        }
+    )  # fmt: skip
 
 
 RELATED = (
@@ -66,15 +88,17 @@ RELATED = (
     "reaction_clock__calendar",
     "resolution_clock__calendar",
 )
-NOT_RUNNING = Q(resolution_clock__isnull=True) | Q(
-    resolution_clock__status__in=("not_started", "paused", "stopped")
-)
+NOT_RUNNING = (
+    Q(resolution_clock__isnull=True)
+    | Q(resolution_clock__status__in=("not_started", "paused", "stopped"))
+) & ~Q(reaction_clock__status="running")
 
 
 @dataclass(frozen=True, slots=True)
 class Cursor:
-    """The last row shown: its running resolution clock's due instant (None for a row
-    of the second part, whose clock is not running) and its primary key."""
+    """The last row shown: its urgency (the earliest due instant among its running
+    clocks; None for a row of the second part, with no clock running) and its primary
+    key."""
 
     due_at: datetime | None
     pk: int
@@ -98,24 +122,62 @@ class Cursor:
         return cls(due_at, int(pk_text))
 
 
-def running_part(requests: QuerySet[Request], cursor: Cursor | None) -> QuerySet[Request]:
-    """Requests whose resolution clock runs, by (due_at, pk): read through the clocks'
-    partial index on ``due_at`` and joined by the unique ``resolution_clock`` key."""
-    part = requests.filter(resolution_clock__status="running")
-    if cursor is not None and cursor.due_at is not None:
-        part = part.filter(
-            Q(resolution_clock__due_at__gt=cursor.due_at)
-            | Q(resolution_clock__due_at=cursor.due_at, pk__gt=cursor.pk)
-        )
-    return (
-        part.select_related(*RELATED)
-        .defer("description")
-        .order_by("resolution_clock__due_at", "pk")
+def _after(clock: str, cursor: Cursor) -> Q:
+    """The clock's due instant comes after the cursor in (due, pk) order."""
+    return Q(**{f"{clock}__due_at__gt": cursor.due_at}) | Q(
+        **{f"{clock}__due_at": cursor.due_at, "pk__gt": cursor.pk}
     )
 
 
+def _not_running_or_after(clock: str, cursor: Cursor) -> Q:
+    return ~Q(**{f"{clock}__status": "running"}) | _after(clock, cursor)
+
+
+def clock_part(requests: QuerySet[Request], clock: str, cursor: Cursor | None) -> QuerySet[Request]:
+    """Requests whose ``clock`` (``reaction_clock`` or ``resolution_clock``) runs, by its
+    (due_at, pk): read through the clocks' partial index on ``due_at`` and joined by the
+    unique clock key. After a cursor, a row whose other clock already put it on an
+    earlier page is left out."""
+    other = "resolution_clock" if clock == "reaction_clock" else "reaction_clock"
+    part = requests.filter(**{f"{clock}__status": "running", f"{clock}__due_at__isnull": False})
+    if cursor is not None and cursor.due_at is not None:
+        part = part.filter(_after(clock, cursor)).filter(_not_running_or_after(other, cursor))
+    return part.select_related(*RELATED).defer("description").order_by(f"{clock}__due_at", "pk")
+
+
+def running_part(requests: QuerySet[Request], cursor: Cursor | None, size: int) -> list[Request]:
+    """The first ``size`` requests with a running clock by urgency: the earliest due
+    instant of their running clocks (a new P1 whose reaction is due in 55 minutes comes
+    before a request whose resolution is due in two hours). Two sorted reads, one per
+    clock, merged: a request first appears in the merge at its earlier clock, so the
+    first ``size`` of each read are enough."""
+    reaction = list(clock_part(requests, "reaction_clock", cursor)[:size])
+    resolution = list(clock_part(requests, "resolution_clock", cursor)[:size])
+    merged = sorted(
+        [(urgency(r), r.pk, r) for r in reaction] + [(urgency(r), r.pk, r) for r in resolution],
+        key=lambda item: (item[0], item[1]),
+    )
+    rows: list[Request] = []
+    seen: set[int] = set()
+    for _due, pk, request in merged:
+        if pk not in seen:
+            seen.add(pk)
+            rows.append(request)
+    return rows[:size]
+
+
+def urgency(request: Request) -> datetime:
+    """The earliest due instant among the request's running clocks."""
+    dues = [
+        clock.due_at
+        for clock in (request.reaction_clock, request.resolution_clock)
+        if clock is not None and clock.status == "running" and clock.due_at is not None
+    ]
+    return min(dues)
+
+
 def rest_part(requests: QuerySet[Request], cursor: Cursor | None) -> QuerySet[Request]:
-    """The others (paused, stopped, no resolution target), oldest first."""
+    """The others (no clock running: paused, stopped, no resolution target), oldest first."""
     part = requests.filter(NOT_RUNNING)
     if cursor is not None and cursor.due_at is None:
         part = part.filter(pk__gt=cursor.pk)
@@ -126,11 +188,12 @@ def page(
     requests: QuerySet[Request], cursor: Cursor | None, size: int | None = None
 ) -> tuple[list[Request], Cursor | None]:
     """One page in SLA-urgency order and the cursor of the next one (None on the last):
-    running clocks by due instant first, then the rest; keyset on both parts."""
+    requests with a running clock by their earliest due instant first, then the rest;
+    keyset on both parts."""
     size = size or PAGE_SIZE
     rows: list[Request] = []
     if cursor is None or cursor.due_at is not None:
-        rows = list(running_part(requests, cursor)[: size + 1])
+        rows = running_part(requests, cursor, size + 1)
     if len(rows) <= size:
         rest_cursor = cursor if cursor is not None and cursor.due_at is None else None
         rows += list(rest_part(requests, rest_cursor)[: size + 1 - len(rows)])
@@ -138,9 +201,11 @@ def page(
         return rows, None
     rows = rows[:size]
     last = rows[-1]
-    clock = last.resolution_clock
-    running = clock is not None and clock.status == "running"
-    return rows, Cursor(clock.due_at if running and clock is not None else None, last.pk)
+    running = any(
+        clock is not None and clock.status == "running" and clock.due_at is not None
+        for clock in (last.reaction_clock, last.resolution_clock)
+    )
+    return rows, Cursor(urgency(last) if running else None, last.pk)
 
 
 # -- countdowns ------------------------------------------------------------------------
@@ -217,6 +282,7 @@ class Row:
     request: Request
     reaction: Countdown
     resolution: Countdown
+    mark: Mark = NOTHING  # changed since the agent last looked
 
 
 def rows_for(requests: list[Request], *, now: datetime) -> list[Row]:

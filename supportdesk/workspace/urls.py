@@ -5,6 +5,7 @@ from supportdesk.workspace import (
     calls,
     contracts,
     development,
+    finding,
     inbound_mail,
     incidents,
     macros,
@@ -20,6 +21,9 @@ app_name = "workspace"
 urlpatterns = [
     path("", views.index, name="index"),
     path("rows", views.rows, name="rows"),
+    path("bulk/", finding.bulk, name="bulk"),
+    path("views/", finding.save_view, name="view-save"),
+    path("views/<int:view_id>/delete", finding.delete_view, name="view-delete"),
     path("new/", views.new_request, name="new"),
     path("requests/<int:request_id>/", views.request_page, name="request"),
     path(

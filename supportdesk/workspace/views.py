@@ -4,6 +4,7 @@ for them."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -12,6 +13,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -23,6 +25,8 @@ from supportdesk.calendars.years import missing_years
 from supportdesk.channels.actions import receive
 from supportdesk.channels.inbound import Inbound
 from supportdesk.customers.models import Contact
+from supportdesk.search import actions as search_actions
+from supportdesk.search import reads as search_reads
 from supportdesk.sla.models import PriorityChoices
 from supportdesk.sla.policies import policy_rule
 from supportdesk.slamath.policy import PolicyError, Priority, RequestType
@@ -53,6 +57,7 @@ from supportdesk.web.downloads import attachment_response
 from supportdesk.web.uploads import files_within_limit
 from supportdesk.workspace import queue
 from supportdesk.workspace.bug_forms import bug_context
+from supportdesk.workspace.finding import BulkForm
 from supportdesk.workspace.forms import (
     AssignForm,
     BodyForm,
@@ -88,13 +93,7 @@ def _staff(request: HttpRequest) -> User:
 # -- queues ----------------------------------------------------------------------------
 
 
-def _queue_context(request: HttpRequest, user: User, now: datetime) -> dict[str, Any]:
-    tab = request.GET.get("tab", "mine")
-    if tab not in queue.TAB_CODES:
-        tab = "mine"
-    filters = FilterForm(request.GET)
-    data: dict[str, Any] = filters.cleaned_data if filters.is_valid() else {}
-    requests = queue.tab_queryset(user, tab, now=now, status=data.get("status") or "")
+def _filtered(requests: QuerySet[Request], data: dict[str, Any]) -> QuerySet[Request]:
     if data.get("organization"):
         requests = requests.filter(organization=data["organization"])
     if data.get("plan"):
@@ -105,24 +104,75 @@ def _queue_context(request: HttpRequest, user: User, now: datetime) -> dict[str,
         requests = requests.filter(request_type=data["type"])
     if data.get("component"):
         requests = requests.filter(component=data["component"])
-    cursor = queue.Cursor.decode(request.GET.get("after", ""))
-    page, next_cursor = queue.page(requests, cursor)
-    return {
-        "tab": tab,
-        "tabs": queue.TABS,
-        "filters": filters,
-        "rows": queue.rows_for(page, now=now),
-        "next_cursor": next_cursor.encode() if next_cursor else "",
-        "is_first_page": cursor is None,
-        "now": now,
-    }
+    return requests
+
+
+def _queue_context(
+    request: HttpRequest, user: User, now: datetime, *, whole_page: bool = False
+) -> dict[str, Any]:
+    tab = request.GET.get("tab", "mine")
+    if tab not in queue.TAB_CODES:
+        tab = "mine"
+    filters = FilterForm(request.GET)
+    data: dict[str, Any] = filters.cleaned_data if filters.is_valid() else {}
+    text = (data.get("q") or "").strip()
+    status = data.get("status") or ""
+    context: dict[str, Any] = {"tab": tab, "tabs": queue.TABS, "filters": filters, "now": now}
+    if text:
+        # A search: every status unless one is chosen, the tab aside, newest first.
+        everything = queue.base_queryset(user, status=status) if status else None
+        base = everything if everything is not None else _all_requests(user)
+        found, next_search = search_reads.page(
+            search_reads.search(user, _filtered(base, data), text),
+            search_reads.SearchCursor.decode(request.GET.get("after", "")),
+        )
+        page: list[Request] = found
+        context |= {
+            "searching": text,
+            "next_cursor": next_search.encode() if next_search else "",
+            "is_first_page": not request.GET.get("after"),
+        }
+    else:
+        requests = _filtered(queue.tab_queryset(user, tab, now=now, status=status), data)
+        cursor = queue.Cursor.decode(request.GET.get("after", ""))
+        page, next_cursor = queue.page(requests, cursor)
+        context |= {
+            "next_cursor": next_cursor.encode() if next_cursor else "",
+            "is_first_page": cursor is None,
+        }
+    marks = search_reads.marks(user, page)
+    context["rows"] = [
+        dataclasses.replace(row, mark=marks.get(row.request.pk, search_reads.NOTHING))
+        for row in queue.rows_for(page, now=now)
+    ]
+    if whole_page:
+        base_all = _filtered(queue.base_queryset(user, status=status), data)
+        context["counts"] = queue.tab_counts(user, base_all, now=now)
+        context["saved_views"] = search_reads.saved_views(user)
+        context["view_query"] = search_actions.clean_query(
+            [(key, value) for key, value in request.GET.items() if isinstance(value, str)]
+        )
+        context["bulk"] = BulkForm(prefix=None)
+    return context
+
+
+def _all_requests(user: User) -> QuerySet[Request]:
+    from supportdesk.tickets.access import require_staff, visible_requests
+
+    require_staff(user)
+    return visible_requests(user)
 
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     user = _staff(request)
     now = timezone.now()
-    context = _queue_context(request, user, now)
+    text = request.GET.get("q", "").strip()
+    if text and not request.GET.get("after"):
+        found = search_reads.by_reference(user, text)
+        if found is not None:  # "SD-123" goes straight to the request
+            return HttpResponseRedirect(reverse("workspace:request", args=[found.pk]))
+    context = _queue_context(request, user, now, whole_page=True)
     # Support leads see which production-calendar years must be loaded, while they are due.
     context["missing_years"] = missing_years(now=now) if is_lead(user) else []
     return render(request, "workspace/index.html", context)
@@ -286,7 +336,9 @@ def _page_context(
 def request_page(request: HttpRequest, request_id: int) -> HttpResponse:
     user = _staff(request)
     item = _load(user, request_id)
-    return render(request, "workspace/request.html", _page_context(user, item, timezone.now()))
+    now = timezone.now()
+    search_actions.mark_seen(actor=user, request=item, now=now)
+    return render(request, "workspace/request.html", _page_context(user, item, now))
 
 
 def _run(name: str, user: User, item: Request, data: dict[str, Any], now: datetime) -> str:

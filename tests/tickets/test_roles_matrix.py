@@ -262,6 +262,10 @@ def setup_for(capability: Capability, desk: Desk, actor: User) -> Run:
         return lambda: billing_quotes.draft_quote(
             actor=actor, organization=desk.alfa, inputs=inputs, now=NOW
         )
+    if capability == C.SAVE_QUEUE_VIEW:
+        from supportdesk.search.actions import save_view
+
+        return lambda: save_view(actor=actor, name="P1", query="tab=all&priority=P1", now=NOW)
     raise AssertionError(f"no exercise for {capability}")
 
 

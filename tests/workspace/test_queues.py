@@ -5,6 +5,7 @@ from __future__ import annotations
 import time_machine
 from django.test import Client
 
+from supportdesk.sla.models import SlaClock
 from supportdesk.slamath.policy import Priority
 from supportdesk.tickets import actions
 from supportdesk.tickets.models import Status
@@ -20,12 +21,33 @@ def refs(response) -> list[str]:
 
 def test_all_open_is_in_urgency_order_with_paused_last(desk: Desk) -> None:
     made = {p: open_(desk, p) for p in (Priority.P4, Priority.P1, Priority.P3, Priority.P2)}
+    for request in made.values():  # answered: the reaction clocks stop
+        actions.reply(actor=desk.agent, request=request, body="On it.", files=[], now=at(23, 11))
     actions.set_status(
         actor=desk.agent, request=made[Priority.P1], status=Status.WAITING, now=at(23, 11)
     )
     response = browser(desk.agent).get("/desk/?tab=all")
     assert refs(response) == ["P2 case", "P3 case", "P4 case", "P1 case"]
     assert "paused" in response.text
+
+
+def test_a_reaction_due_sooner_sorts_above_a_later_resolution(desk: Desk) -> None:
+    """Both clocks count: a new request whose reaction is due at 11:00 Moscow comes before
+    answered ones whose resolution is due later (the issue's P1 reaction case)."""
+    answered_p1 = open_(desk, Priority.P1, "answered P1", when=at(23, 9))
+    answered_p3 = open_(desk, Priority.P3, "answered P3", when=at(23, 9))
+    for request in (answered_p1, answered_p3):
+        actions.reply(actor=desk.agent, request=request, body="On it.", files=[], now=at(23, 9))
+    fresh = open_(desk, Priority.P4, "new P4")  # registered 10:00, reaction due 11:00 MSK
+    reaction = SlaClock.objects.get(pk=fresh.reaction_clock_id).due_at
+    p1, p3 = (SlaClock.objects.get(resolution_of=r).due_at for r in (answered_p1, answered_p3))
+    assert reaction is not None
+    assert p1 is not None
+    assert p3 is not None
+    assert reaction == at(23, 11)
+    assert reaction < p1 < p3
+    response = browser(desk.agent).get("/desk/?tab=all")
+    assert refs(response) == ["new P4", "answered P1", "answered P3"]
 
 
 def test_tabs_mine_team_unassigned_waiting(desk: Desk) -> None:
@@ -78,6 +100,7 @@ def test_filters(desk: Desk) -> None:
 def test_keyset_pages_walk_the_whole_queue(desk: Desk, monkeypatch) -> None:
     monkeypatch.setattr(queue, "PAGE_SIZE", 2)
     made = [open_(desk, p, f"{p}-{n}") for n in range(2) for p in Priority]
+    actions.reply(actor=desk.agent, request=made[0], body="On it.", files=[], now=at(23, 11))
     actions.set_status(actor=desk.agent, request=made[0], status=Status.WAITING, now=at(23, 11))
     agent = browser(desk.agent)
     seen: list[str] = []

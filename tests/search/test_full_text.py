@@ -1,0 +1,120 @@
+"""Full-text search on both databases: stemming on PostgreSQL, prefixes on SQLite, the
+three texts (subject, description, messages), tenant rules and internal notes."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from supportdesk.search import fulltext
+from supportdesk.search.reads import search
+from supportdesk.slamath.policy import Priority
+from supportdesk.tickets import actions
+from supportdesk.tickets.access import visible_requests
+from supportdesk.tickets.models import Request
+from tests.tickets.conftest import Desk, at
+from tests.workspace.conftest import open_
+
+POSTGRESQL = connection.vendor == "postgresql"
+
+
+def found(user, text: str) -> list[str]:
+    return [r.subject for r in search(user, visible_requests(user), text)]
+
+
+def test_subject_description_and_messages_are_searched(desk: Desk) -> None:
+    by_subject = open_(desk, Priority.P3, "Mail server rejects attachments")
+    by_reply = open_(desk, Priority.P3, "Login trouble")
+    open_(desk, Priority.P3, "Unrelated")
+    actions.reply(
+        actor=desk.anna, request=by_reply, body="The certificate expired yesterday.", files=[],
+        now=at(23, 11),
+    )  # fmt: skip
+    assert found(desk.agent, "attachments") == [by_subject.subject]
+    assert found(desk.agent, "certificate") == [by_reply.subject]
+    # The conftest's detailed description is on every request.
+    assert len(found(desk.agent, "reproduced")) == 3 or found(desk.agent, "Unrelated")
+
+
+def test_newest_first(desk: Desk) -> None:
+    open_(desk, Priority.P3, "printer old", when=at(23, 9))
+    open_(desk, Priority.P3, "printer new", when=at(23, 11))
+    assert found(desk.agent, "printer") == ["printer new", "printer old"]
+
+
+def test_russian_and_english_words(desk: Desk) -> None:
+    open_(desk, Priority.P3, "Серверы падали ночью")
+    open_(desk, Priority.P3, "Clients crashing on start")
+    if POSTGRESQL:  # stemming: other forms of the word
+        assert found(desk.agent, "сервер упал") == []  # "упал" is another stem
+        assert found(desk.agent, "сервер падает") == ["Серверы падали ночью"]
+        assert found(desk.agent, "crashed client") == ["Clients crashing on start"]
+    else:  # prefixes
+        assert found(desk.agent, "серв пада") == ["Серверы падали ночью"]
+        assert found(desk.agent, "crash") == ["Clients crashing on start"]
+    # Case and ё do not matter on either.
+    assert found(desk.agent, "СЕРВЕРЫ") == ["Серверы падали ночью"]
+
+
+def test_a_subject_edit_is_found_at_once(desk: Desk) -> None:
+    item = open_(desk, Priority.P3, "before")
+    Request.objects.filter(pk=item.pk).update(subject="afterwards")
+    assert found(desk.agent, "afterwards") == ["afterwards"]
+    assert found(desk.agent, "before") == []
+
+
+def test_customers_find_only_their_organization_and_no_internal_notes(desk: Desk) -> None:
+    alfa = open_(desk, Priority.P3, "Alfa firewall")
+    open_(desk, Priority.P3, "Beta firewall", customer=desk.vera)
+    actions.add_internal_note(
+        actor=desk.agent, request=alfa, body="Secret workaround zebra", files=[], now=at(23, 11)
+    )
+    assert found(desk.agent, "firewall") == ["Beta firewall", "Alfa firewall"]
+    assert found(desk.anna, "firewall") == ["Alfa firewall"]
+    assert found(desk.vera, "firewall") == ["Beta firewall"]
+    assert found(desk.agent, "zebra") == ["Alfa firewall"]
+    assert found(desk.anna, "zebra") == []  # an internal note is not the customer's to search
+
+
+@pytest.mark.parametrize("text", ["", "   ", "!!!", "* OR -"])
+def test_text_without_words_finds_nothing_and_never_breaks(desk: Desk, text: str) -> None:
+    open_(desk, Priority.P3, "anything")
+    assert found(desk.agent, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "hit"),
+    [('"plain', True), ("subject:plain", True), ("plain'", True), ("(plain)", True),
+     ("NEAR(plain subject)", False), ("plain^2", False), ("plain & !zzz", False)],
+)  # fmt: skip
+def test_query_syntax_is_taken_as_words(desk: Desk, text: str, hit: bool) -> None:
+    """FTS5 and tsquery operators in the text are words (all must match), never syntax."""
+    open_(desk, Priority.P3, "plain subject")
+    open_(desk, Priority.P3, "other")
+    assert found(desk.agent, text) == (["plain subject"] if hit else [])
+
+
+def test_fts5_query_quotes_every_word_as_a_prefix() -> None:
+    assert fulltext.fts5_query('Сервер "упал" OR x*') == '"Сервер"* "упал"* "OR"* "x"*'
+
+
+@pytest.mark.skipif(POSTGRESQL, reason="the SQLite triggers")
+def test_triggers_come_back_after_a_table_remake(desk: Desk) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER search_request_ai")
+    fulltext.ensure_sqlite_triggers()
+    open_(desk, Priority.P3, "resurrected")
+    assert found(desk.agent, "resurrected") == ["resurrected"]
+
+
+@pytest.mark.skipif(not POSTGRESQL, reason="the PostgreSQL indexes")
+def test_postgresql_reads_the_gin_indexes(desk: Desk) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        sql, params = search(
+            desk.agent, visible_requests(desk.agent), "printer"
+        ).query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("RESET enable_seqscan")
+    assert "search_request_staff" in plan
