@@ -410,7 +410,7 @@ def _open_stream(request: HttpRequest, chat_id: int, side: Side) -> _Stream | Ht
             zone=found.request.organization.time_zone,
         )  # fmt: skip
     finally:
-        connection.close()
+        _give_back_connection()
 
 
 @dataclass(frozen=True)
@@ -435,6 +435,14 @@ def _read(stream: _Stream, after: int) -> _Batch:
             state = render_to_string("chat/_state.html", {"chat": chat, "side": stream.side})
         return _Batch(messages=rendered, state=state, full=len(batch) == reads.TRANSCRIPT_BATCH)
     finally:
+        _give_back_connection()
+
+
+def _give_back_connection() -> None:
+    """Close this thread's connection (to the pool, when there is one), unless a caller's
+    transaction holds it: closing inside an atomic block would break that transaction
+    (a test's, or a view called from one)."""
+    if not connection.in_atomic_block:
         connection.close()
 
 
