@@ -1,0 +1,87 @@
+"""What each audit action is called, in the reader's language: the timeline and the admin
+show these, never the code (``request.attachment_added``)."""
+
+from __future__ import annotations
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+ACTION_LABELS: dict[str, Promise] = {
+    "api_token.created": _("API token created"),
+    "api_token.revoked": _("API token revoked"),
+    "calendar.edited": _("Calendar edited"),
+    "calendar.exception_removed": _("Calendar exception removed"),
+    "calendar.exception_set": _("Calendar exception set"),
+    "call.called_back": _("Called back"),
+    "call.linked": _("Call linked to a request"),
+    "call.registered": _("Call registered"),
+    "chat.closed": _("Chat closed"),
+    "chat.post_rejected": _("Chat message rejected"),
+    "chat.started": _("Chat started"),
+    "chat.taken": _("Chat taken"),
+    "contact.deactivated": _("User deactivated"),
+    "contact.email_bounced": _("Mail to the address bounced"),
+    "contact.invitation_accepted": _("Invitation accepted"),
+    "contact.invited": _("User invited"),
+    "contract.policy_version_moved": _("Contract moved to another SLA policy version"),
+    "contract.renewed": _("Contract renewed"),
+    "development.handed_over": _("Handed over to development"),
+    "development.status": _("Development status changed"),
+    "development.workaround": _("Workaround given"),
+    "entitlement.estimate_set": _("Estimate set"),
+    "entitlement.granted": _("Hours granted"),
+    "entitlement.visit_recorded": _("Visit recorded"),
+    "express.callback": _("eXpress callback"),
+    "express.command_failed": _("eXpress command failed"),
+    "express.command_rejected": _("eXpress command rejected"),
+    "express.user_linked": _("eXpress user linked"),
+    "express.user_quarantined": _("eXpress user quarantined"),
+    "feature.filed": _("Feature request filed"),
+    "feature.status": _("Feature request status changed"),
+    "feature.voted": _("Feature request voted for"),
+    "mail.discarded": _("Mail discarded"),
+    "mail.quarantined": _("Mail quarantined"),
+    "mail.received": _("Mail received"),
+    "mail.released": _("Mail released from quarantine"),
+    "notification.retried": _("Notification sent again"),
+    "policy.drafted": _("SLA policy version drafted"),
+    "release.publication_done": _("Release published for a customer"),
+    "release.published": _("Release published"),
+    "request.assigned": _("Assigned"),
+    "request.attachment_added": _("File attached"),
+    "request.attachment_refused": _("File refused"),
+    "request.auto_closed": _("Closed automatically"),
+    "request.call_first_response": _("Call counted as the first response"),
+    "request.confirmed": _("Resolution confirmed by the customer"),
+    "request.downgrade_accepted": _("Downgrade accepted"),
+    "request.downgrade_declined": _("Downgrade declined"),
+    "request.downgrade_proposed": _("Downgrade proposed to the customer"),
+    "request.noted": _("Internal note"),
+    "request.opened": _("Request registered"),
+    "request.out_of_contract_accepted": _("Accepted outside the contract"),
+    "request.out_of_contract_declined": _("Declined outside the contract"),
+    "request.priority_corrected": _("Priority corrected"),
+    "request.priority_objection": _("Objection to a priority correction"),
+    "request.priority_objection_reverted": _("Objection upheld: correction reverted"),
+    "request.priority_objection_upheld": _("Objection declined: correction upheld"),
+    "request.priority_raised": _("Priority raised"),
+    "request.reopened": _("Reopened"),
+    "request.replied": _("Reply"),
+    "request.resolved": _("Resolved"),
+    "request.sla_excluded": _("Excluded from the SLA report"),
+    "request.status": _("Status changed"),
+    "report.sla_monthly": _("Monthly SLA report stored"),
+    "installation.server_added": _("Server added"),
+    "installation.server_changed": _("Server changed"),
+    "installation.server_removed": _("Server removed"),
+    "sla.breached": _("SLA breached"),
+    "staff.absence_removed": _("Absence removed"),
+    "staff.absence_set": _("Absence set"),
+    "staff.notification_preferences_changed": _("E-mail preferences changed"),
+}
+
+
+def action_label(action: str) -> str:
+    """The action's name; an action without one (a later code) is "Recorded event"."""
+    label = ACTION_LABELS.get(action)
+    return str(label) if label is not None else str(_("Recorded event"))
