@@ -25,7 +25,8 @@ def test_a_missing_page_is_a_404_with_navigation(language: str, heading: str, ot
     assert response.status_code == 404
     text = response.content.decode()
     assert f"<h1>{heading}</h1>" in text
-    assert '<a href="/desk/">' in text and '<a href="/portal/">' in text
+    assert '<a href="/desk/">' in text
+    assert '<a href="/portal/">' in text
     assert other not in text
     assert f'<html lang="{language}">' in text
 
