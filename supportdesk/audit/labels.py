@@ -7,6 +7,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 ACTION_LABELS: dict[str, Promise] = {
+    "account.password_changed": _("Password changed"),
+    "account.password_reset": _("Password set through the reset link"),
     "api_token.created": _("API token created"),
     "api_token.revoked": _("API token revoked"),
     "calendar.edited": _("Calendar edited"),
