@@ -249,9 +249,7 @@ def open_request(
             kind=PriorityChangeKind.INTAKE,
             to_priority=priority.value,
             actor=actor,
-            reason=encode(
-                "intake.channel", priority=priority.value, note=channel_priority_reason
-            )
+            reason=encode("intake.channel", priority=priority.value, note=channel_priority_reason)
             if channel_priority is not None
             else _intake_reason(
                 requested=requested_priority,

@@ -194,9 +194,7 @@ def auto_close_resolved(*, now: datetime) -> int:
             )
             if request is None:  # another worker or the customer got there first
                 continue
-            change_status(
-                request, Status.CLOSED, now=now, reason=encode("auto_closed", days=days)
-            )
+            change_status(request, Status.CLOSED, now=now, reason=encode("auto_closed", days=days))
             record(
                 at=now, actor=SYSTEM, action="request.auto_closed", subject=request,
                 data={"days": days},
