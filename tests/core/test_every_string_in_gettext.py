@@ -47,13 +47,13 @@ def _python_messages() -> list[Message]:
             if name not in GETTEXT:
                 continue
             context, singular, plural = GETTEXT[name]
-            strings = [arg.value if isinstance(arg, ast.Constant) else None for arg in node.args]
+            strings: list[str | None] = [
+                arg.value if isinstance(arg, ast.Constant) and isinstance(arg.value, str) else None
+                for arg in node.args
+            ]
 
-            def at(index: int | None, strings: list[object] = strings) -> str | None:
-                if index is None or index >= len(strings):
-                    return None
-                value = strings[index]
-                return value if isinstance(value, str) else None
+            def at(index: int | None, strings: list[str | None] = strings) -> str | None:
+                return None if index is None or index >= len(strings) else strings[index]
 
             msgid = at(singular)
             if msgid:

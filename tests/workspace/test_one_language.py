@@ -127,3 +127,14 @@ def test_the_request_page_shows_zones_and_no_english_duration(desk: Desk) -> Non
     assert "MSK" in page
     assert "request.attachment_added" not in page
     assert re.search(r"\d+h \d+m", page) is None
+
+
+def test_a_component_is_named_in_the_readers_language(desk: Desk) -> None:
+    request = open_(desk, Priority.P3)
+    agent = browser(desk.agent)
+    agent.cookies["django_language"] = "en"
+    english = agent.get(f"/desk/requests/{request.pk}/").text
+    assert "<dd>Messaging</dd>" in english
+    assert "Обмен сообщениями" not in english
+    agent.cookies["django_language"] = "ru"
+    assert "<dd>Обмен сообщениями</dd>" in agent.get(f"/desk/requests/{request.pk}/").text
