@@ -19,7 +19,9 @@ from tests.core.test_translations import parse_po
 
 ROOT = Path(settings.BASE_DIR) / "supportdesk"
 CATALOGS = sorted(ROOT.glob("**/locale/ru/LC_MESSAGES/django.po"))
-TEMPLATES = sorted(ROOT.glob("*/templates/**/*.html")) + sorted(ROOT.glob("**/templates/*.html"))
+TEMPLATES = sorted(
+    {*ROOT.glob("**/templates/**/*.html"), *ROOT.glob("**/admin_templates/**/*.html")}
+)
 GETTEXT = {
     "_": (None, 0, None),
     "gettext": (None, 0, None),
