@@ -18,8 +18,10 @@ class NotificationAdmin(admin.ModelAdmin[Notification]):
         """The X-Supportdesk-Event header's value: a code, shown as one."""
         return format_html("<code>{}</code>", obj.event)
 
-    list_filter = ("state", "event", "channel")
-    search_fields = ("thread", "recipient", "message_id")
+    # The event is a header's code: searched for (exactly), not offered as a filter list of
+    # codes on a page in Russian or English.
+    list_filter = ("state", "channel")
+    search_fields = ("thread", "recipient", "message_id", "=event")
     date_hierarchy = "created_at"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
