@@ -102,7 +102,8 @@ WSGI_APPLICATION = "supportdesk.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Overrides of Django's own templates (the admin's base_site: one zone per page).
+        "DIRS": [BASE_DIR / "supportdesk" / "web" / "admin_templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -162,6 +163,8 @@ LANGUAGES = [("ru", "Русский"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "supportdesk" / "locale"]
 USE_I18N = True
 TIME_ZONE = "Europe/Moscow"  # display default only; storage is UTC
+# Django's default date-and-time formats with the zone named ("... 3:00 MSK").
+FORMAT_MODULE_PATH = ["supportdesk.formats"]
 USE_TZ = True
 
 MEDIA_ROOT = Path(env_str("SUPPORTDESK_MEDIA_DIR", str(VAR_DIR / "media")))

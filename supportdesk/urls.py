@@ -8,12 +8,27 @@ from supportdesk.channels.telephony import views as telephony
 from supportdesk.core.views import health
 from supportdesk.monitoring.views import metrics
 from supportdesk.portal.links import downgrade_link, objection_link
+from supportdesk.web import accounts
 from supportdesk.web.views import SignInView, home
 
 urlpatterns = [
     path("", home, name="home"),
     path("login/", SignInView.as_view(), name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),
+    path("password/reset/", accounts.ResetView.as_view(), name="password-reset"),
+    path("password/reset/sent/", accounts.ResetSentView.as_view(), name="password-reset-sent"),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        accounts.ResetConfirmView.as_view(),
+        name="password-reset-confirm",
+    ),
+    path(
+        "password/reset/done/",
+        accounts.ResetCompleteView.as_view(),
+        name="password-reset-complete",
+    ),
+    path("password/change/", accounts.ChangeView.as_view(), name="password-change"),
+    path("password/change/done/", accounts.ChangeDoneView.as_view(), name="password-change-done"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("portal/chat/", include("supportdesk.channels.chat.portal_urls")),
     path("portal/", include("supportdesk.portal.urls")),

@@ -12,6 +12,7 @@ from supportdesk.contracts.models import AddOnDefinition, Contract
 from supportdesk.contracts.reads import included_add_ons
 from supportdesk.customers.models import Contact, Organization
 from supportdesk.tickets.models import Attachment, DowngradeProposal, Message, Request
+from supportdesk.tickets.reasons import render as render_reason
 
 
 def request(row: Request) -> schemas.RequestOut:
@@ -157,7 +158,7 @@ def clock(report: ClockReport) -> schemas.ClockOut:
                 at=event.at,
                 target_seconds=event.target_seconds,
                 calendar=report.calendar_names.get(event.calendar_id or 0),
-                reason=event.reason,
+                reason=render_reason(event.reason),
             )
             for event in report.events
         ],

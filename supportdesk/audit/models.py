@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from supportdesk.audit.labels import action_label
+
 
 class AuditEvent(models.Model):
     """One thing that happened, written by the action that did it. Never edited."""
@@ -29,4 +31,4 @@ class AuditEvent(models.Model):
         indexes = (models.Index(fields=("subject_type", "subject_id", "at")),)
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.subject_type}:{self.subject_id}"
+        return f"{self.at:%Y-%m-%d %H:%M} {action_label(self.action)} #{self.subject_id}"

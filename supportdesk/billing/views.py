@@ -46,7 +46,7 @@ class CalculatorForm(forms.Form):
     months = forms.IntegerField(
         label=_("Term, months"), min_value=1, max_value=calculator.MAX_MONTHS, initial=12
     )
-    without_vat = forms.BooleanField(label=_("Without VAT (без НДС)"), required=False)
+    without_vat = forms.BooleanField(label=_("Without VAT"), required=False)
 
     def __init__(self, *args: Any, price_list: pricelist.PriceList, today: date, **kwargs: Any):
         super().__init__(*args, **kwargs)

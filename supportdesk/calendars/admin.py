@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.forms import BaseFormSet, ModelForm
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from supportdesk.calendars import actions
@@ -19,6 +20,23 @@ from supportdesk.calendars.models import (
     ProductionDay,
 )
 from supportdesk.core.auth import acting_user
+
+# The titles the product ships its calendars with (slamath.catalog, calendars.seed), shown
+# through gettext; a title an admin typed is shown as typed.
+SHIPPED_TITLES = {
+    "Russian production calendar (official norm)": gettext_lazy(
+        "Russian production calendar (official norm)"
+    ),
+    "Vendor business hours, Russian working days 10:00-19:00 MSK": gettext_lazy(
+        "Vendor business hours, Russian working days 10:00-19:00 MSK"
+    ),
+    "Around the clock": gettext_lazy("Around the clock"),
+    "Производственный календарь РФ": gettext_lazy("Russian production calendar"),
+}
+
+
+def shipped_title(title: str) -> str:
+    return str(SHIPPED_TITLES.get(title, title))
 
 
 class CalendarExceptionInline(admin.TabularInline[CalendarException, BusinessCalendar]):
@@ -31,7 +49,7 @@ class CalendarExceptionInline(admin.TabularInline[CalendarException, BusinessCal
 class BusinessCalendarAdmin(admin.ModelAdmin[BusinessCalendar]):
     list_display = (
         "name",
-        "title",
+        "shown_title",
         "time_zone",
         "monday",
         "saturday",
@@ -40,6 +58,12 @@ class BusinessCalendarAdmin(admin.ModelAdmin[BusinessCalendar]):
     )
     search_fields = ("name", "title")
     inlines = (CalendarExceptionInline,)
+
+    @admin.display(description=_("title"), ordering="title")
+    def shown_title(self, obj: BusinessCalendar) -> str:
+        """A shipped calendar's title in the reader's language; an admin's as typed."""
+        return shipped_title(obj.title)
+
     fieldsets = (
         (None, {"fields": ("name", "title", "time_zone")}),
         (_("Hours"), {"fields": (*BusinessCalendar.WEEKDAY_FIELDS, "standard_hours")}),
@@ -74,8 +98,12 @@ class ProductionDayInline(admin.TabularInline[ProductionDay, ProductionCalendar]
 
 @admin.register(ProductionCalendar)
 class ProductionCalendarAdmin(admin.ModelAdmin[ProductionCalendar]):
-    list_display = ("code", "title", "revision")
+    list_display = ("code", "shown_title", "revision")
     inlines = (ProductionDayInline,)
+
+    @admin.display(description=_("title"), ordering="title")
+    def shown_title(self, obj: ProductionCalendar) -> str:
+        return shipped_title(obj.title)
 
     def save_related(
         self,

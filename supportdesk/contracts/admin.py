@@ -2,13 +2,17 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from supportdesk.contracts.models import AddOn, AddOnDefinition, Contract, Server
 
 
 class ContractForm(forms.ModelForm[Contract]):
     add_ons = forms.MultipleChoiceField(
-        choices=AddOn.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("add-ons"),
+        choices=AddOn.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:

@@ -50,6 +50,7 @@ from supportdesk.tickets.models import (
     Request,
     Status,
     StatusChange,
+    localized,
 )
 
 SHARE_PLACES = Decimal("0.0001")
@@ -182,8 +183,12 @@ DIMENSIONS: tuple[Dimension, ...] = (
         "component",
         _("By component"),
         "component",
-        ("component__name",),
-        lambda row: row["component__name"] or str(_("(no component)")),
+        ("component__name", "component__name_en"),
+        lambda row: (
+            localized(row["component__name"], row["component__name_en"] or "")
+            if row["component__name"]
+            else str(_("(no component)"))
+        ),
     ),
     Dimension("channel", _("By channel"), "channel", (), _choice_label(Channel, "channel")),
     Dimension(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from supportdesk.reports.figures import Breach, CalendarInfo, SlaReport
 from supportdesk.reports.sla_report import COUNTING_RULE
+from supportdesk.tickets.reasons import render as render_reason
 
 
 def counting_rule() -> str:
@@ -170,7 +171,7 @@ def calendar_line(calendar: CalendarInfo) -> str:
 def history_lines(breach: Breach, zone: str) -> list[str]:
     return [
         f"{local(s.at, zone)}: {s.from_priority or '∅'} → {s.to_priority}"
-        + (f" ({s.reason})" if s.reason else "")
+        + (f" ({render_reason(s.reason)})" if s.reason else "")
         for s in breach.priority_history
     ]
 
@@ -178,7 +179,7 @@ def history_lines(breach: Breach, zone: str) -> list[str]:
 def pause_lines(breach: Breach, zone: str) -> list[str]:
     return [
         f"{local(p.start, zone)} – {local(p.end, zone)} ({duration(p.working_seconds)})"
-        + (f": {p.reason}" if p.reason else "")
+        + (f": {render_reason(p.reason)}" if p.reason else "")
         for p in breach.pauses
     ]
 
@@ -189,6 +190,6 @@ def timeline_lines(breach: Breach, zone: str, events: dict[str, str]) -> list[st
         f"{local(e.at, zone)} {events.get(e.event, e.event)}"
         + (f" {duration(e.target_seconds)}" if e.target_seconds is not None else "")
         + (f" {e.calendar}" if e.calendar else "")
-        + (f" ({e.reason})" if e.reason else "")
+        + (f" ({render_reason(e.reason)})" if e.reason else "")
         for e in breach.timeline
     ]

@@ -6,6 +6,8 @@ only; a change is a new version (admin action "Draft a new version").
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -15,6 +17,14 @@ from django.utils.translation import gettext_lazy as _
 from supportdesk.core.auth import acting_user
 from supportdesk.sla import policy_actions
 from supportdesk.sla.models import Plan, PolicyTarget, PolicyVersion, SlaClock, SlaClockEvent
+
+
+class CalendarFilter(admin.RelatedFieldListFilter):
+    """The clock's calendar, titled in the reader's language (the field has no label)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.title = str(_("calendar"))
 
 
 def _in_force(version: PolicyVersion | None) -> bool:
@@ -84,8 +94,21 @@ class SlaClockEventInline(admin.TabularInline[SlaClockEvent, SlaClock]):
 class SlaClockAdmin(admin.ModelAdmin[SlaClock]):
     """Read only: clocks change through the SLA actions alone."""
 
-    list_display = ("pk", "kind", "status", "calendar", "target_seconds", "due_at", "breached_at")
-    list_filter = ("kind", "status", "calendar")
+    list_display = (
+        "pk",
+        "kind",
+        "status",
+        "clock_calendar",
+        "target_seconds",
+        "due_at",
+        "breached_at",
+    )
+    list_filter = ("kind", "status", ("calendar", CalendarFilter))
+
+    @admin.display(description=_("calendar"), ordering="calendar__name")
+    def clock_calendar(self, obj: SlaClock) -> str:
+        return str(obj.calendar) if obj.calendar_id else "—"
+
     inlines = (SlaClockEventInline,)
 
     def has_add_permission(self, request: HttpRequest) -> bool:

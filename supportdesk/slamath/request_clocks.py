@@ -20,6 +20,7 @@ everything outside the actions from importing it.)
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -48,15 +49,17 @@ TRANSITIONS: dict[RequestStatus, frozenset[RequestStatus]] = {
     _CLOSED: frozenset(),
 }
 
-# The reasons the clocks' events carry, as the live actions write them.
-FIRST_RESPONSE = "first response"
-WAITING_FOR_CUSTOMER = "waiting for customer"
-CUSTOMER_REPLIED = "customer replied"
+# The reasons the clocks' events carry, as the live actions write them: codes, rendered in
+# the reader's language by ``tickets.reasons`` (a status change without a typed reason
+# carries the status's value, also a code there).
+FIRST_RESPONSE = "first_response"
+WAITING_FOR_CUSTOMER = "waiting_for_customer"
+CUSTOMER_REPLIED = "customer_replied"
 RESOLVED = "resolved"
 REOPENED = "reopened"
-WORKAROUND_GIVEN = "workaround given"
-HANDED_TO_DEVELOPMENT = "handed to development"
-MERGED_AS_DUPLICATE = "merged as a duplicate"
+WORKAROUND_GIVEN = "workaround_given"
+HANDED_TO_DEVELOPMENT = "handed_to_development"
+MERGED_AS_DUPLICATE = "merged_as_duplicate"
 
 _MILESTONE_REASONS = {
     BugClockStop.WORKAROUND: WORKAROUND_GIVEN,
@@ -133,7 +136,13 @@ def on_merged(clock: ClockStatus | None) -> ClockStep | None:
 
 
 def priority_reason(before: str, after: str, reason: str) -> str:
-    return f"{before} -> {after}: {reason}" if reason else f"{before} -> {after}"
+    """A priority change's TARGET reason as data (``tickets.reasons.encode``'s format):
+    the two priorities and the words the person typed."""
+    return json.dumps(
+        {"code": "priority", "from": before, "note": reason, "to": after},
+        ensure_ascii=False,
+        sort_keys=True,
+    )
 
 
 def on_priority_change(

@@ -9,7 +9,7 @@ from supportdesk.tickets.models import Component, Message, PriorityChange, Reque
 
 @admin.register(Component)
 class ComponentAdmin(admin.ModelAdmin[Component]):
-    list_display = ("code", "name", "is_active")
+    list_display = ("code", "name", "name_en", "is_active")
 
 
 class MessageInline(admin.TabularInline[Message, Request]):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from supportdesk.calendars.models import BusinessCalendar
@@ -23,7 +24,10 @@ class Component(models.Model):
     """The product component a request is about (SPEC 5); editable catalogue."""
 
     code = models.SlugField(_("code"), unique=True)
+    # A name per language (the catalogue is data an admin edits, so not gettext): Russian,
+    # the product's default, and English; an empty English name falls back to Russian.
     name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("name in English"), max_length=100, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -32,7 +36,18 @@ class Component(models.Model):
         ordering = ("name",)
 
     def __str__(self) -> str:
-        return self.name
+        return self.localized_name
+
+    @property
+    def localized_name(self) -> str:
+        """The name in the active language."""
+        return localized(self.name, self.name_en)
+
+
+def localized(name: str, name_en: str) -> str:
+    """A catalogue name in the active language: English when it is active and given."""
+    language = (get_language() or "ru").split("-")[0]
+    return name_en if language == "en" and name_en else name
 
 
 class Environment(models.TextChoices):

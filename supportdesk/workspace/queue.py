@@ -22,6 +22,7 @@ from supportdesk.slamath.calendar import WorkCalendar
 from supportdesk.staff.models import Team
 from supportdesk.tickets.access import require_staff
 from supportdesk.tickets.models import OPEN_STATUSES, Request, Status
+from supportdesk.web.display import duration_text, hours_text
 
 PAGE_SIZE = 50
 SOON = timedelta(hours=1)
@@ -225,16 +226,9 @@ class Countdown:
         return format_duration(self.remaining)
 
 
-def format_duration(value: timedelta) -> str:
-    sign = "−" if value < timedelta(0) else ""
-    minutes = int(abs(value).total_seconds()) // 60
-    hours, minutes = divmod(minutes, 60)
-    return f"{sign}{hours}h {minutes:02d}m"
-
-
-def format_hours(value: timedelta) -> str:
-    """A policy target: "4 h", "1.5 h"."""
-    return f"{value.total_seconds() / 3600:g} h"
+# One formatter for every page (``web.display``): "0 ч 55 мин" / "0 h 55 min".
+format_duration = duration_text
+format_hours = hours_text
 
 
 class Calendars:

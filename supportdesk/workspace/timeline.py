@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.utils.translation import gettext as _
 
+from supportdesk.audit.labels import action_label
 from supportdesk.audit.models import AuditEvent
 from supportdesk.sla.models import SlaClock
 from supportdesk.staff.models import Team
 from supportdesk.tickets.models import MessageKind, Request, Status
+from supportdesk.tickets.reasons import render
+from supportdesk.web.display import hours_text
 
 # Audit actions that the timeline already shows from their own rows (messages, priority
 # changes) are left out so nothing appears twice.
@@ -58,7 +61,7 @@ def _audit_entry(event: AuditEvent, names: dict[int, str], teams: dict[int, str]
             "from": _status_label(data.get("from")),
             "to": _status_label(data.get("to")),
         }
-        return Entry(event.at, "status", title, str(data.get("reason") or ""), actor, 3)
+        return Entry(event.at, "status", title, render(str(data.get("reason") or "")), actor, 3)
     if action == "request.assigned":
         to = data.get("to") or {}
         who = names.get(to.get("assignee") or 0, "—")
@@ -69,25 +72,12 @@ def _audit_entry(event: AuditEvent, names: dict[int, str], teams: dict[int, str]
         title = _("File attached: %(name)s") % {"name": data.get("name", "")}
         return Entry(event.at, "file", title, "", actor, 3)
     if action == "sla.breached":
-        title = _("SLA breached: %(clock)s clock") % {"clock": data.get("clock", "")}
+        clocks = {"reaction": _("Reaction"), "resolution": _("Resolution")}
+        clock = str(data.get("clock", ""))
+        title = _("SLA breached: %(clock)s clock") % {"clock": clocks.get(clock, clock)}
         return Entry(event.at, "breach", title, "", actor, 5)
-    labels = {
-        "request.opened": _("Request registered"),
-        "request.resolved": _("Resolved"),
-        "request.confirmed": _("Resolution confirmed by the customer"),
-        "request.reopened": _("Reopened"),
-        "request.auto_closed": _("Closed automatically"),
-        "request.sla_excluded": _("Excluded from the SLA report"),
-        "request.downgrade_proposed": _("Downgrade proposed to the customer"),
-        "request.downgrade_accepted": _("Downgrade accepted"),
-        "request.downgrade_declined": _("Downgrade declined"),
-        "request.merged": _("Merged into another request as a duplicate"),
-        "request.duplicate_merged": _("A duplicate was merged into this request"),
-        "request.incident_linked": _("Linked to an incident"),
-        "request.macro_applied": _("Canned reply sent"),
-    }
-    detail = str(data.get("reason") or "")
-    return Entry(event.at, "status", str(labels.get(action, action)), detail, actor, 3)
+    detail = render(str(data.get("reason") or ""))
+    return Entry(event.at, "status", action_label(action), detail, actor, 3)
 
 
 def breach_instant(clock: SlaClock, now: datetime) -> datetime | None:
@@ -109,9 +99,9 @@ def _clock_entries(clock: SlaClock, label: str, now: datetime) -> list[Entry]:
             "event": event.get_kind_display(),
         }
         if event.target_seconds:
-            hours = event.target_seconds / 3600
-            title += " " + _("(target %(hours)s h)") % {"hours": f"{hours:g}"}
-        entries.append(Entry(event.at, "clock", title, event.reason, "", 4))
+            target = hours_text(timedelta(seconds=event.target_seconds))
+            title += " " + _("(target %(target)s)") % {"target": target}
+        entries.append(Entry(event.at, "clock", title, render(event.reason), "", 4))
     for percent, instant in ((75, clock.warning_75_at), (90, clock.warning_90_at)):
         if instant is not None and instant <= now and clock.status in ("running", "stopped"):
             if clock.status == "stopped" and clock.evaluated_at and instant > clock.evaluated_at:
@@ -151,7 +141,9 @@ def timeline(request: Request, *, now: datetime) -> list[Entry]:
             "to": change.to_priority,
             "kind": change.get_kind_display(),
         }
-        entries.append(Entry(change.at, "priority", title, change.reason, _name(change.actor), 2))
+        entries.append(
+            Entry(change.at, "priority", title, render(change.reason), _name(change.actor), 2)
+        )
     events = list(
         AuditEvent.objects.filter(subject_type="tickets.request", subject_id=str(request.pk))
         .exclude(action__in=SHOWN_ELSEWHERE)

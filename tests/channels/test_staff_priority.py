@@ -14,6 +14,7 @@ from supportdesk.slamath.policy import Priority
 from supportdesk.tickets.access import ActionDenied
 from supportdesk.tickets.errors import ActionError
 from supportdesk.tickets.models import Channel, Request
+from supportdesk.tickets.reasons import render_in
 from tests.api.helpers import snapshot
 from tests.channels.conftest import new_in_portal
 from tests.tickets.conftest import Desk, at
@@ -41,7 +42,7 @@ def test_an_agents_p1_for_an_undetailed_call_stays_p1_with_who_and_why(desk: Des
     )
     change = request.priority_changes.get()
     assert (change.kind, change.to_priority, change.actor) == ("intake", "P1", desk.agent)
-    assert change.reason == (
+    assert render_in("en", change.reason) == (
         "set by staff at registration: P1 (rule 1 gives P4): Whole site down, confirmed on the call"
     )
     assert request.reaction_clock.target_seconds == 15 * 60  # Premium P1
@@ -60,7 +61,9 @@ def test_a_judgement_that_agrees_with_rule_1_needs_none(desk: Desk) -> None:
     ).request
     assert request is not None
     assert request.priority == "P4"
-    assert request.priority_changes.get().reason == "set by staff at registration: P4"
+    assert render_in("en", request.priority_changes.get().reason) == (
+        "set by staff at registration: P4"
+    )
 
 
 def test_customers_still_get_rule_1_and_cannot_set_a_priority(desk: Desk) -> None:

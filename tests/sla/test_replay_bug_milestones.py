@@ -34,7 +34,7 @@ def test_the_hand_off_stops_and_holds_the_clock_the_workaround_does_not() -> Non
     assert resolution["elapsed_seconds"] == 2 * 3600
     assert [(e["event"], e["reason"]) for e in resolution["timeline"]] == [
         ("start", ""),
-        ("stop", "handed to development"),
+        ("stop", "handed_to_development"),
     ]
 
 

@@ -75,9 +75,9 @@ def test_a_history_prints_both_clocks_with_every_key(cli_env: dict[str, str]) ->
     }  # fmt: skip
     assert [(e["event"], e["reason"]) for e in payload["resolution"]["timeline"]] == [
         ("start", ""),
-        ("pause", "waiting for customer"),
-        ("resume", "customer replied"),
-        ("target", "P3 -> P2: wider"),
+        ("pause", "waiting_for_customer"),
+        ("resume", "customer_replied"),
+        ("target", '{"code": "priority", "from": "P3", "note": "wider", "to": "P2"}'),
         ("stop", "resolved"),
     ]
     assert payload["reaction"]["stopped_at"] == "2026-11-23T07:30:00+00:00"

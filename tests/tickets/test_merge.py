@@ -48,7 +48,7 @@ def test_the_duplicate_is_closed_into_the_other_with_its_messages(desk: Desk) ->
     assert duplicate.reaction_clock.status == "stopped"
     assert duplicate.resolution_clock.status == "stopped"
     reasons = {e.reason for e in duplicate.reaction_clock.events.all() if e.kind == "stop"}
-    assert reasons == {"merged as a duplicate"}
+    assert reasons == {"merged_as_duplicate"}  # a code, rendered in the reader's language
     # Left out of the SLA report, as exclude_from_sla does, with the reference.
     assert (duplicate.sla_excluded_at, duplicate.sla_excluded_by) == (at(23, 12), desk.agent)
     assert duplicate.sla_excluded_reason == f"duplicate of {original.reference}"

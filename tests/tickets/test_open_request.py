@@ -12,6 +12,7 @@ from supportdesk.tickets import actions
 from supportdesk.tickets.access import ActionDenied
 from supportdesk.tickets.errors import ActionError
 from supportdesk.tickets.models import Channel, Request, Scope
+from supportdesk.tickets.reasons import decode, gap_codes, render_in
 from tests.tickets.conftest import DETAILED, Desk, at
 
 
@@ -63,9 +64,12 @@ def test_without_a_detailed_description_it_is_registered_p4_and_keeps_what_was_a
     )
     assert request.resolution_clock is not None
     assert request.resolution_clock.target_seconds == 40 * 3600
-    reason = request.priority_changes.get().reason
-    assert "requested P1" in reason
-    assert missing in reason
+    stored = request.priority_changes.get().reason
+    assert decode(stored) == (
+        "intake.rule_one",
+        {"requested": "P1", "missing": gap_codes([missing])},
+    )
+    assert render_in("en", stored).startswith("requested P1; registered P4")
 
 
 def test_staff_register_a_phone_call_at_the_time_of_the_call(desk: Desk) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from supportdesk.tickets.models import Channel, Request
+from supportdesk.tickets.reasons import render_in
 from tests.tickets.conftest import DETAILED, Desk, at
 from tests.workspace.conftest import browser
 
@@ -69,7 +70,7 @@ def test_the_agents_priority_stands_for_an_undetailed_call_with_a_reason(desk: D
     request = Request.objects.get()
     assert (request.priority, request.is_detailed) == ("P1", False)
     change = request.priority_changes.get()
-    assert (change.actor_id, change.reason) == (
+    assert (change.actor_id, render_in("en", change.reason)) == (
         desk.agent.pk,
         "set by staff at registration: P1 (rule 1 gives P4): Down for every user",
     )

@@ -44,6 +44,7 @@ from supportdesk.tickets.models import (
     Scope,
 )
 from supportdesk.tickets.notifications import notify_opened
+from supportdesk.tickets.reasons import encode, gap_codes
 
 
 def _contract_for(contact: Contact, at: datetime) -> Contract:
@@ -103,21 +104,18 @@ def _intake_reason(
     staff_priority: Priority | None,
     staff_reason: str,
 ) -> str:
-    """What the intake PriorityChange says: rule 1's outcome, or the staff judgement."""
+    """What the intake PriorityChange says, as data (``tickets.reasons``): rule 1's outcome,
+    or the staff judgement with the staff member's words as typed."""
     if staff_priority is not None:
-        if staff_priority == rule_one:
-            why = f" ({staff_reason.strip()})" if staff_reason.strip() else ""
-            return f"set by staff at registration: {staff_priority}{why}"
-        return (
-            f"set by staff at registration: {staff_priority} (rule 1 gives {rule_one}): "
-            f"{staff_reason.strip()}"
+        return encode(
+            "intake.staff",
+            priority=staff_priority.value,
+            rule_one=rule_one.value,
+            note=staff_reason.strip(),
         )
     if not gaps:
-        return f"registered as requested ({requested})"
-    return (
-        f"requested {requested}; registered P4: no detailed description "
-        f"(missing: {', '.join(gaps)})"
-    )
+        return encode("intake.as_requested", priority=requested.value)
+    return encode("intake.rule_one", requested=requested.value, missing=gap_codes(gaps))
 
 
 def open_request(
@@ -251,7 +249,7 @@ def open_request(
             kind=PriorityChangeKind.INTAKE,
             to_priority=priority.value,
             actor=actor,
-            reason=f"set by the channel's mapping: {priority} ({channel_priority_reason})"
+            reason=encode("intake.channel", priority=priority.value, note=channel_priority_reason)
             if channel_priority is not None
             else _intake_reason(
                 requested=requested_priority,

@@ -22,7 +22,7 @@ from supportdesk.tickets.errors import ActionError
 from supportdesk.tickets.models import OPEN_STATUSES, OutOfContract, Request, Status
 from supportdesk.tickets.notifications import notify_out_of_contract_decided
 
-ACCEPTED_REASON = "accepted outside the contract"
+ACCEPTED_REASON = "accepted_outside_contract"
 
 
 def _pending(request: Request) -> Request:
@@ -99,8 +99,8 @@ def decline_out_of_contract(
     with transaction.atomic():
         request = _pending(request)
         reason = reason.strip()
-        change_status(request, Status.RESOLVED, now=now, reason="declined outside the contract")
-        change_status(request, Status.CLOSED, now=now, reason="declined outside the contract")
+        change_status(request, Status.RESOLVED, now=now, reason="declined_outside_contract")
+        change_status(request, Status.CLOSED, now=now, reason="declined_outside_contract")
         request.out_of_contract = OutOfContract.DECLINED
         request.out_of_contract_decided_at = now
         request.out_of_contract_decided_by = actor

@@ -49,6 +49,7 @@ from supportdesk.tickets.priorities import (
     pending_objection,
     set_by_customer,
 )
+from supportdesk.tickets.reasons import encode
 
 
 def raise_priority(
@@ -191,7 +192,7 @@ def object_to_correction(
             raise ActionError(_("The priority changed since the correction; it no longer applies."))
         restored = change_priority(
             request, Priority(correction.from_priority), kind=PriorityChangeKind.RESTORE,
-            reason=f"objection by {by.name}: {reason.strip() or '-'}", actor=by.user, now=now,
+            reason=encode("objection", by=by.name, note=reason.strip()), actor=by.user, now=now,
         )  # fmt: skip
         objection = PriorityObjection.objects.create(
             request=request, correction=correction, contact=by, reason=reason.strip(),
@@ -228,7 +229,7 @@ def decide_priority_objection(
             _refuse_closed(request)
             change_priority(
                 request, Priority(correction.to_priority), kind=PriorityChangeKind.CORRECT,
-                reason=f"correction upheld: {note.strip()}", actor=actor, now=now,
+                reason=encode("correction_upheld", note=note.strip()), actor=actor, now=now,
                 definition=correction.definition,
             )  # fmt: skip
         objection.state = ObjectionState.UPHELD if uphold else ObjectionState.REVERTED
@@ -299,7 +300,8 @@ def decide_downgrade(
         if accept:
             change_priority(
                 request, Priority(proposal.to_priority), kind=PriorityChangeKind.DOWNGRADE,
-                reason=f"accepted by {by.name}: {proposal.reason}", actor=by.user, now=now,
+                reason=encode("downgrade_accepted", by=by.name, note=proposal.reason),
+                actor=by.user, now=now,
             )  # fmt: skip
         record(
             at=now, actor=by.user, action="request.downgrade_" + proposal.state, subject=request,

@@ -36,6 +36,7 @@ from supportdesk.tickets.notifications import (
     notify_resolved,
     notify_waiting,
 )
+from supportdesk.tickets.reasons import encode
 
 
 def assign(
@@ -103,7 +104,7 @@ def confirm_resolution(*, actor: User, request: Request, now: datetime) -> Reque
         request = lock_request(request)
         if request.status != Status.RESOLVED:
             raise ActionError(_("Only a resolved request can be confirmed."))
-        change_status(request, Status.CLOSED, now=now, reason="confirmed by the customer")
+        change_status(request, Status.CLOSED, now=now, reason="confirmed_by_customer")
         record(at=now, actor=actor, action="request.confirmed", subject=request, data={})
         notify_closed(request, actor=actor, now=now)
     return request
@@ -193,9 +194,7 @@ def auto_close_resolved(*, now: datetime) -> int:
             )
             if request is None:  # another worker or the customer got there first
                 continue
-            change_status(
-                request, Status.CLOSED, now=now, reason=f"auto-closed after {days} business days"
-            )
+            change_status(request, Status.CLOSED, now=now, reason=encode("auto_closed", days=days))
             record(
                 at=now, actor=SYSTEM, action="request.auto_closed", subject=request,
                 data={"days": days},

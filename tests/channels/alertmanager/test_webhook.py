@@ -26,6 +26,7 @@ from supportdesk.notifications.models import Notification
 from supportdesk.slamath.policy import Priority
 from supportdesk.tickets import actions
 from supportdesk.tickets.models import Message, Request, Status
+from supportdesk.tickets.reasons import render_in
 from tests.api.helpers import snapshot
 from tests.channels.alertmanager.conftest import payload, post, with_alert
 from tests.channels.conftest import new_in_portal
@@ -47,7 +48,7 @@ def test_firing_opens_an_incident_at_the_mapped_priority_like_a_portal_one(
     assert (alert.channel, alert.priority, alert.contact, alert.organization) == (
         "monitoring", "P1", monitoring.contact, desk.alfa,
     )  # fmt: skip
-    assert alert.priority_changes.get().reason == (
+    assert render_in("en", alert.priority_changes.get().reason) == (
         "set by the channel's mapping: P1 (severity=critical)"
     )
     alert_mails = sorted(Notification.objects.values_list("event", flat=True))

@@ -67,7 +67,7 @@ class Command(ScriptCommand):
         )
         one.add_argument("--period-start", default=None, help="YYYY-MM-DD, default today")
         one.add_argument("--months", type=int, default=12, help="the term, default 12")
-        one.add_argument("--without-vat", action="store_true", help="без НДС")
+        one.add_argument("--without-vat", action="store_true", help="without VAT (без НДС)")
         one.add_argument("--json", action="store_true")
         load = commands.add_parser("load", help="load a JSON price list as a draft")
         load.add_argument("file")
