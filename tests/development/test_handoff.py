@@ -59,7 +59,7 @@ def test_hand_off_stops_the_clock_and_tells_the_customer(desk: Desk) -> None:
     assert item.status == ItemStatus.HANDED_OVER
     clock = resolution(bug)
     assert clock.status == ClockStatus.STOPPED
-    assert clock.events.last().reason == "handed to development"  # type: ignore[union-attr]
+    assert clock.events.last().reason == "handed_to_development"  # type: ignore[union-attr]
     assert ClockOutcome.objects.filter(request=bug, kind="resolution").count() == 1
     mail = Notification.objects.get(event="request.development_status")
     assert mail.recipient == "anna@alfa.example"
