@@ -99,14 +99,17 @@ def _key(row: BusinessCalendar) -> _Key:
     )
 
 
-def _compile(name: str, key: _Key) -> WorkCalendar:
+def _compile(name: str, key: _Key, using: str = "default") -> WorkCalendar:
     """The engine of the calendar whose current key is ``key``, compiled at most once."""
     with _compiling:
         cached = _compiled.get(name)
         if cached is not None and cached[0] == key:
             return cached[1]
         row = (
-            BusinessCalendar.objects.select_related("production_calendar").filter(pk=key[0]).first()
+            BusinessCalendar.objects.using(using)
+            .select_related("production_calendar")
+            .filter(pk=key[0])
+            .first()
         )
         if row is None:
             raise UnknownCalendar(name)
@@ -123,11 +126,17 @@ class Calendars:
     per-process cache when its key matches and is compiled (once) when a revision moved.
     """
 
-    __slots__ = ("_keys", "ids", "names")
+    __slots__ = ("_keys", "_using", "ids", "names")
 
-    def __init__(self) -> None:
-        rows = BusinessCalendar.objects.order_by().values_list(
-            "pk", "name", "revision", "production_calendar_id", "production_calendar__revision"
+    def __init__(self, using: str = "default") -> None:
+        """``using``: the database alias to read (the reports read the ``reporting`` one)."""
+        self._using = using
+        rows = (
+            BusinessCalendar.objects.using(using)
+            .order_by()
+            .values_list(
+                "pk", "name", "revision", "production_calendar_id", "production_calendar__revision"
+            )
         )
         self._keys: dict[str, _Key] = {
             name: (pk, revision, production or 0, production_revision or 0)
@@ -154,7 +163,7 @@ class Calendars:
         cached = _compiled.get(name)
         if cached is not None and cached[0] == key:
             return cached[1]
-        return _compile(name, key)
+        return _compile(name, key, self._using)
 
     __getitem__ = __call__
 

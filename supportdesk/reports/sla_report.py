@@ -458,7 +458,7 @@ def _breaches(rows: Sequence[_Row], cutoff: datetime, using: str) -> tuple[Breac
                 reason=reason,
             )
         )
-    calendars = Calendars()
+    calendars = Calendars(using)
     breaches = []
     for row in sorted(rows, key=_breach_order):
         pure = events[row.clock_id]

@@ -88,5 +88,7 @@ def test_customer_and_agent_chat_live(
     # the first message (the description) and four messages, each once
     expect(customer.locator("#chat-transcript > li")).to_have_count(5)
     expect(agent.locator("#chat-transcript > li")).to_have_count(5)
-    # the extension logs the connection error we caused; nothing else (CSP) was logged
-    assert [line for line in console if line != "[object Event]"] == []
+    # the extension logs the connection error we caused, and Chromium may report the cut
+    # stream as an incomplete chunked answer; nothing else (CSP) was logged
+    caused = ("[object Event]", "net::ERR_INCOMPLETE_CHUNKED_ENCODING")
+    assert [line for line in console if not line.endswith(caused)] == []
