@@ -67,7 +67,7 @@ REQUEST_COLUMNS = (
     "resolved_at", "closed_at", "updated_at", "customer_message_id", "sla_excluded_at",
     "sla_excluded_by_id", "sla_excluded_reason", "concern", "out_of_contract",
     "out_of_contract_add_on", "out_of_contract_decided_at", "out_of_contract_decided_by_id",
-    "out_of_contract_reason",
+    "out_of_contract_reason", "incident_id", "merged_into_id",
 )  # fmt: skip
 EVENT_COLUMNS = ("id", "clock_id", "kind", "at", "target_seconds", "calendar_id", "reason")
 TABLES = (
@@ -317,7 +317,7 @@ class Generator:
                 work = available * rng.uniform(0.3, 0.9)
             answered = forward(cal, start, min(answer, 0.9 * work))
             resolved = forward(cal, start, work)
-            reaction = [("start", start, ""), ("stop", answered, "first response")]
+            reaction = [("start", start, ""), ("stop", answered, "first_response")]
             if goal:
                 resolution = [("start", start, ""), ("stop", resolved, "resolved")]
             resolved_at = resolved
@@ -336,9 +336,9 @@ class Generator:
                 worked = rng.uniform(1, 100) * HOUR
             start = back(cal, paused, worked)
             if goal:
-                resolution = [("start", start, ""), ("pause", paused, "waiting for customer")]
+                resolution = [("start", start, ""), ("pause", paused, "waiting_for_customer")]
             answered = forward(cal, start, min(answer, 0.9 * worked))
-            reaction = [("start", start, ""), ("stop", answered, "first response")]
+            reaction = [("start", start, ""), ("stop", answered, "first_response")]
         else:  # open, in progress: the resolution clock runs
             due_kind = plan.due.get(index)
             if due_kind is not None:
@@ -357,14 +357,14 @@ class Generator:
                 start = back(cal, paused, before_pause)
                 resolution = [
                     ("start", start, ""),
-                    ("pause", paused, "waiting for customer"),
-                    ("resume", resumed, "customer replied"),
+                    ("pause", paused, "waiting_for_customer"),
+                    ("resume", resumed, "customer_replied"),
                 ]
             else:
                 start = back(cal, now, worked)
                 resolution = [("start", start, "")] if goal else []
             answered = forward(cal, start, min(answer, 0.9 * before_pause))
-            reaction = [("start", start, ""), ("stop", answered, "first response")]
+            reaction = [("start", start, ""), ("stop", answered, "first_response")]
         due_kind = plan.due.get(index)
         reaction_id = self.clock(
             chunk, kind="reaction", version=version, cal=cal, goal=reaction_goal, events=reaction
@@ -402,7 +402,8 @@ class Generator:
             f"{reaction_id}\t{resolution_id}\t{iso(reaction[0][1])}\t{opt(first_response)}\t"
             f"{opt(resolved_at)}\t{opt(closed_at)}\t{iso(updated)}\t"  # no e-mail thread
             "\t\\N\t\\N\t"  # not excluded from the SLA report
-            "\tplatform\t\t\t\\N\t\\N\t\n"  # on the platform, covered by the contract
+            "\tplatform\t\t\t\\N\t\\N\t"  # on the platform, covered by the contract
+            "\t\\N\t\\N\n"  # in no incident, merged into nothing
         )
 
     def chunks(self, n: int, plan: Plan, first_request: int) -> Iterator[Chunk]:
