@@ -12,8 +12,9 @@ in a fixed number of queries whatever the number of requests or the period's len
 period's figures come from one pass over its outcomes: on PostgreSQL one grouped statement
 (counts, ``percentile_disc`` medians and p90, maxima, pause totals; ``_counted_in_sql``),
 elsewhere the rows read once and counted in Python (``_counted_in_python``); the two give
-the same figures (tests/reports/test_period_report.py). The breaches' details are fetched
-in four statements whatever their number.
+the same figures (tests/reports/test_period_report.py). The breached outcomes are read in
+the report's order (due, request, clock), only the page shown when the caller asks for one,
+and their details in four statements whatever their number.
 """
 
 from __future__ import annotations
@@ -160,7 +161,6 @@ class Counted:
     resolved: int  # resolution outcomes whose clock stopped in the period
     revisions: dict[int, set[str]]  # calendar -> the revisions the outcomes were measured on
     policy_version_ids: set[int]
-    breached: list[_Row]  # in no particular order (the report orders them by due)
 
 
 EMPTY = clock_figures(())
@@ -201,7 +201,6 @@ def _counted_in_python(
         ),
         revisions=dict(revisions),
         policy_version_ids={row.policy_version_id for row in rows},
-        breached=[row for row in rows if not row.met],
     )
 
 
@@ -218,8 +217,7 @@ SELECT GROUPING(kind, priority, calendar_id, calendar_revision, policy_version_i
     max(elapsed_seconds), sum(paused_seconds),
     percentile_disc({median}) WITHIN GROUP (ORDER BY paused_seconds),
     count(DISTINCT request_id),
-    count(*) FILTER (WHERE stopped_at >= %s AND stopped_at < %s),
-    array_agg(id) FILTER (WHERE NOT met)
+    count(*) FILTER (WHERE stopped_at >= %s AND stopped_at < %s)
 FROM ({outcomes}) AS outcome
 GROUP BY GROUPING SETS (
     (kind, priority), (kind), (priority), (calendar_id, calendar_revision, policy_version_id)
@@ -230,7 +228,7 @@ _BY_KIND_PRIORITY, _BY_KIND, _BY_PRIORITY, _BY_CALENDAR = 0b00111, 0b01111, 0b10
 
 def _counted_in_sql(outcomes: QuerySet[ClockOutcome], start: datetime, cutoff: datetime) -> Counted:
     columns = (
-        "id", "request_id", "kind", "priority", "met", "elapsed_seconds", "paused_seconds",
+        "request_id", "kind", "priority", "met", "elapsed_seconds", "paused_seconds",
         "stopped_at", "calendar_id", "calendar_revision", "policy_version_id",
     )  # fmt: skip
     query = outcomes.order_by().values(*columns).query
@@ -242,13 +240,11 @@ def _counted_in_sql(outcomes: QuerySet[ClockOutcome], start: datetime, cutoff: d
     revisions: dict[int, set[str]] = defaultdict(set)
     versions: set[int] = set()
     resolved = 0
-    breached_by_kind: dict[str, list[int]] = {}
     with connections[outcomes.db].cursor() as cursor:
         cursor.execute(statement, (start, cutoff, *params))
         for (
             level, kind, priority, calendar_id, revision, version_id, total, met,
             median, p90, longest, paused_total, paused_median, distinct_requests, stopped,
-            breached_ids,
         ) in cursor.fetchall():  # fmt: skip
             figures = ClockFigures(
                 total=total,
@@ -265,7 +261,6 @@ def _counted_in_sql(outcomes: QuerySet[ClockOutcome], start: datetime, cutoff: d
                 by_priority[(kind, priority)] = figures
             elif level == _BY_KIND:
                 by_kind[kind] = figures
-                breached_by_kind[kind] = breached_ids or []
                 if kind == ClockKind.RESOLUTION:
                     resolved = stopped
             elif level == _BY_PRIORITY:
@@ -273,16 +268,7 @@ def _counted_in_sql(outcomes: QuerySet[ClockOutcome], start: datetime, cutoff: d
             elif level == _BY_CALENDAR:
                 revisions[calendar_id].add(revision)
                 versions.add(version_id)
-    # The breached rows by their ids, gathered in the same pass: the period's rows are
-    # not read twice.
-    ids = [pk for kind in sorted(breached_by_kind) for pk in breached_by_kind[kind]]
-    rows = (
-        ClockOutcome.objects.using(outcomes.db)
-        .filter(_among(ClockOutcome, "id", ids, outcomes.db))
-        .values_list(*ROW_FIELDS)
-    )
-    breached = [_Row(*values) for values in rows]
-    return Counted(by_kind, by_priority, requests, resolved, dict(revisions), versions, breached)
+    return Counted(by_kind, by_priority, requests, resolved, dict(revisions), versions)
 
 
 def build_sla_report(
@@ -325,7 +311,8 @@ def build_sla_report(
     outcomes = ClockOutcome.objects.using(using).filter(
         contract=contract, counted_at__gte=start, counted_at__lt=cutoff
     )
-    counted = counted_outcomes(outcomes.exclude(request_id__in=excluded_ids), start, cutoff)
+    counted_outcomes_of_period = outcomes.exclude(request_id__in=excluded_ids)
+    counted = counted_outcomes(counted_outcomes_of_period, start, cutoff)
     counted_excluded = set(
         outcomes.filter(request_id__in=excluded_ids).values_list("request_id", flat=True)
     )
@@ -344,7 +331,14 @@ def build_sla_report(
         for priority in Priority
     )
     reopened = _reopened(requests, excluded_ids, start, cutoff)
-    breached = sorted(counted.breached, key=_breach_order)
+    breach_count = sum(figures.breached for figures in counted.by_kind.values())
+    # Only the breaches shown are read: a year's page shows 250 of its thousands.
+    breached = [
+        _Row(*values)
+        for values in counted_outcomes_of_period.filter(met=False)
+        .order_by("due_at", "request_id", "kind", "id")[breach_page or slice(None)]
+        .values_list(*ROW_FIELDS)
+    ]
     return SlaReport(
         contract_number=contract.number,
         organization=contract.organization.name,
@@ -361,9 +355,9 @@ def build_sla_report(
         reaction=counted.by_kind.get(ClockKind.REACTION, EMPTY),
         resolution=counted.by_kind.get(ClockKind.RESOLUTION, EMPTY),
         by_priority=by_priority,
-        breaches=_breaches(breached[breach_page or slice(None)], cutoff, using),
-        breaches_total=None if breach_page is None else len(breached),
-        breaches_offset=0 if breach_page is None else breach_page.indices(len(breached))[0],
+        breaches=_breaches(breached, cutoff, using),
+        breaches_total=None if breach_page is None else breach_count,
+        breaches_offset=0 if breach_page is None else breach_page.indices(breach_count)[0],
         excluded=excluded,
         backlog_at_end=_open_at(requests, cutoff).count(),
         carried_over=_open_at(_open_at(requests, start), cutoff).count(),

@@ -432,11 +432,47 @@ class ClockOutcome(models.Model):
         verbose_name_plural = _("SLA clock outcomes")
         ordering = ("counted_at", "id")
         indexes = (
-            # The report's monthly shares (the trend) from the index alone.
+            # The report's figures (one grouped pass over the period's outcomes) and its
+            # monthly shares (the trend) from the index alone: a contract's outcomes are
+            # spread over the table, and reading a year's rows from the heap cost more than
+            # all the grouping (docs/benchmarks.md, the SLA quality report).
             models.Index(
                 fields=("contract", "counted_at"),
-                include=("kind", "met", "request_id"),
-                name="outcome_contract_counted",
+                include=(
+                    "kind",
+                    "met",
+                    "request_id",
+                    "priority",
+                    "elapsed_seconds",
+                    "paused_seconds",
+                    "stopped_at",
+                    "calendar",
+                    "calendar_revision",
+                    "policy_version",
+                ),
+                name="outcome_contract_figures",
+            ),
+            # The report's breaches in its order, a page at a time, from the index alone.
+            models.Index(
+                fields=("contract", "counted_at"),
+                include=(
+                    "id",
+                    "request_id",
+                    "clock",
+                    "kind",
+                    "priority",
+                    "met",
+                    "elapsed_seconds",
+                    "paused_seconds",
+                    "target_seconds",
+                    "due_at",
+                    "stopped_at",
+                    "calendar",
+                    "calendar_revision",
+                    "policy_version",
+                ),
+                condition=models.Q(met=False),
+                name="outcome_contract_breaches",
             ),
             models.Index(fields=("counted_at",), name="outcome_counted"),
         )
