@@ -68,7 +68,7 @@ def _stored(inputs: calculator.Inputs) -> dict[str, Any]:
 def _frozen_lines(priced: calculator.Quote) -> list[dict[str, Any]]:
     """The lines as stored: the ``price quote --json`` line (English text) and what it
     takes to explain the line again in any language (``frozen_line``)."""
-    lines = as_json(priced)["lines"]
+    lines: list[dict[str, Any]] = as_json(priced)["lines"]
     for stored, line in zip(lines, priced.lines, strict=True):
         stored.update({
             "kind": line.kind.value, "unit": line.unit.value, "months": line.months,
