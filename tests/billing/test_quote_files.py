@@ -81,7 +81,7 @@ def test_the_spreadsheet_holds_the_same_lines(desk: Desk) -> None:
     answer = browser(desk.manager).get(f"/desk/price/quotes/{quote.pk}/xlsx")
     assert answer.status_code == 200
     assert 'filename="kp-2026-0001.xlsx"' in answer["Content-Disposition"]
-    book = zipfile.ZipFile(io.BytesIO(b"".join(answer.streaming_content)))  # type: ignore[arg-type]
+    book = zipfile.ZipFile(io.BytesIO(answer.getvalue()))
     cells = _cells(book)
     texts = {ref: _text(cell) for ref, cell in cells.items() if cell.get("t") == "inlineStr"}
     assert texts["A1"] == "Коммерческое предложение КП-2026-0001"
