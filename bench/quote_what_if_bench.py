@@ -40,7 +40,7 @@ def main() -> None:
     from supportdesk.tickets.models import Request
 
     now = timezone.now()
-    load_demo(now=now, password="bench-only-password-1")
+    load_demo(now=now, password="bench-only-password-1")  # noqa: S106 (a local demo)
     lead = User.objects.get(username=DEMO_LEAD)
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(lead)
