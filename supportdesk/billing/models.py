@@ -8,6 +8,7 @@ actions and the admin refuse); putting a list in force retires the one before.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.db import models
@@ -127,17 +128,40 @@ class Quote(models.Model):
         blank=True,
         related_name="quote",
     )
+    # A revision of a declined or expired quote: a new draft that keeps the number when
+    # issued (``КП-2026-0007``, revision 2); one revision per quote.
+    previous = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="next_revision",
+        verbose_name=_("revision of"),
+    )
 
     class Meta:
         verbose_name = _("quote")
         verbose_name_plural = _("quotes")
         ordering = ("-created_at", "-id")
-        constraints = (models.UniqueConstraint(fields=("year", "serial"), name="one_quote_number"),)
+        constraints = (
+            models.UniqueConstraint(
+                fields=("year", "serial", "revision"), name="one_quote_number_revision"
+            ),
+        )
 
     def __str__(self) -> str:
-        return self.number or f"draft {self.pk}"
+        if not self.number:
+            return f"draft {self.pk}"
+        return self.number if self.revision == 1 else f"{self.number}/{self.revision}"
 
     @property
     def number(self) -> str:
         """``КП-2026-0007``: the series of the year, empty for a draft."""
         return f"КП-{self.year}-{self.serial:04d}" if self.year and self.serial else ""
+
+    def status_on(self, today: date) -> str:
+        """The status as of ``today``: a sent quote past its validity reads as expired
+        before the hourly job stores it (``quotes.expire_quotes``)."""
+        if self.status == QuoteStatus.SENT and self.valid_until and today > self.valid_until:
+            return QuoteStatus.EXPIRED
+        return self.status

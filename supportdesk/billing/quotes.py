@@ -1,12 +1,16 @@
-"""Quote actions (issue 13 section 3): a draft holds the inputs; issuing prices it on the
-list in force, freezes every line and takes the year's next number under a row lock (no
-gap, no duplicate, on SQLite and PostgreSQL); the customer's decision is recorded; an
-accepted quote becomes a contract in one action. Each checks ``MANAGE_QUOTES`` first,
-owns its transaction and records an audit event."""
+"""Quote actions (issue 13 section 3): a draft holds the inputs (editable while a draft);
+issuing prices it on the list in force, freezes every line and takes the year's next
+number under a row lock (no gap, no duplicate, on SQLite and PostgreSQL); the customer's
+decision is recorded; a sent quote past its validity expires (the hourly job
+``expire_quotes``; pages read it as expired from the first day after, ``Quote.status_on``);
+a declined or expired quote may get a new revision, a draft that keeps the number; an
+accepted quote becomes a contract in one action. Each checks ``MANAGE_QUOTES`` first
+(the job acts for nobody), owns its transaction and records an audit event."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,7 +18,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from supportdesk.audit.record import record
+from supportdesk.audit.record import record, record_many
 from supportdesk.billing import reads
 from supportdesk.billing.display import as_json
 from supportdesk.billing.models import Quote, QuoteStatus, QuoteYear
@@ -23,12 +27,19 @@ from supportdesk.customers.models import Organization
 from supportdesk.entitlements.actions import grant_quota
 from supportdesk.entitlements.models import Resource
 from supportdesk.pricing import calculator
+from supportdesk.pricing.pricelist import Tier, Unit
 from supportdesk.pricing.vat import add_months
 from supportdesk.sla.policies import version_in_force
 from supportdesk.staff.permissions import Capability, require
 
 VALID_DAYS = 30
 HOUR = 3600
+MOSCOW = ZoneInfo("Europe/Moscow")
+
+
+def today_of(now: datetime) -> date:
+    """The quotes' calendar day: validity dates and the year's series are Moscow's."""
+    return now.astimezone(MOSCOW).date()
 
 
 class QuoteRefused(ValueError):
@@ -54,15 +65,53 @@ def _stored(inputs: calculator.Inputs) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def draft_quote(
-    *, actor: User, organization: Organization, inputs: calculator.Inputs, now: datetime
-) -> Quote:
-    require(actor, Capability.MANAGE_QUOTES)
+def _frozen_lines(priced: calculator.Quote) -> list[dict[str, Any]]:
+    """The lines as stored: the ``price quote --json`` line (English text) and what it
+    takes to explain the line again in any language (``frozen_line``)."""
+    lines: list[dict[str, Any]] = as_json(priced)["lines"]
+    for stored, line in zip(lines, priced.lines, strict=True):
+        stored.update({
+            "kind": line.kind.value, "unit": line.unit.value, "months": line.months,
+            "tier": None if line.tier is None else {
+                "first": line.tier.first, "last": line.tier.last, "number": line.tier_number},
+            "included": line.included,
+            "factor": None if line.factor is None else str(line.factor),
+            "of_amount": None if line.of_amount is None else str(line.of_amount),
+        })  # fmt: skip
+    return lines
+
+
+def frozen_line(stored: dict[str, Any]) -> calculator.Line | None:
+    """A stored line as the calculator's ``Line`` (to explain it in the reader's language);
+    None for a line frozen before the details were stored (its English text stands)."""
+    if "kind" not in stored:
+        return None
+    tier = stored["tier"]
+    price = Decimal(stored["unit_price"])
+    return calculator.Line(
+        code=stored["code"], kind=calculator.LineKind(stored["kind"]),
+        quantity=stored["quantity"], unit_price=price,
+        net=Decimal(stored["net"]), unit=Unit(stored["unit"]), months=stored["months"],
+        tier=None if tier is None else Tier(tier["first"], tier["last"], price),
+        tier_number=None if tier is None else tier["number"], included=stored["included"],
+        factor=None if stored["factor"] is None else Decimal(stored["factor"]),
+        of_amount=None if stored["of_amount"] is None else Decimal(stored["of_amount"]),
+    )  # fmt: skip
+
+
+def _check_inputs(inputs: calculator.Inputs) -> None:
     _row, data = reads.in_force(inputs.period_start)
     try:
         calculator.check(inputs, data)
     except calculator.InputError as error:
         raise QuoteRefused(str(error)) from None
+
+
+def draft_quote(
+    *, actor: User, organization: Organization, inputs: calculator.Inputs, now: datetime
+) -> Quote:
+    require(actor, Capability.MANAGE_QUOTES)
+    _check_inputs(inputs)
     with transaction.atomic():
         quote = Quote.objects.create(
             organization=organization, inputs=_stored(inputs), created_at=now
@@ -71,10 +120,72 @@ def draft_quote(
     return quote
 
 
+def edit_draft(*, actor: User, quote: Quote, inputs: calculator.Inputs, now: datetime) -> Quote:
+    """New inputs for a draft (nothing is priced or frozen until it is issued)."""
+    require(actor, Capability.MANAGE_QUOTES)
+    _check_inputs(inputs)
+    with transaction.atomic():
+        quote = Quote.objects.select_for_update().get(pk=quote.pk)
+        if quote.status != QuoteStatus.DRAFT:
+            raise QuoteRefused(_("Only a draft can be edited."))
+        before = quote.inputs
+        quote.inputs = _stored(inputs)
+        quote.save(update_fields=["inputs"])
+        record(at=now, actor=actor, action="quote.draft_edited", subject=quote,
+               data={"before": before, "after": quote.inputs})  # fmt: skip
+    return quote
+
+
+def revise_quote(*, actor: User, quote: Quote, now: datetime) -> Quote:
+    """A new draft from a declined or expired quote: the same organization and inputs,
+    the next revision; issued, it keeps the number (``КП-2026-0007``, revision 2)."""
+    require(actor, Capability.MANAGE_QUOTES)
+    today = today_of(now)
+    with transaction.atomic():
+        quote = Quote.objects.select_for_update().get(pk=quote.pk)
+        if quote.status_on(today) not in (QuoteStatus.DECLINED, QuoteStatus.EXPIRED):
+            raise QuoteRefused(_("Only a declined or expired quote gets a new revision."))
+        if Quote.objects.filter(previous=quote).exists():
+            raise QuoteRefused(_("This quote has a newer revision already."))
+        if quote.status == QuoteStatus.SENT:  # past its validity, not yet stored
+            _expire([quote], now=now)
+        revision = Quote.objects.create(
+            organization_id=quote.organization_id, inputs=quote.inputs, created_at=now,
+            revision=quote.revision + 1, previous=quote,
+        )  # fmt: skip
+        record(at=now, actor=actor, action="quote.revised", subject=revision,
+               data={"number": quote.number, "revision": revision.revision})  # fmt: skip
+    return revision
+
+
+def _expire(rows: list[Quote], *, now: datetime) -> None:
+    Quote.objects.filter(pk__in=[q.pk for q in rows]).update(
+        status=QuoteStatus.EXPIRED, decided_at=now
+    )
+    record_many(
+        at=now, actor=None, action="quote.expired",
+        subjects=[(q, {"number": q.number, "valid_until": str(q.valid_until)}) for q in rows],
+    )  # fmt: skip
+
+
+def expire_quotes(*, now: datetime) -> int:
+    """Every sent quote whose validity ended before today, expired (the hourly job; safe
+    to run twice: the rows are claimed under a lock, skipping those another run holds)."""
+    with transaction.atomic():
+        rows = list(
+            Quote.objects.select_for_update(skip_locked=True).filter(
+                status=QuoteStatus.SENT, valid_until__lt=today_of(now)
+            )
+        )
+        if rows:
+            _expire(rows, now=now)
+    return len(rows)
+
+
 def issue_quote(*, actor: User, quote: Quote, now: datetime, valid_days: int = VALID_DAYS) -> Quote:
     """Price the draft on the list in force today, freeze it, number it and mark it sent."""
     require(actor, Capability.MANAGE_QUOTES)
-    today = now.astimezone(ZoneInfo("Europe/Moscow")).date()
+    today = today_of(now)
     with transaction.atomic():
         quote = Quote.objects.select_for_update().get(pk=quote.pk)
         if quote.status != QuoteStatus.DRAFT:
@@ -84,16 +195,20 @@ def issue_quote(*, actor: User, quote: Quote, now: datetime, valid_days: int = V
             priced = calculator.quote(inputs_of(quote), data)
         except calculator.InputError as error:
             raise QuoteRefused(str(error)) from None
-        frozen = as_json(priced)
-        # The number last, under the year's row lock: held until this transaction ends.
-        QuoteYear.objects.bulk_create([QuoteYear(year=today.year)], ignore_conflicts=True)
-        counter = QuoteYear.objects.select_for_update().get(year=today.year)
-        counter.last += 1
-        counter.save(update_fields=["last"])
-        quote.year, quote.serial = today.year, counter.last
+        previous = quote.previous
+        if previous is not None and previous.serial is not None:
+            # A revision keeps its quote's number.
+            quote.year, quote.serial = previous.year, previous.serial
+        else:
+            # The number last, under the year's row lock: held until this transaction ends.
+            QuoteYear.objects.bulk_create([QuoteYear(year=today.year)], ignore_conflicts=True)
+            counter = QuoteYear.objects.select_for_update().get(year=today.year)
+            counter.last += 1
+            counter.save(update_fields=["last"])
+            quote.year, quote.serial = today.year, counter.last
         quote.status = QuoteStatus.SENT
         quote.price_list, quote.illustrative = row, row.illustrative
-        quote.lines = frozen["lines"]
+        quote.lines = _frozen_lines(priced)
         quote.vat_parts = [
             {"from": p.start.isoformat(), "to": p.end.isoformat(), "rate": str(p.rate),
              "vat": str(p.vat)}
@@ -105,7 +220,8 @@ def issue_quote(*, actor: User, quote: Quote, now: datetime, valid_days: int = V
         quote.save()
         record(
             at=now, actor=actor, action="quote.issued", subject=quote,
-            data={"number": quote.number, "price_list": row.version, "gross": str(priced.gross)},
+            data={"number": quote.number, "revision": quote.revision, "price_list": row.version,
+                  "gross": str(priced.gross)},
         )  # fmt: skip
     return quote
 
@@ -113,7 +229,7 @@ def issue_quote(*, actor: User, quote: Quote, now: datetime, valid_days: int = V
 def decide_quote(*, actor: User, quote: Quote, accepted: bool, now: datetime) -> Quote:
     """The customer's answer to a sent quote; past its validity it can only expire."""
     require(actor, Capability.MANAGE_QUOTES)
-    today = now.astimezone(ZoneInfo("Europe/Moscow")).date()
+    today = today_of(now)
     with transaction.atomic():
         quote = Quote.objects.select_for_update().get(pk=quote.pk)
         if quote.status != QuoteStatus.SENT:

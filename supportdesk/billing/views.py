@@ -84,12 +84,14 @@ class CalculatorForm(forms.Form):
         )
 
 
-def _page(request: HttpRequest, *, template: str) -> HttpResponse:
+def _page(
+    request: HttpRequest, *, template: str, extra: dict[str, Any] | None = None
+) -> HttpResponse:
     today = timezone.localdate(timezone.now())
     try:
         row, data = reads.in_force(today)
     except reads.NoPriceList as error:
-        return render(request, template, {"missing": str(error)}, status=503)
+        return render(request, template, {"missing": str(error), **(extra or {})}, status=503)
     bound = bool(request.GET)
     form = CalculatorForm(request.GET if bound else None, price_list=data, today=today)
     result: Calculation | None = None
@@ -104,7 +106,7 @@ def _page(request: HttpRequest, *, template: str) -> HttpResponse:
     return render(
         request,
         template,
-        {"form": form, "row": row, "view": _view(result, row) if result else None},
+        {"form": form, "row": row, "view": _view(result, row) if result else None, **(extra or {})},
         status=status,
     )
 
@@ -152,7 +154,11 @@ def _view(result: Calculation, row: PriceList) -> dict[str, Any]:
 def desk_calculator(request: HttpRequest) -> HttpResponse:
     if not may(request.user, Capability.SEE_PRICES):
         raise PermissionDenied
-    return _page(request, template="billing/desk_calculator.html")
+    return _page(
+        request,
+        template="billing/desk_calculator.html",
+        extra={"may_quote": may(request.user, Capability.MANAGE_QUOTES)},
+    )
 
 
 @require_GET

@@ -14,19 +14,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import matplotlib
 from django.utils import translation
 
 from supportdesk.reports import charts, text
 from supportdesk.reports.figures import Breach, ClockFigures, SlaReport
-from supportdesk.reports.typeset import typeset
+from supportdesk.reports.typeset import font_dir, typeset
 from supportdesk.tickets.models import reference_of
 
 TEMPLATE = Path(__file__).parent / "typst" / "sla_report.typ"
-
-
-def font_dir() -> Path:
-    return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 
 
 def render_pdf(report: SlaReport, *, language: str) -> bytes:

@@ -21,6 +21,14 @@ class TypesetError(RuntimeError):
     pass
 
 
+def font_dir() -> Path:
+    """DejaVu Sans (with Cyrillic), the copy matplotlib ships: every document typeset here
+    embeds it, whatever fonts the machine has (the SLA report, the quote)."""
+    import matplotlib  # in the parent only: the child is handed the folder
+
+    return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+
+
 def typeset(
     *,
     template: Path,

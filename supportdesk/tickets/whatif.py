@@ -36,6 +36,7 @@ from supportdesk.slamath.replay import (
 )
 from supportdesk.slamath.request_clocks import HANDED_TO_DEVELOPMENT, WORKAROUND_GIVEN
 from supportdesk.staff.models import StaffRole
+from supportdesk.staff.permissions import Capability, may
 from supportdesk.tickets.access import ActionDenied, NotFound, is_lead, staff_member
 from supportdesk.tickets.models import OutOfContract, PriorityChange, PriorityChangeKind, Request
 
@@ -278,3 +279,81 @@ def what_if(
         plans=tuple(outcomes.values()),
         not_replayed=tuple(failed),
     )
+
+
+# -- one plan against the actual clocks (the quote page) -----------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PlanAgainstActual:
+    """One organization's requests of a period: as their clocks ran (each under its own
+    policy version: the live clocks) and replayed on ``plan``."""
+
+    organization: Organization
+    plan: str
+    title: str
+    start: datetime
+    end: datetime
+    requests: int
+    actual_reaction: Share
+    actual_resolution: Share
+    reaction: Share
+    resolution: Share
+    not_replayed: tuple[int, ...]
+
+
+def may_compare_plans(user: User) -> bool:
+    """Who prices quotes (``MANAGE_QUOTES``) may compare any organization's history with
+    the quoted plan: every staff member sees every organization's requests anyway."""
+    return user.is_active and may(user, Capability.MANAGE_QUOTES)
+
+
+def plan_against_actual(
+    user: User,
+    organization: Organization,
+    plan: str,
+    *,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+) -> PlanAgainstActual:
+    """The requests registered in ``[start, end)`` replayed at ``now`` on ``plan`` (its
+    version in force at each registration; a request already on ``plan`` keeps its own
+    version) next to their actual clocks; counted as the SLA report counts. At most two
+    replays a request, one when the request is on ``plan`` already."""
+    if not may_compare_plans(user):
+        raise ActionDenied("the comparison is for those who price quotes")
+    policies = _Policies(now)
+    calendars = Calendars()
+    actual_reaction, actual_resolution, reaction, resolution = Share(), Share(), Share(), Share()
+    requests = 0
+    failed: list[int] = []
+    for request in _requests(organization, start, end):
+        own_plan = request.policy_version.plan.code
+        own_policy = policy_of(request.policy_version_id, now=now)
+        other = _policy_for(request, plan, own_plan, policies)
+        events = history(request)
+        request_type = RequestType(request.request_type)
+        try:
+            actual = _replay(events, own_policy, request_type, calendars, now)
+            if other is None:
+                on_plan = None
+            elif plan == own_plan:
+                on_plan = actual
+            else:
+                on_plan = _replay(events, other, request_type, calendars, now)
+        except ReplayError:
+            failed.append(request.pk)
+            continue
+        requests += 1
+        actual_reaction.count(actual.reaction)
+        actual_resolution.count(actual.resolution)
+        if on_plan is not None:
+            reaction.count(on_plan.reaction)
+            resolution.count(on_plan.resolution)
+    return PlanAgainstActual(
+        organization=organization, plan=plan, title=policies.titles.get(plan, plan),
+        start=start, end=end, requests=requests,
+        actual_reaction=actual_reaction, actual_resolution=actual_resolution,
+        reaction=reaction, resolution=resolution, not_replayed=tuple(failed),
+    )  # fmt: skip
