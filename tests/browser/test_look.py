@@ -11,10 +11,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.apps import apps
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
+from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
+from supportdesk.billing.seed import seed_price_list
 from supportdesk.sla.models import SlaClock
 from supportdesk.slamath.policy import Priority, RequestType
 from supportdesk.tickets import actions
@@ -123,16 +126,26 @@ def test_look_of_the_request_page_side_column(
     if who == "oleg":
         shot(wide, "desk-request-waiting")
         shot(phone, "desk-request-phone")
+    else:  # the customer's list: status, priority and the resolution's state as badges
+        wide.goto("/portal/")
+        assert len(_badges(wide, "tbody .badge")) == 10
+        expect(wide.locator("tbody .clock.paused")).to_have_count(1)
+        shot(wide, "portal-requests")
     assert console == []
 
 
 def test_look_of_the_public_pages(
-    browser: Browser, live_server: LiveServer, desk: Desk, console: Console
+    browser: Browser, live_server: LiveServer, desk: Desk, console: Console, settings: Settings
 ) -> None:
+    settings.PUBLIC_CALCULATOR = True
+    # The shipped price list comes with a data migration, which a flushed database lost.
+    seed_price_list(apps, None)
     for width in (1280, 375):
         page = open_page(browser, live_server, console, width=width)
         for path, name in [("/login/", "sign-in"), ("/price/", "price-calculator")]:
-            page.goto(path)
+            response = page.goto(path)
+            assert response is not None
+            assert response.status == 200, path
             sheets = page.evaluate("[...document.styleSheets].map(s => s.href || '')")
             assert any(href.endswith("/web/site.css") for href in sheets), (path, sheets)
             assert page.evaluate("document.documentElement.scrollWidth") <= width, path
