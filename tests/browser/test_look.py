@@ -130,6 +130,7 @@ def test_look_of_the_request_page_side_column(
         wide.goto("/portal/")
         assert len(_badges(wide, "tbody .badge")) == 10
         expect(wide.locator("tbody .clock.paused")).to_have_count(1)
+        expect(wide.locator("tbody .clock.breached")).to_contain_text("просрочено")
         shot(wide, "portal-requests")
     assert console == []
 
