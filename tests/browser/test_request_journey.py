@@ -48,7 +48,6 @@ def test_customer_and_agent_take_a_request_from_p4_to_closed(
     browser: Browser, live_server: LiveServer, desk: Desk, console: Console
 ) -> None:
     customer = sign_in(browser, live_server, console, "anna")
-    shot(customer, "portal-requests")
     customer.goto("/portal/new/")
     shot(customer, "portal-new-request")
     customer.locator("input[name=requested_priority][value=P1]").check()
@@ -71,7 +70,6 @@ def test_customer_and_agent_take_a_request_from_p4_to_closed(
     agent.goto("/desk/?tab=all")
     row = agent.locator("tr", has=agent.locator(f"a[href='/desk/requests/{request_id}/']"))
     expect(row.locator(".clock").first).to_be_visible()
-    shot(agent, "desk-queue")
 
     agent.goto(f"/desk/requests/{request_id}/")
     agent.locator("#fold-downgrade > summary").click()
