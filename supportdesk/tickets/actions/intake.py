@@ -21,6 +21,7 @@ from supportdesk.channels.rules import (
 )
 from supportdesk.contracts.models import Contract
 from supportdesk.customers.models import Contact
+from supportdesk.rows import insert
 from supportdesk.sla.actions import start_clocks, unstarted_clocks
 from supportdesk.sla.models import ClockKind
 from supportdesk.sla.policies import policy_rule
@@ -216,7 +217,7 @@ def open_request(
                 kinds=[kind for kind, _target in targets],
                 policy_version_id=contract.policy_version_id,
             )
-        request = Request.objects.create(
+        request = Request(
             organization=contact.organization,  # read with the contact: no query
             contract=contract,
             contact=contact,
@@ -244,7 +245,8 @@ def open_request(
             out_of_contract=OutOfContract.PENDING if outside else "",
             out_of_contract_add_on=outside.add_on.value if outside else "",
         )
-        PriorityChange.objects.create(
+        insert([request])
+        intake = PriorityChange(
             request=request,
             kind=PriorityChangeKind.INTAKE,
             to_priority=priority.value,
@@ -260,6 +262,7 @@ def open_request(
             ),
             at=now,
         )
+        insert([intake])
         record(
             at=now,
             actor=actor,
