@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.db import models
 
 from supportdesk.audit.models import AuditEvent
+from supportdesk.rows import insert
 
 
 def record(
@@ -20,7 +21,7 @@ def record(
     subject: models.Model,
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         at=at,
         actor=actor if actor is not None and actor.pk else None,
         action=action,
@@ -28,6 +29,8 @@ def record(
         subject_id=str(subject.pk),
         data=data or {},
     )
+    insert([event])
+    return event
 
 
 def record_many(

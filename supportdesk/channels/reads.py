@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.contrib.auth.models import User
-from django.db.models import QuerySet
+from django.db.models import Exists, QuerySet
 
 from supportdesk.channels.inbound import Inbound, Outcome, Received, RefusalReason
 from supportdesk.channels.models import Receipt
@@ -57,8 +57,12 @@ def earlier_outcome(inbound: Inbound) -> Received | None:
     )
 
 
+def _staff_with(address: str) -> QuerySet[User]:
+    return User.objects.filter(email__iexact=address, is_active=True, staff__isnull=False)
+
+
 def staff_address(address: str) -> bool:
-    return User.objects.filter(email__iexact=address, is_active=True, staff__isnull=False).exists()
+    return _staff_with(address).exists()
 
 
 def sender_contact(
@@ -68,13 +72,16 @@ def sender_contact(
     the thread's organization; for a new request, an active contact of an organization with
     a contract in force (the earliest such contact when the address is on several). Else
     why not: a staff address, another organization's address, or an unknown one."""
-    if staff_address(address):
-        return RefusalReason.STAFF_SENDER
+    # Whether the address is staff's comes with the contacts (an EXISTS in the same
+    # statement); only an address that is no contact's asks it on its own.
     contacts = list(
         Contact.objects.filter(email__iexact=address, is_active=True, organization__is_active=True)
+        .annotate(staff_sender=Exists(_staff_with(address)))
         .select_related("organization")
         .order_by("pk")
     )
+    if contacts[0].staff_sender if contacts else staff_address(address):
+        return RefusalReason.STAFF_SENDER
     if thread is not None:
         for contact in contacts:
             if contact.organization_id == thread.organization_id:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import QuerySet
+
 from supportdesk.contracts.models import AddOnDefinition, Contract, Server, ServerEnvironment
 from supportdesk.contracts.versions import Version, VersionError
 
@@ -15,6 +17,14 @@ def contract_in_force(organization_id: int, day: date, *, related: bool = True) 
     With ``related`` (what the pages show) its plan, intake calendar and named people come
     in the same query; registering a request needs the contract and its plan (whose code
     the add-on gates read), also in the one query."""
+    return contracts_in_force(organization_id, day, related=related).first()
+
+
+def contracts_in_force(
+    organization_id: int, day: date, *, related: bool = True
+) -> QuerySet[Contract]:
+    """``contract_in_force``'s query, latest signed first, for a caller that reads more in
+    the same statement (intake: whether the dedicated engineer is away)."""
     contracts = Contract.objects.filter(
         organization_id=organization_id, valid_from__lte=day, valid_until__gte=day
     ).order_by("-valid_from")
@@ -24,7 +34,7 @@ def contract_in_force(organization_id: int, day: date, *, related: bool = True) 
         )
     else:
         contracts = contracts.select_related("policy_version__plan")
-    return contracts.first()
+    return contracts
 
 
 def catalogue() -> list[AddOnDefinition]:

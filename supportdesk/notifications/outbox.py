@@ -24,6 +24,7 @@ from supportdesk.notifications.models import (
     NotificationChannel,
     NotificationState,
 )
+from supportdesk.rows import insert
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +131,7 @@ def _message_id(mail: OutgoingMail) -> str:
 
 def _insert(mails: Sequence[OutgoingMail], *, now: datetime) -> list[Queued]:
     rows = [Notification(**_values(mail, _message_id(mail), now)) for mail in mails]
-    Notification.objects.bulk_create(rows)
+    insert(rows)
     return [Queued(row.pk, row.message_id) for row in rows]
 
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from django.db import transaction
 
 from supportdesk.calendars.engine import Calendars
+from supportdesk.rows import insert
 from supportdesk.sla.models import ClockKind, PolicyVersion, SlaClock, SlaClockEvent
 from supportdesk.sla.reads import to_clock_event
 from supportdesk.slamath.clock import (
@@ -142,10 +143,10 @@ def start_clocks(
         events.append(event)
     # Everything that can refuse was checked above: no savepoint needed inside an action.
     with transaction.atomic(savepoint=False):
-        SlaClock.objects.bulk_create(clocks)
+        insert(clocks)
         for clock, event in zip(clocks, events, strict=True):
             event.clock = clock
-        SlaClockEvent.objects.bulk_create(events)
+        insert(events)
     return clocks
 
 

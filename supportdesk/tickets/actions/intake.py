@@ -8,26 +8,28 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from supportdesk.audit.record import record
 from supportdesk.calendars.engine import Calendars
 from supportdesk.channels.rules import (
     OutsideContract,
-    contract_for,
     detail_rule,
     intake_notice,
     outside_contract,
 )
 from supportdesk.contracts.models import Contract
+from supportdesk.contracts.reads import contracts_in_force
 from supportdesk.customers.models import Contact
+from supportdesk.rows import insert
 from supportdesk.sla.actions import start_clocks, unstarted_clocks
 from supportdesk.sla.models import ClockKind
 from supportdesk.sla.policies import policy_rule
 from supportdesk.slamath.policy import Priority, RequestType
 from supportdesk.slamath.priority import intake_priority
 from supportdesk.staff.absences import is_away
-from supportdesk.staff.models import Team
+from supportdesk.staff.models import Absence, Team
 from supportdesk.staff.permissions import Capability, require
 from supportdesk.tickets.access import ActionDenied, contact_of, is_staff
 from supportdesk.tickets.actions._common import STAFF_CHANNELS
@@ -47,9 +49,22 @@ from supportdesk.tickets.notifications import notify_opened
 from supportdesk.tickets.reasons import encode, gap_codes
 
 
-def _contract_for(contact: Contact, at: datetime) -> Contract:
+def _contract_for(contact: Contact, at: datetime, *, now: datetime) -> Contract:
+    """The contract in force on the organization's local date at ``at``, with its plan and
+    (``engineer_away``) whether its dedicated engineer is away on the local date at ``now``,
+    in one query."""
     organization = contact.organization
-    contract = contract_for(organization, at)
+    zone = ZoneInfo(organization.time_zone)
+    away = Absence.objects.filter(
+        member__user_id=OuterRef("dedicated_engineer_id"),
+        starts_on__lte=now.astimezone(zone).date(),
+        ends_on__gte=now.astimezone(zone).date(),
+    )
+    contract = (
+        contracts_in_force(organization.pk, at.astimezone(zone).date(), related=False)
+        .annotate(engineer_away=Exists(away))
+        .first()
+    )
     if contract is None:
         raise ActionError(
             _("%(organization)s has no contract valid on %(day)s.")
@@ -82,15 +97,18 @@ def _check_customer(actor: User | None, contact: Contact, channel: Channel) -> N
 
 
 def first_hands(
-    contract: Contract, time_zone: str, *, now: datetime
+    contract: Contract, time_zone: str, *, now: datetime, away: bool | None = None
 ) -> tuple[int | None, int | None]:
     """Who gets a new request first: the contract's dedicated engineer, unless they are
-    away on the organization's local date at ``now``; then their team (unassigned), or
-    the triage queue when they have none."""
+    away on the organization's local date at ``now`` (``away``, when the caller read it
+    with the contract); then their team (unassigned), or the triage queue when they have
+    none."""
     engineer_id = contract.dedicated_engineer_id
     if engineer_id is None:
         return None, None
-    if not is_away(engineer_id, now.astimezone(ZoneInfo(time_zone)).date()):
+    if away is None:
+        away = is_away(engineer_id, now.astimezone(ZoneInfo(time_zone)).date())
+    if not away:
         return engineer_id, None
     team = Team.objects.filter(members__user_id=engineer_id).order_by("name").first()
     return None, team.pk if team is not None else None
@@ -173,7 +191,7 @@ def open_request(
         raise ActionError(_("A request cannot be registered in the future."))
     if not subject.strip():
         raise ActionError(_("A request needs a subject."))
-    contract = _contract_for(contact, registered)
+    contract = _contract_for(contact, registered, now=now)
     gaps = detail_rule().missing(
         has_component=component is not None, has_scope=bool(scope), description=description
     )
@@ -185,7 +203,12 @@ def open_request(
             % {"priority": staff_priority, "rule": rule_one}
         )
     priority = staff_priority or channel_priority or rule_one
-    assignee_id, team_id = first_hands(contract, contact.organization.time_zone, now=now)
+    assignee_id, team_id = first_hands(
+        contract,
+        contact.organization.time_zone,
+        now=now,
+        away=contract.engineer_away,  # type: ignore[attr-defined]
+    )
     rule = policy_rule(contract.policy_version_id, request_type.value, priority.value, now=now)
     targets = [(ClockKind.REACTION, rule.reaction)]
     if rule.resolution is not None:
@@ -216,7 +239,7 @@ def open_request(
                 kinds=[kind for kind, _target in targets],
                 policy_version_id=contract.policy_version_id,
             )
-        request = Request.objects.create(
+        request = Request(
             organization=contact.organization,  # read with the contact: no query
             contract=contract,
             contact=contact,
@@ -244,7 +267,8 @@ def open_request(
             out_of_contract=OutOfContract.PENDING if outside else "",
             out_of_contract_add_on=outside.add_on.value if outside else "",
         )
-        PriorityChange.objects.create(
+        insert([request])
+        intake = PriorityChange(
             request=request,
             kind=PriorityChangeKind.INTAKE,
             to_priority=priority.value,
@@ -260,6 +284,7 @@ def open_request(
             ),
             at=now,
         )
+        insert([intake])
         record(
             at=now,
             actor=actor,
