@@ -122,14 +122,16 @@ def _queue_context(
         # A search: every status unless one is chosen, the tab aside, newest first.
         everything = queue.base_queryset(user, status=status) if status else None
         base = everything if everything is not None else _all_requests(user)
-        found, next_search = search_reads.page(
+        found = search_reads.page(
             search_reads.search(user, _filtered(base, data), text),
             search_reads.SearchCursor.decode(request.GET.get("after", "")),
         )
-        page: list[Request] = found
+        page: list[Request] = found.rows
         context |= {
             "searching": text,
-            "next_cursor": next_search.encode() if next_search else "",
+            "found_count": found.count,
+            "found_more": found.more,
+            "next_cursor": found.next_cursor.encode() if found.next_cursor else "",
             "is_first_page": not request.GET.get("after"),
         }
     else:
