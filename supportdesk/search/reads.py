@@ -117,7 +117,7 @@ def page(
         ids = list(found.order_by("-registered_at", "-pk").values_list("pk", flat=True)[: size + 1])
         count = cap
     by_id = Request.objects.select_related(
-        "organization", "assignee", "team",
+        "organization", "assignee", "team", "contact",
         "reaction_clock__calendar", "resolution_clock__calendar",
     ).defer("description").in_bulk(ids)  # fmt: skip
     rows = [by_id[pk] for pk in ids if pk in by_id]
