@@ -210,6 +210,7 @@ def run(args: argparse.Namespace, bench: database.Bench, out: Outcome) -> None:
     from django.core.paginator import Paginator
     from django.db import connection
     from django.db.models import Count, QuerySet
+    from django.test import Client
 
     from supportdesk.customers.models import Contact
     from supportdesk.search import reads
@@ -281,6 +282,25 @@ def run(args: argparse.Namespace, bench: database.Bench, out: Outcome) -> None:
         page = Paginator(portal_query(user, text), 25).get_page(1)
         return len(page.object_list)
 
+    client = Client()
+    client.force_login(agent)
+    portal_client = Client()
+    portal_client.force_login(admin)
+
+    def whole_page(text: str) -> int:
+        """The queue's whole search page as the browser gets it (tab counts, marks, the
+        template) through the test client: the search and everything around it."""
+        response = client.get("/desk/", {"q": text})
+        if response.status_code != 200:
+            raise SystemExit(f"/desk/?q={text}: {response.status_code}")
+        return len(response.context["rows"])
+
+    def whole_portal_page(text: str) -> int:
+        response = portal_client.get("/portal/", {"q": text, "scope": "org"})
+        if response.status_code != 200:
+            raise SystemExit(f"/portal/?q={text}: {response.status_code}")
+        return len(response.context["rows"])
+
     def code() -> str:
         return f"err{rng.randrange(CODES)}"
 
@@ -306,6 +326,11 @@ def run(args: argparse.Namespace, bench: database.Bench, out: Outcome) -> None:
         "portal, customer admin: error code": (lambda: (admin, code()), portal),
         "portal, contact: frequent word": (lambda: (contact_user, rng.choice(frequent)), portal),
         "portal, contact: error code": (lambda: (contact_user, code()), portal),
+        "whole queue page: frequent word": (lambda: (rng.choice(frequent),), whole_page),
+        "whole queue page: error code": (lambda: (code(),), whole_page),
+        "whole portal page, admin: frequent word": (
+            lambda: (rng.choice(frequent),), whole_portal_page,
+        ),
     }  # fmt: skip
     everything: list[float] = []
     workspace_all: list[float] = []
@@ -328,7 +353,7 @@ def run(args: argparse.Namespace, bench: database.Bench, out: Outcome) -> None:
             f"{kind}: p50 {p50:.1f} ms, p95 {p95:.1f} ms, p99 {p99:.1f} ms,"
             f" max {max(samples):.1f} ms; first page {min(hits)}-{max(hits)} rows"
         )
-        if args.plans:
+        if args.plans and measure in (workspace, portal):
             drawn = draw()
             query = workspace_query(*drawn) if measure is workspace else portal_query(*drawn)
             print(f"  plans for {drawn[-1] if measure is portal else drawn[0]!r}:")

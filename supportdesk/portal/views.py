@@ -152,16 +152,16 @@ def index(request: HttpRequest) -> HttpResponse:
         "zone": _zone(contact.organization),
     }
     if text:  # pages by cursor, counted up to the cap (a page number needs every match)
-        found = search_reads.page(
+        results = search_reads.page(
             search_reads.search(user, rows, text),
             search_reads.SearchCursor.decode(request.GET.get("after", "")),
             size=PAGE_SIZE,
         )
         context |= {
-            "rows": found.rows,
-            "found_count": found.count,
-            "found_more": found.more,
-            "next_cursor": found.next_cursor.encode() if found.next_cursor else "",
+            "rows": results.rows,
+            "found_count": results.count,
+            "found_more": results.more,
+            "next_cursor": results.next_cursor.encode() if results.next_cursor else "",
             "is_first_page": not request.GET.get("after"),
         }
     else:
