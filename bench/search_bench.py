@@ -207,7 +207,6 @@ def load(args: argparse.Namespace, bench: database.Bench, out: Outcome) -> None:
 def run(args: argparse.Namespace, bench: database.Bench, out: Outcome) -> None:
     database.configure(bench)
     from django.contrib.auth.models import User
-    from django.core.paginator import Paginator
     from django.db import connection
     from django.db.models import Count, QuerySet
     from django.test import Client
@@ -258,33 +257,28 @@ def run(args: argparse.Namespace, bench: database.Bench, out: Outcome) -> None:
     middle = VOCABULARY[40:COMMON]
     tail = VOCABULARY[COMMON + 100 :]
 
-    def workspace_query(
-        text: str, organization: int | None = None, status: str = ""
-    ) -> QuerySet[Request]:
+    def workspace_scope(organization: int | None = None, status: str = "") -> QuerySet[Request]:
         """As the workspace's search: every status (or one), the organization filter."""
         requests = queue.base_queryset(agent, status=status) if status else visible_requests(agent)
         if organization is not None:
             requests = requests.filter(organization_id=organization)
-        return reads.search(agent, requests, text)
+        return requests
 
-    def portal_query(user: User, text: str) -> QuerySet[Request]:
+    def portal_scope(user: User) -> QuerySet[Request]:
         """As the portal's search: what the customer sees (the admin: the organization's
         requests; a contact: their own)."""
         rows = visible_requests(user).select_related("resolution_clock", "contact")
-        if user == contact_user:
-            rows = rows.filter(contact=contact)
-        return reads.search(user, rows, text)
+        return rows.filter(contact=contact) if user == contact_user else rows
 
     def workspace(text: str, organization: int | None = None, status: str = "") -> int:
-        return len(reads.page(workspace_query(text, organization, status), None).rows)
+        return len(reads.find(agent, workspace_scope(organization, status), text, None).rows)
 
     def portal(user: User, text: str) -> int:
-        page = Paginator(portal_query(user, text), 25).get_page(1)
-        return len(page.object_list)
+        return len(reads.find(user, portal_scope(user), text, None, size=25).rows)
 
-    client = Client()
+    client = Client(HTTP_HOST="localhost")
     client.force_login(agent)
-    portal_client = Client()
+    portal_client = Client(HTTP_HOST="localhost")
     portal_client.force_login(admin)
 
     def whole_page(text: str) -> int:
@@ -355,9 +349,12 @@ def run(args: argparse.Namespace, bench: database.Bench, out: Outcome) -> None:
         )
         if args.plans and measure in (workspace, portal):
             drawn = draw()
-            query = workspace_query(*drawn) if measure is workspace else portal_query(*drawn)
-            print(f"  plans for {drawn[-1] if measure is portal else drawn[0]!r}:")
-            print(indent(plans(connection, query)))
+            if measure is workspace:
+                user, scope, text = agent, workspace_scope(*drawn[1:]), drawn[0]
+            else:
+                user, scope, text = drawn[0], portal_scope(drawn[0]), drawn[1]
+            print(f"  plans for {text!r}:")
+            print(indent(plans(connection, user, scope, text)))
         out.add(f"search: {kind}", f"p50 {p50:.1f} / p95 {p95:.1f} / p99 {p99:.1f} ms")
 
     # A reference jumps without searching.
@@ -376,7 +373,7 @@ def run(args: argparse.Namespace, bench: database.Bench, out: Outcome) -> None:
     for _ in range(20):
         sample = Request.objects.get(pk=rng.randrange(1, requests_n + 1))
         error_code = sample.subject.rsplit(" ", 1)[1]
-        rows = reads.page(reads.search(agent, visible_requests(agent), error_code), None).rows
+        rows = reads.find(agent, visible_requests(agent), error_code, None).rows
         out.check(sample.pk in {r.pk for r in rows}, f"{error_code} does not find SD-{sample.pk}")
         newest = [(r.registered_at, r.pk) for r in rows]
         out.check(newest == sorted(newest, reverse=True), f"{error_code}: not newest first")
@@ -390,27 +387,29 @@ def run(args: argparse.Namespace, bench: database.Bench, out: Outcome) -> None:
         )
 
 
-def plans(connection: Any, query: Any) -> str:
+def plans(connection: Any, user: Any, scope: Any, text: str) -> str:
     """EXPLAIN ANALYZE of the statements a first page runs (the SQL log of one call)."""
     from django.test.utils import CaptureQueriesContext
 
     from supportdesk.search import reads
 
     with CaptureQueriesContext(connection) as captured:
-        reads.page(query, None)
+        reads.find(user, scope, text, None)
     lines = []
     with connection.cursor() as cursor:
         for statement in captured.captured_queries:
             sql = statement["sql"]
-            if "set_config" in sql or "current_setting" in sql:
+            if not sql.startswith("SELECT") or "set_config" in sql or "current_setting" in sql:
                 continue
             planner = "enable_seqscan" if "count(*) OVER" in sql else ""
             if planner:  # as the first step runs it
-                cursor.execute("SET enable_seqscan = off; SET enable_indexscan = off")
+                cursor.execute(
+                    "SET enable_seqscan = off; SET enable_indexscan = off; SET work_mem = '32MB'"
+                )
             cursor.execute("EXPLAIN (ANALYZE, COSTS OFF) " + sql)
             lines += [row[0] for row in cursor.fetchall()] + [""]
             if planner:
-                cursor.execute("RESET enable_seqscan; RESET enable_indexscan")
+                cursor.execute("RESET enable_seqscan; RESET enable_indexscan; RESET work_mem")
     return "\n".join(lines)
 
 

@@ -152,8 +152,10 @@ def index(request: HttpRequest) -> HttpResponse:
         "zone": _zone(contact.organization),
     }
     if text:  # pages by cursor, counted up to the cap (a page number needs every match)
-        results = search_reads.page(
-            search_reads.search(user, rows, text),
+        results = search_reads.find(
+            user,
+            rows,
+            text,
             search_reads.SearchCursor.decode(request.GET.get("after", "")),
             size=PAGE_SIZE,
         )

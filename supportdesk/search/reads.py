@@ -4,9 +4,11 @@ views and the "changed since you looked" marks. Every read starts from
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import connections, transaction
@@ -71,51 +73,71 @@ class SearchCursor:
         return cls(when, int(pk_text))
 
 
-# How many matches the first step of a page reads from the full-text index, at most.
-# Under the cap the matches are all known: sorted newest first and counted exactly. At the
-# cap the words are frequent (at least CAP matches, at least 0.1 % of a million requests):
-# the requests are walked newest first, stopping after a page, and the count shows
-# "1,000+". Counting further would read every match (seconds for a frequent word).
-CAP = 1000
+# The most matches the index step reads (and counts). Under it the matches are all known:
+# sorted newest first and counted exactly. At it the words are frequent (at least 1 % of a
+# million requests): the requests newest first meet a page of them within about 5,000.
+CAP = 10_000
+# The planner's estimate of the matches, as a share of the requests searched (the filters
+# applied), from which the index step is skipped and the requests are walked newest first
+# at once: reading every match of a frequent word from the GIN index costs 100-200 ms at a
+# million requests (a word in 60 % of them), the walk a few milliseconds. The estimate of
+# a word outside the column's most common elements is at most half the rarest of them
+# (1 % here), so a rare word never walks on a guess.
+WALK_SHARE = 0.02
+# And at least this many expected (a small set is cheap to read whole, and counted exactly).
+WALK_FROM = 1_000
 
 
 @dataclass(frozen=True, slots=True)
 class Found:
     """One page of results (keyset, newest first), the next page's cursor, and how many
-    requests match from the cursor on (at most ``CAP``; ``more`` when the cap was hit)."""
+    requests match from the cursor on: exact when ``more`` is False; when it is True at
+    least ``count`` (the cap), or, with ``count`` None, many (not counted: the planner
+    knew the words frequent)."""
 
     rows: list[Request]
     next_cursor: SearchCursor | None
-    count: int
+    count: int | None
     more: bool
 
 
-def page(
-    found: QuerySet[Request],
+def find(
+    user: User,
+    requests: QuerySet[Request],
+    text: str,
     cursor: SearchCursor | None,
-    size: int = PAGE_SIZE,
+    size: int | None = None,
     cap: int | None = None,
 ) -> Found:
-    """One page of search results. ``found`` is ``search``'s queryset (what the user sees,
-    the filters, the words).
+    """One page of what ``search`` finds in ``requests`` (what the user sees and the
+    filters), from ``cursor`` on.
 
-    First step: at most ``cap`` + 1 matching ids from the full-text index alone (on
-    PostgreSQL the GIN index is made the only way: a planner that guesses a rare word
-    frequent walks every request newest first, seconds at a million), sorted newest first
-    in the same statement and counted. Second step, only when the cap is reached: the
-    matches are frequent, so the requests newest first meet a page of them early. Then
-    the page's rows with their joins, by id."""
+    Frequent words (by the planner's estimate, PostgreSQL): the requests newest first,
+    stopping after a page. Otherwise first at most ``cap`` + 1 matching ids from the
+    full-text index alone (on PostgreSQL the GIN index is made the only way: a planner
+    that guessed a rare code frequent walked every request newest first, 10 s at a
+    million), sorted newest first and counted in the same statement; only when the cap
+    is reached, the walk newest first. Then the page's rows with their joins, by id."""
+    cap = CAP if cap is None else cap
+    size = PAGE_SIZE if size is None else size
     if cursor is not None:
-        found = found.filter(
+        requests = requests.filter(
             Q(registered_at__lt=cursor.registered_at)
             | Q(registered_at=cursor.registered_at, pk__lt=cursor.pk)
         )
-    cap = CAP if cap is None else cap
-    ids, count = _newest_of_capped(found, size + 1, cap)
-    more = count > cap
-    if more:
-        ids = list(found.order_by("-registered_at", "-pk").values_list("pk", flat=True)[: size + 1])
-        count = cap
+    found = search(user, requests, text)
+    count: int | None
+    more = True
+    if _frequent(requests, found):
+        ids, count = _newest(found, size + 1), None
+        if len(ids) <= size:  # all of them after all
+            count, more = len(ids), False
+    else:
+        ids, count = _newest_of_capped(found, size + 1, cap)
+        if count > cap:
+            ids, count = _newest(found, size + 1), cap
+        else:
+            more = False
     by_id = Request.objects.select_related(
         "organization", "assignee", "team", "contact",
         "reaction_clock__calendar", "resolution_clock__calendar",
@@ -128,16 +150,43 @@ def page(
     return Found(rows, next_cursor, count, more)
 
 
-# The first step's statement around the capped match: sort what the cap let through, count
-# it (the window runs before the LIMIT).
+def _newest(found: QuerySet[Request], limit: int) -> list[int]:
+    return list(found.order_by("-registered_at", "-pk").values_list("pk", flat=True)[:limit])
+
+
+def _estimate(requests: QuerySet[Request]) -> float:
+    connection = connections[requests.db]
+    sql, params = requests.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        row = cursor.fetchone()
+    plan = row[0] if row else None
+    if isinstance(plan, str):  # pragma: no cover - a driver that does not parse JSON
+        plan = json.loads(plan)
+    return float(plan[0]["Plan"]["Plan Rows"]) if plan else 0.0
+
+
+def _frequent(requests: QuerySet[Request], found: QuerySet[Request]) -> bool:
+    """The planner expects the words in at least ``WALK_SHARE`` of ``requests`` and in
+    ``WALK_FROM`` of them (PostgreSQL; SQLite always takes the capped step)."""
+    if connections[requests.db].vendor != "postgresql":
+        return False
+    expected = _estimate(found)
+    return expected >= WALK_FROM and expected >= WALK_SHARE * _estimate(requests)
+
+
+# The index step's statement around the capped match: sort what the cap let through,
+# count it (the window runs before the LIMIT).
 _NEWEST_OF = (
     "SELECT c.hit_id, count(*) OVER () FROM ({matches}) c"
     " ORDER BY c.hit_at DESC, c.hit_id DESC LIMIT %s"
 )
-# Bitmap scans only, for one statement: the GIN index (and a filter's B-tree index, ANDed)
-# answer; no sequential scan, no walk of an index in order. ``set_config(..., true)`` lasts
-# to the end of the transaction, so the previous values are put back after the statement.
-_PLANNER = ("enable_seqscan", "enable_indexscan")
+# For one statement: bitmap scans only (the GIN index answers, a filter's B-tree index
+# ANDed to it; no sequential scan, no walk of an index in order), and memory enough for an
+# exact bitmap of the cap's rows (4 MB made it lossy: every row's document re-checked).
+# ``set_config(..., true)`` lasts to the end of the transaction, so the previous values
+# are put back after the statement.
+_PLANNER = {"enable_seqscan": "off", "enable_indexscan": "off", "work_mem": "32MB"}
 
 
 def _newest_of_capped(found: QuerySet[Request], limit: int, cap: int) -> tuple[list[int], int]:
@@ -145,22 +194,24 @@ def _newest_of_capped(found: QuerySet[Request], limit: int, cap: int) -> tuple[l
     sql, params = matches.query.sql_with_params()
     connection = connections[found.db]
     postgresql = connection.vendor == "postgresql"
+    names = list(_PLANNER)
     with transaction.atomic(using=found.db), connection.cursor() as cursor:
         if postgresql:
-            cursor.execute("SELECT current_setting(%s), current_setting(%s)", list(_PLANNER))
-            before = cursor.fetchone()
-            cursor.execute(
-                "SELECT set_config(%s, 'off', true), set_config(%s, 'off', true)",
-                list(_PLANNER),
-            )
+            cursor.execute("SELECT " + ", ".join(["current_setting(%s)"] * len(names)), names)
+            before = cursor.fetchone() or ()
+            _set(cursor, list(_PLANNER.items()))
         cursor.execute(_NEWEST_OF.format(matches=sql), [*params, limit])
         rows = cursor.fetchall()
         if postgresql:
-            cursor.execute(
-                "SELECT set_config(%s, %s, true), set_config(%s, %s, true)",
-                [_PLANNER[0], before[0], _PLANNER[1], before[1]],
-            )
+            _set(cursor, list(zip(names, before, strict=True)))
     return [pk for pk, _count in rows], (rows[0][1] if rows else 0)
+
+
+def _set(cursor: Any, settings: list[tuple[str, str]]) -> None:
+    cursor.execute(
+        "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(settings)),
+        [value for pair in settings for value in pair],
+    )
 
 
 def saved_views(user: User) -> list[SavedView]:

@@ -122,8 +122,10 @@ def _queue_context(
         # A search: every status unless one is chosen, the tab aside, newest first.
         everything = queue.base_queryset(user, status=status) if status else None
         base = everything if everything is not None else _all_requests(user)
-        found = search_reads.page(
-            search_reads.search(user, _filtered(base, data), text),
+        found = search_reads.find(
+            user,
+            _filtered(base, data),
+            text,
             search_reads.SearchCursor.decode(request.GET.get("after", "")),
         )
         page: list[Request] = found.rows

@@ -13,7 +13,7 @@ from supportdesk.tickets import actions
 from supportdesk.tickets.access import visible_requests
 from supportdesk.tickets.models import Request
 from tests.tickets.conftest import Desk, at
-from tests.workspace.conftest import open_
+from tests.workspace.conftest import browser, open_
 
 POSTGRESQL = connection.vendor == "postgresql"
 
@@ -127,7 +127,7 @@ def _pages(user, text: str, *, size: int, cap: int) -> list[reads.Found]:
     """Every page of a search, following the cursors."""
     result, cursor = [], None
     while True:
-        found = reads.page(search(user, visible_requests(user), text), cursor, size=size, cap=cap)
+        found = reads.find(user, visible_requests(user), text, cursor, size=size, cap=cap)
         result.append(found)
         cursor = found.next_cursor
         if cursor is None:
@@ -177,7 +177,7 @@ def test_a_capped_page_keeps_tenant_isolation(desk: Desk) -> None:
 
 def test_nothing_found_is_an_empty_page(desk: Desk) -> None:
     open_(desk, Priority.P3, "printer")
-    found = reads.page(search(desk.agent, visible_requests(desk.agent), "zzz"), None)
+    found = reads.find(desk.agent, visible_requests(desk.agent), "zzz", None)
     assert found == reads.Found([], None, 0, False)
 
 
@@ -187,7 +187,7 @@ def test_the_first_step_asks_the_gin_index_and_gives_the_settings_back(desk: Des
 
     open_(desk, Priority.P3, "printer")
     with CaptureQueriesContext(connection) as captured:
-        found = reads.page(search(desk.agent, visible_requests(desk.agent), "printer"), None)
+        found = reads.find(desk.agent, visible_requests(desk.agent), "printer", None)
     assert [r.subject for r in found.rows] == ["printer"]
     first_step = next(q["sql"] for q in captured.captured_queries if "OVER ()" in q["sql"])
     with connection.cursor() as cursor:
@@ -195,8 +195,36 @@ def test_the_first_step_asks_the_gin_index_and_gives_the_settings_back(desk: Des
         assert cursor.fetchone() == ("on",)  # put back: the rest of the request plans freely
         cursor.execute("SHOW enable_indexscan")
         assert cursor.fetchone() == ("on",)
+        cursor.execute("SHOW work_mem")
+        assert cursor.fetchone() != ("32MB",)
         cursor.execute("SET enable_seqscan = off; SET enable_indexscan = off")
         cursor.execute("EXPLAIN " + first_step)
         plan = "\n".join(row[0] for row in cursor.fetchall())
         cursor.execute("RESET enable_seqscan; RESET enable_indexscan")
     assert "Bitmap Index Scan on search_request_staff" in plan
+
+
+def test_words_the_planner_knows_frequent_walk_newest_first_uncounted(
+    desk: Desk, monkeypatch
+) -> None:
+    """The walk on the planner's word (a frequent word at a million requests; here forced):
+    the same pages, not counted while a page is full, counted when it is not."""
+    newest_first = _seven_printers(desk)
+    monkeypatch.setattr(reads, "_frequent", lambda requests, found: True)
+    pages = _pages(desk.agent, "printer", size=3, cap=100)
+    assert [r.subject for found in pages for r in found.rows] == newest_first
+    assert [(found.count, found.more) for found in pages] == [
+        (None, True),
+        (None, True),
+        (1, False),
+    ]
+    assert "7 обращений" in browser(desk.agent).get("/desk/", {"q": "printer"}).text
+    monkeypatch.setattr(reads, "PAGE_SIZE", 3)
+    assert "Много обращений" in browser(desk.agent).get("/desk/", {"q": "printer"}).text
+
+
+@pytest.mark.skipif(not POSTGRESQL, reason="the PostgreSQL planner's estimate")
+def test_a_handful_of_requests_is_never_walked_on_an_estimate(desk: Desk) -> None:
+    _seven_printers(desk)
+    requests = visible_requests(desk.agent)
+    assert not reads._frequent(requests, search(desk.agent, requests, "printer"))
