@@ -210,6 +210,7 @@ def run(args: argparse.Namespace, bench: database.Bench, out: Outcome) -> None:
     from django.db import connection
     from django.db.models import Count, QuerySet
     from django.test import Client
+    from django.test.utils import setup_test_environment
 
     from supportdesk.customers.models import Contact
     from supportdesk.search import reads
@@ -276,6 +277,7 @@ def run(args: argparse.Namespace, bench: database.Bench, out: Outcome) -> None:
     def portal(user: User, text: str) -> int:
         return len(reads.find(user, portal_scope(user), text, None, size=25).rows)
 
+    setup_test_environment()  # the test client's responses carry their context
     client = Client(HTTP_HOST="localhost")
     client.force_login(agent)
     portal_client = Client(HTTP_HOST="localhost")
@@ -396,12 +398,13 @@ def plans(connection: Any, user: Any, scope: Any, text: str) -> str:
     with CaptureQueriesContext(connection) as captured:
         reads.find(user, scope, text, None)
     lines = []
+    forced = any("set_config" in q["sql"] for q in captured.captured_queries)
     with connection.cursor() as cursor:
         for statement in captured.captured_queries:
             sql = statement["sql"]
             if not sql.startswith("SELECT") or "set_config" in sql or "current_setting" in sql:
                 continue
-            planner = "enable_seqscan" if "count(*) OVER" in sql else ""
+            planner = forced and "count(*) OVER" in sql
             if planner:  # as the first step runs it
                 cursor.execute(
                     "SET enable_seqscan = off; SET enable_indexscan = off; SET work_mem = '32MB'"

@@ -77,15 +77,20 @@ class SearchCursor:
 # sorted newest first and counted exactly. At it the words are frequent (at least 1 % of a
 # million requests): the requests newest first meet a page of them within about 5,000.
 CAP = 10_000
-# The planner's estimate of the matches, as a share of the requests searched (the filters
-# applied), from which the index step is skipped and the requests are walked newest first
-# at once: reading every match of a frequent word from the GIN index costs 100-200 ms at a
-# million requests (a word in 60 % of them), the walk a few milliseconds. The estimate of
-# a word outside the column's most common elements is at most half the rarest of them
-# (1 % here), so a rare word never walks on a guess.
-WALK_SHARE = 0.02
+# When to skip the index step and walk the requests newest first at once, on the planner's
+# estimates (PostgreSQL): reading every match of a frequent word from the GIN index costs
+# 100-200 ms at a million requests (a word in 60 % of them), the walk a few milliseconds.
+# A walk reads about 51 / share requests at about twice an index row's cost, so it is the
+# cheaper when matches² >= WALK_RATIO x requests (about 7,000 matches of a million).
+# Never on a guess: the estimate of a word the column's statistics do not know (a rare
+# code) is a constant (about 1 % of the requests here); only a word expected above it
+# (WALK_KNOWN times) walks, so a rare word never walks a million requests.
+WALK_RATIO = 50
+WALK_KNOWN = 1.2
 # And at least this many expected (a small set is cheap to read whole, and counted exactly).
 WALK_FROM = 1_000
+# A lexeme no text has, for the estimate of a word the statistics do not know.
+UNKNOWN_WORD = "qzxjvkq"
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,13 +132,14 @@ def find(
         )
     found = search(user, requests, text)
     count: int | None
+    plan = _plan(user, requests, found)
     more = True
-    if _frequent(requests, found):
+    if plan == "walk":
         ids, count = _newest(found, size + 1), None
         if len(ids) <= size:  # all of them after all
             count, more = len(ids), False
     else:
-        ids, count = _newest_of_capped(found, size + 1, cap)
+        ids, count = _newest_of_capped(found, size + 1, cap, force=plan == "index")
         if count > cap:
             ids, count = _newest(found, size + 1), cap
         else:
@@ -166,13 +172,24 @@ def _estimate(requests: QuerySet[Request]) -> float:
     return float(plan[0]["Plan"]["Plan Rows"]) if plan else 0.0
 
 
-def _frequent(requests: QuerySet[Request], found: QuerySet[Request]) -> bool:
-    """The planner expects the words in at least ``WALK_SHARE`` of ``requests`` and in
-    ``WALK_FROM`` of them (PostgreSQL; SQLite always takes the capped step)."""
+def _plan(user: User, requests: QuerySet[Request], found: QuerySet[Request]) -> str:
+    """ "walk" (newest first at once), "index" (the capped step, bitmap scans only) or
+    "free" (the capped step as the planner likes: ``requests`` are at most ``CAP``, a
+    filter's B-tree index reads them all cheaply; forced to the GIN index, a frequent
+    word's whole posting list would be read for a contact's thousand requests)."""
     if connections[requests.db].vendor != "postgresql":
-        return False
+        return "free"
+    searched = _estimate(requests)
+    if searched <= CAP:
+        return "free"
     expected = _estimate(found)
-    return expected >= WALK_FROM and expected >= WALK_SHARE * _estimate(requests)
+    unknown = _estimate(search(user, requests, UNKNOWN_WORD))
+    walk = (
+        expected >= WALK_FROM
+        and expected > WALK_KNOWN * unknown
+        and expected * expected >= WALK_RATIO * searched
+    )
+    return "walk" if walk else "index"
 
 
 # The index step's statement around the capped match: sort what the cap let through,
@@ -189,11 +206,13 @@ _NEWEST_OF = (
 _PLANNER = {"enable_seqscan": "off", "enable_indexscan": "off", "work_mem": "32MB"}
 
 
-def _newest_of_capped(found: QuerySet[Request], limit: int, cap: int) -> tuple[list[int], int]:
+def _newest_of_capped(
+    found: QuerySet[Request], limit: int, cap: int, *, force: bool
+) -> tuple[list[int], int]:
     matches = found.order_by().values(hit_id=F("pk"), hit_at=F("registered_at"))[: cap + 1]
     sql, params = matches.query.sql_with_params()
     connection = connections[found.db]
-    postgresql = connection.vendor == "postgresql"
+    postgresql = force and connection.vendor == "postgresql"
     names = list(_PLANNER)
     with transaction.atomic(using=found.db), connection.cursor() as cursor:
         if postgresql:

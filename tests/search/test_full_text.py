@@ -182,14 +182,19 @@ def test_nothing_found_is_an_empty_page(desk: Desk) -> None:
 
 
 @pytest.mark.skipif(not POSTGRESQL, reason="the PostgreSQL planner settings")
-def test_the_first_step_asks_the_gin_index_and_gives_the_settings_back(desk: Desk) -> None:
+def test_the_first_step_asks_the_gin_index_and_gives_the_settings_back(
+    desk: Desk, monkeypatch
+) -> None:
+    """As on a million requests (here the plan is forced: a handful is planned freely)."""
     from django.test.utils import CaptureQueriesContext
 
     open_(desk, Priority.P3, "printer")
+    monkeypatch.setattr(reads, "_plan", lambda user, requests, found: "index")
     with CaptureQueriesContext(connection) as captured:
         found = reads.find(desk.agent, visible_requests(desk.agent), "printer", None)
     assert [r.subject for r in found.rows] == ["printer"]
     first_step = next(q["sql"] for q in captured.captured_queries if "OVER ()" in q["sql"])
+    assert any("set_config" in q["sql"] for q in captured.captured_queries)
     with connection.cursor() as cursor:
         cursor.execute("SHOW enable_seqscan")
         assert cursor.fetchone() == ("on",)  # put back: the rest of the request plans freely
@@ -210,7 +215,7 @@ def test_words_the_planner_knows_frequent_walk_newest_first_uncounted(
     """The walk on the planner's word (a frequent word at a million requests; here forced):
     the same pages, not counted while a page is full, counted when it is not."""
     newest_first = _seven_printers(desk)
-    monkeypatch.setattr(reads, "_frequent", lambda requests, found: True)
+    monkeypatch.setattr(reads, "_plan", lambda user, requests, found: "walk")
     pages = _pages(desk.agent, "printer", size=3, cap=100)
     assert [r.subject for found in pages for r in found.rows] == newest_first
     assert [(found.count, found.more) for found in pages] == [
@@ -227,4 +232,4 @@ def test_words_the_planner_knows_frequent_walk_newest_first_uncounted(
 def test_a_handful_of_requests_is_never_walked_on_an_estimate(desk: Desk) -> None:
     _seven_printers(desk)
     requests = visible_requests(desk.agent)
-    assert not reads._frequent(requests, search(desk.agent, requests, "printer"))
+    assert reads._plan(desk.agent, requests, search(desk.agent, requests, "printer")) == "free"
