@@ -139,7 +139,8 @@ def find(
         if len(ids) <= size:  # all of them after all
             count, more = len(ids), False
     else:
-        ids, count = _newest_of_capped(found, size + 1, cap, force=plan == "index")
+        planner = _INDEX if plan == "index" else _SMALL
+        ids, count = _newest_of_capped(found, size + 1, cap, planner=planner)
         if count > cap:
             ids, count = _newest(found, size + 1), cap
         else:
@@ -173,15 +174,14 @@ def _estimate(requests: QuerySet[Request]) -> float:
 
 
 def _plan(user: User, requests: QuerySet[Request], found: QuerySet[Request]) -> str:
-    """ "walk" (newest first at once), "index" (the capped step, bitmap scans only) or
-    "free" (the capped step as the planner likes: ``requests`` are at most ``CAP``, a
-    filter's B-tree index reads them all cheaply; forced to the GIN index, a frequent
-    word's whole posting list would be read for a contact's thousand requests)."""
+    """How to read a page: "walk" (newest first at once), "index" (the capped step from
+    the GIN index) or "small" (the capped step from a filter's B-tree index: at most
+    ``CAP`` requests to search; SQLite's FTS5 step)."""
     if connections[requests.db].vendor != "postgresql":
-        return "free"
+        return "small"
     searched = _estimate(requests)
     if searched <= CAP:
-        return "free"
+        return "small"
     expected = _estimate(found)
     unknown = _estimate(search(user, requests, UNKNOWN_WORD))
     walk = (
@@ -201,24 +201,28 @@ _NEWEST_OF = (
 # For one statement: bitmap scans only (the GIN index answers, a filter's B-tree index
 # ANDed to it; no sequential scan, no walk of an index in order), and memory enough for an
 # exact bitmap of the cap's rows (4 MB made it lossy: every row's document re-checked).
+_INDEX = {"enable_seqscan": "off", "enable_indexscan": "off", "work_mem": "32MB"}
+# For a scope of at most CAP requests (a contact's, a small organization's): the filter's
+# B-tree index reads them, no bitmap (the planner ANDed the GIN index's bitmap to it, and
+# a frequent word's posting list alone cost 100-200 ms for a thousand requests).
+_SMALL = {"enable_seqscan": "off", "enable_bitmapscan": "off"}
 # ``set_config(..., true)`` lasts to the end of the transaction, so the previous values
 # are put back after the statement.
-_PLANNER = {"enable_seqscan": "off", "enable_indexscan": "off", "work_mem": "32MB"}
 
 
 def _newest_of_capped(
-    found: QuerySet[Request], limit: int, cap: int, *, force: bool
+    found: QuerySet[Request], limit: int, cap: int, *, planner: dict[str, str]
 ) -> tuple[list[int], int]:
     matches = found.order_by().values(hit_id=F("pk"), hit_at=F("registered_at"))[: cap + 1]
     sql, params = matches.query.sql_with_params()
     connection = connections[found.db]
-    postgresql = force and connection.vendor == "postgresql"
-    names = list(_PLANNER)
+    postgresql = connection.vendor == "postgresql"
+    names = list(planner)
     with transaction.atomic(using=found.db), connection.cursor() as cursor:
         if postgresql:
             cursor.execute("SELECT " + ", ".join(["current_setting(%s)"] * len(names)), names)
             before = cursor.fetchone() or ()
-            _set(cursor, list(_PLANNER.items()))
+            _set(cursor, list(planner.items()))
         cursor.execute(_NEWEST_OF.format(matches=sql), [*params, limit])
         rows = cursor.fetchall()
         if postgresql:

@@ -150,8 +150,10 @@ def _queue_context(
         for row in queue.rows_for(page, now=now)
     ]
     if whole_page:
-        base_all = _filtered(queue.base_queryset(user, status=status), data)
-        context["counts"] = queue.tab_counts(user, base_all, now=now)
+        if not text:  # a search sets the tabs aside (and counting them read every open
+            # request: seconds at a million)
+            base_all = _filtered(queue.base_queryset(user, status=status), data)
+            context["counts"] = queue.tab_counts(user, base_all, now=now)
         context["saved_views"] = search_reads.saved_views(user)
         context["view_query"] = search_actions.clean_query(
             [(key, value) for key, value in request.GET.items() if isinstance(value, str)]

@@ -232,4 +232,4 @@ def test_words_the_planner_knows_frequent_walk_newest_first_uncounted(
 def test_a_handful_of_requests_is_never_walked_on_an_estimate(desk: Desk) -> None:
     _seven_printers(desk)
     requests = visible_requests(desk.agent)
-    assert reads._plan(desk.agent, requests, search(desk.agent, requests, "printer")) == "free"
+    assert reads._plan(desk.agent, requests, search(desk.agent, requests, "printer")) == "small"
