@@ -15,13 +15,15 @@ or ``./dev bench search``. The run
    desk with a skewed (Zipf-like) frequency, Russian words in several grammatical forms,
    and an error code ``errNNNNN`` that about twenty requests share; then builds the two
    GIN indexes again (timed) and analyzes;
-3. times the search as the workspace runs it (``search.reads.search`` over what the agent
-   sees, first page of 50 with the queue's joins) for typical queries, 40 runs of each
-   kind after a warm-up, each run with other words: an error code (rare), a Russian word
-   in another form than stored (stemming), an English word in another form, a frequent
-   word, two words, a frequent word within one organization, a phrase of a message, and a
-   reference (``SD-123``), and records the plan of one of each;
-4. prints p50 / p95 per kind and over all runs. The target is p95 <= 100 ms; a missed
+3. times the search as the pages run it (``search.reads.find``: the plan chosen on the
+   planner's estimates, the ids, the first page's rows with their joins) for typical
+   queries, 40 runs of each kind after a warm-up, each run with other words: an error
+   code (rare), a Russian word in another form than stored (stemming), an English word in
+   another form, a frequent word, long-tail words, two and three words, with the queue's
+   filters (an organization, a status), as a customer admin and a contact (the portal),
+   whole pages through the test client, and a reference (``SD-123``); ``--plans`` prints
+   the statements' plans;
+4. prints p50 / p95 / p99 per kind and over all runs. The target is p95 <= 100 ms; a missed
    target is reported, not an error. The exit status is 1 when a check fails (a search
    that should find its request does not).
 """
