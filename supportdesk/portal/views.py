@@ -145,22 +145,34 @@ def index(request: HttpRequest) -> HttpResponse:
     rows = visible_requests(user).select_related("resolution_clock", "contact")
     if not organization_wide:
         rows = rows.filter(contact=contact)
-    ordered = search_reads.search(user, rows, text) if text else rows
-    page = Paginator(ordered.order_by("-registered_at", "-pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render(
-        request,
-        "portal/index.html",
-        {
-            "contact": contact,
-            "organization_wide": organization_wide,
-            "page": page,
-            "searching": text,
-            "zone": _zone(contact.organization),
-            "now": timezone.now(),  # a running clock past its due time reads as overdue
-        },
-    )
+    context = {
+        "contact": contact,
+        "organization_wide": organization_wide,
+        "searching": text,
+        "zone": _zone(contact.organization),
+        "now": timezone.now(),  # a running clock past its due time reads as overdue
+    }
+    if text:  # pages by cursor, counted up to the cap (a page number needs every match)
+        results = search_reads.find(
+            user,
+            rows,
+            text,
+            search_reads.SearchCursor.decode(request.GET.get("after", "")),
+            size=PAGE_SIZE,
+        )
+        context |= {
+            "rows": results.rows,
+            "found_count": results.count,
+            "found_more": results.more,
+            "next_cursor": results.next_cursor.encode() if results.next_cursor else "",
+            "is_first_page": not request.GET.get("after"),
+        }
+    else:
+        page = Paginator(rows.order_by("-registered_at", "-pk"), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        context |= {"rows": page.object_list, "page": page}
+    return render(request, "portal/index.html", context)
 
 
 # -- new request ------------------------------------------------------------------------

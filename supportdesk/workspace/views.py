@@ -122,14 +122,18 @@ def _queue_context(
         # A search: every status unless one is chosen, the tab aside, newest first.
         everything = queue.base_queryset(user, status=status) if status else None
         base = everything if everything is not None else _all_requests(user)
-        found, next_search = search_reads.page(
-            search_reads.search(user, _filtered(base, data), text),
+        found = search_reads.find(
+            user,
+            _filtered(base, data),
+            text,
             search_reads.SearchCursor.decode(request.GET.get("after", "")),
         )
-        page: list[Request] = found
+        page: list[Request] = found.rows
         context |= {
             "searching": text,
-            "next_cursor": next_search.encode() if next_search else "",
+            "found_count": found.count,
+            "found_more": found.more,
+            "next_cursor": found.next_cursor.encode() if found.next_cursor else "",
             "is_first_page": not request.GET.get("after"),
         }
     else:
@@ -146,8 +150,10 @@ def _queue_context(
         for row in queue.rows_for(page, now=now)
     ]
     if whole_page:
-        base_all = _filtered(queue.base_queryset(user, status=status), data)
-        context["counts"] = queue.tab_counts(user, base_all, now=now)
+        if not text:  # a search sets the tabs aside (and counting them read every open
+            # request: seconds at a million)
+            base_all = _filtered(queue.base_queryset(user, status=status), data)
+            context["counts"] = queue.tab_counts(user, base_all, now=now)
         context["saved_views"] = search_reads.saved_views(user)
         context["view_query"] = search_actions.clean_query(
             [(key, value) for key, value in request.GET.items() if isinstance(value, str)]

@@ -13,7 +13,7 @@ from tests.workspace.conftest import frozen as frozen
 
 def subjects(response) -> list[str]:
     assert response.status_code == 200
-    return [row.subject for row in response.context["page"].object_list]
+    return [row.subject for row in response.context["rows"]]
 
 
 def test_words_find_own_requests_only(desk: Desk) -> None:
@@ -43,3 +43,28 @@ def test_a_reference_opens_the_request_if_it_is_visible(desk: Desk) -> None:
     other = anna.get("/portal/", {"q": theirs.reference})  # no leak: searched as words
     assert subjects(other) == []
     assert "Ничего не найдено." in other.text
+
+
+def test_search_pages_by_cursor_and_counts(desk: Desk, monkeypatch) -> None:
+    from supportdesk.portal import views
+    from supportdesk.search import reads
+
+    for hour in (9, 10, 11):
+        open_(desk, Priority.P3, f"Modem {hour}", when=at(22, hour))
+    open_(desk, Priority.P3, "Modem of Beta", customer=desk.vera)
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    anna = browser(desk.anna)
+    first = anna.get("/portal/", {"q": "modem"})
+    assert [row.subject for row in first.context["rows"]] == ["Modem 11", "Modem 10"]
+    assert "3 обращения" in first.text
+    after = first.context["next_cursor"]
+    second = anna.get("/portal/", {"q": "modem", "after": after})
+    assert [row.subject for row in second.context["rows"]] == ["Modem 9"]
+    assert second.context["next_cursor"] == ""
+    assert "Самые новые" in second.text  # back to the first page
+    monkeypatch.setattr(reads, "CAP", 1)
+    capped = anna.get("/portal/", {"q": "modem"})
+    assert [row.subject for row in capped.context["rows"]] == ["Modem 11", "Modem 10"]
+    assert "Больше 1 обращений" in capped.text
+    broken = anna.get("/portal/", {"q": "modem", "after": "not-a-cursor"})
+    assert [row.subject for row in broken.context["rows"]] == ["Modem 11", "Modem 10"]

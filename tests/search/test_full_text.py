@@ -6,14 +6,14 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from supportdesk.search import fulltext
+from supportdesk.search import fulltext, reads
 from supportdesk.search.reads import search
 from supportdesk.slamath.policy import Priority
 from supportdesk.tickets import actions
 from supportdesk.tickets.access import visible_requests
 from supportdesk.tickets.models import Request
 from tests.tickets.conftest import Desk, at
-from tests.workspace.conftest import open_
+from tests.workspace.conftest import browser, open_
 
 POSTGRESQL = connection.vendor == "postgresql"
 
@@ -118,3 +118,118 @@ def test_postgresql_reads_the_gin_indexes(desk: Desk) -> None:
         plan = "\n".join(row[0] for row in cursor.fetchall())
         cursor.execute("RESET enable_seqscan")
     assert "search_request_staff" in plan
+
+
+# -- pages: the capped first step, the walk newest first past the cap ---------------------
+
+
+def _pages(user, text: str, *, size: int, cap: int) -> list[reads.Found]:
+    """Every page of a search, following the cursors."""
+    result, cursor = [], None
+    while True:
+        found = reads.find(user, visible_requests(user), text, cursor, size=size, cap=cap)
+        result.append(found)
+        cursor = found.next_cursor
+        if cursor is None:
+            return result
+
+
+def _seven_printers(desk: Desk) -> list[str]:
+    """Seven requests found by "printer", opened in a shuffled order of time (so the ids
+    are not the order), and one that is not."""
+    hours = [12, 9, 15, 10, 14, 11, 13]
+    for hour in hours:
+        open_(desk, Priority.P3, f"printer {hour}", when=at(22, hour))
+    open_(desk, Priority.P3, "scanner")
+    return [f"printer {hour}" for hour in sorted(hours, reverse=True)]
+
+
+@pytest.mark.parametrize("cap", [1, 3, 7, 100])
+def test_pages_are_newest_first_under_and_over_the_cap(desk: Desk, cap: int) -> None:
+    newest_first = _seven_printers(desk)
+    pages = _pages(desk.agent, "printer", size=3, cap=cap)
+    assert [[r.subject for r in found.rows] for found in pages] == [
+        newest_first[0:3], newest_first[3:6], newest_first[6:7],
+    ]  # fmt: skip
+    first = pages[0]
+    if cap >= 7:  # every match through the index: counted exactly
+        assert (first.count, first.more) == (7, False)
+    else:  # the cap reached: at least that many
+        assert (first.count, first.more) == (cap, True)
+
+
+def test_the_count_counts_from_the_cursor_on(desk: Desk) -> None:
+    _seven_printers(desk)
+    assert [found.count for found in _pages(desk.agent, "printer", size=3, cap=100)] == [7, 4, 1]
+
+
+def test_a_capped_page_keeps_tenant_isolation(desk: Desk) -> None:
+    for hour in (9, 10, 11):
+        open_(desk, Priority.P3, f"router {hour}", when=at(22, hour))
+        open_(desk, Priority.P3, f"router beta {hour}", customer=desk.vera, when=at(22, hour))
+    for cap in (1, 100):
+        pages = _pages(desk.vera, "router", size=2, cap=cap)
+        assert [r.subject for found in pages for r in found.rows] == [
+            "router beta 11", "router beta 10", "router beta 9",
+        ]  # fmt: skip
+        assert pages[0].more == (cap == 1)
+
+
+def test_nothing_found_is_an_empty_page(desk: Desk) -> None:
+    open_(desk, Priority.P3, "printer")
+    found = reads.find(desk.agent, visible_requests(desk.agent), "zzz", None)
+    assert found == reads.Found([], None, 0, False)
+
+
+@pytest.mark.skipif(not POSTGRESQL, reason="the PostgreSQL planner settings")
+def test_the_first_step_asks_the_gin_index_and_gives_the_settings_back(
+    desk: Desk, monkeypatch
+) -> None:
+    """As on a million requests (here the plan is forced: a handful is planned freely)."""
+    from django.test.utils import CaptureQueriesContext
+
+    open_(desk, Priority.P3, "printer")
+    monkeypatch.setattr(reads, "_plan", lambda user, requests, found: "index")
+    with CaptureQueriesContext(connection) as captured:
+        found = reads.find(desk.agent, visible_requests(desk.agent), "printer", None)
+    assert [r.subject for r in found.rows] == ["printer"]
+    first_step = next(q["sql"] for q in captured.captured_queries if "OVER ()" in q["sql"])
+    assert any("set_config" in q["sql"] for q in captured.captured_queries)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_seqscan")
+        assert cursor.fetchone() == ("on",)  # put back: the rest of the request plans freely
+        cursor.execute("SHOW enable_indexscan")
+        assert cursor.fetchone() == ("on",)
+        cursor.execute("SHOW work_mem")
+        assert cursor.fetchone() != ("32MB",)
+        cursor.execute("SET enable_seqscan = off; SET enable_indexscan = off")
+        cursor.execute("EXPLAIN " + first_step)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("RESET enable_seqscan; RESET enable_indexscan")
+    assert "Bitmap Index Scan on search_request_staff" in plan
+
+
+def test_words_the_planner_knows_frequent_walk_newest_first_uncounted(
+    desk: Desk, monkeypatch
+) -> None:
+    """The walk on the planner's word (a frequent word at a million requests; here forced):
+    the same pages, not counted while a page is full, counted when it is not."""
+    newest_first = _seven_printers(desk)
+    monkeypatch.setattr(reads, "_plan", lambda user, requests, found: "walk")
+    pages = _pages(desk.agent, "printer", size=3, cap=100)
+    assert [r.subject for found in pages for r in found.rows] == newest_first
+    assert [(found.count, found.more) for found in pages] == [
+        (None, True),
+        (None, True),
+        (1, False),
+    ]
+    assert "7 обращений" in browser(desk.agent).get("/desk/", {"q": "printer"}).text
+    monkeypatch.setattr(reads, "PAGE_SIZE", 3)
+    assert "Много обращений" in browser(desk.agent).get("/desk/", {"q": "printer"}).text
+
+
+@pytest.mark.skipif(not POSTGRESQL, reason="the PostgreSQL planner's estimate")
+def test_a_handful_of_requests_is_never_walked_on_an_estimate(desk: Desk) -> None:
+    _seven_printers(desk)
+    requests = visible_requests(desk.agent)
+    assert reads._plan(desk.agent, requests, search(desk.agent, requests, "printer")) == "small"

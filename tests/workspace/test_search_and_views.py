@@ -139,3 +139,18 @@ def test_the_mark_is_shown_in_the_rows(desk: Desk, client: Client) -> None:
     )
     text = agent.get("/desk/rows?tab=all", HTTP_ACCEPT_LANGUAGE="en").text
     assert 'class="mark replied"' in text
+
+
+def test_a_search_says_how_many_it_found_or_that_there_are_more(desk: Desk, monkeypatch) -> None:
+    from supportdesk.search import reads
+
+    for hour in (9, 10, 11):
+        open_(desk, Priority.P3, f"VPN {hour}", when=at(22, hour))
+    agent = browser(desk.agent)
+    response = agent.get("/desk/", {"q": "vpn"})
+    assert (response.context["found_count"], response.context["found_more"]) == (3, False)
+    assert "3 обращения" in response.text  # Russian plural, the agent's language
+    monkeypatch.setattr(reads, "CAP", 2)
+    response = agent.get("/desk/", {"q": "vpn"})
+    assert subjects(response) == ["VPN 11", "VPN 10", "VPN 9"]  # all of them, newest first
+    assert "Больше 2 обращений" in response.text
