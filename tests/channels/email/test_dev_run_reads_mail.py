@@ -43,6 +43,6 @@ def test_the_reader_runs_beside_the_worker_and_stops_with_it(
             assert time.monotonic() < deadline, run.output
             time.sleep(0.5)
         run.wait_for_http(port, timeout=120)
-        assert run.stop(signal.SIGINT, group=True) == 130
+        assert run.stop(signal.SIGINT, group=True, timeout=60) == 130
         assert not alive(int(reader.group(1)))
     assert dovecot.count(account, "INBOX") == 0
