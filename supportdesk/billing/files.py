@@ -10,12 +10,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-import xlsxwriter
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from supportdesk.billing.document import QuoteDocument, as_typst_data
 from supportdesk.reports.typeset import font_dir, typeset
+from supportdesk.reports.xlsx import safe_workbook
 
 TEMPLATE = Path(__file__).parent / "typst" / "quote.typ"
 
@@ -39,16 +39,7 @@ def write_xlsx(
     """One sheet: the quote's facts, its inputs, the lines (quantities and amounts as
     numbers), the totals and the rules. Every text through ``write_string``: an
     organization named ``=HYPERLINK(...)`` stays a text."""
-    workbook = xlsxwriter.Workbook(
-        file,
-        {
-            "constant_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-        },
-    )
-    workbook.set_properties({"created": issued_at.replace(tzinfo=None, microsecond=0)})
+    workbook = safe_workbook(file, created=issued_at.replace(microsecond=0))
     with translation.override(language):
         _write(workbook, document)
     workbook.close()

@@ -25,7 +25,10 @@ from supportdesk.tickets.models import reference_of
 _DAY = 86400
 
 
-def write_xlsx(report: SlaReport, file: str | IO[bytes], *, language: str) -> None:
+def safe_workbook(file: str | IO[bytes], *, created: datetime) -> xlsxwriter.Workbook:
+    """A workbook in which user text stays text: a subject or a name such as
+    ``=HYPERLINK(...)`` is never a formula, a link or a number (every sheet of ours writes
+    through this). Rows go out as they are written (``constant_memory``)."""
     workbook = xlsxwriter.Workbook(
         file,
         {
@@ -36,7 +39,12 @@ def write_xlsx(report: SlaReport, file: str | IO[bytes], *, language: str) -> No
             "remove_timezone": True,
         },
     )
-    workbook.set_properties({"created": report.generated_at.replace(tzinfo=None)})
+    workbook.set_properties({"created": created.replace(tzinfo=None)})
+    return workbook
+
+
+def write_xlsx(report: SlaReport, file: str | IO[bytes], *, language: str) -> None:
+    workbook = safe_workbook(file, created=report.generated_at)
     with translation.override(language):
         _Writer(workbook, report).write()
     workbook.close()
