@@ -94,6 +94,12 @@ class QuoteYear(models.Model):
         return f"{self.year}: {self.last}"
 
 
+def overdue(today: date) -> models.Q:
+    """Sent quotes whose validity ended before ``today``: expired, whether or not the
+    hourly job has stored it yet (``Quote.status_on`` is the same rule for one quote)."""
+    return models.Q(status=QuoteStatus.SENT, valid_until__lt=today)
+
+
 class Quote(models.Model):
     """A quote: a draft holds the inputs; issuing takes the next number of the year and
     freezes the price list version, every line and the totals."""

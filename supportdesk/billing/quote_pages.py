@@ -6,7 +6,7 @@ says what a quote shows (the same as its PDF and spreadsheet)."""
 from __future__ import annotations
 
 import io
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -28,14 +28,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from supportdesk.billing import quotes, reads
 from supportdesk.billing.display import money
 from supportdesk.billing.document import QuoteDocument, quote_document
-from supportdesk.billing.models import Quote, QuoteStatus
+from supportdesk.billing.models import Quote, QuoteStatus, overdue
 from supportdesk.billing.views import CalculatorForm
 from supportdesk.contracts.models import Contract
 from supportdesk.customers.models import Organization
 from supportdesk.staff.models import StaffRole
 from supportdesk.staff.permissions import ActionDenied, Capability, may
 from supportdesk.tickets.access import staff_member
-from supportdesk.tickets.whatif import PlanAgainstActual, plan_against_actual
+from supportdesk.tickets.whatif import PlanAgainstActual, full_months_before, plan_against_actual
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PER_PAGE = 100
@@ -59,10 +59,6 @@ def _quote(quote_id: int) -> Quote:
     if quote is None:
         raise Http404("no such quote")
     return quote
-
-
-def _today(now: datetime) -> date:
-    return quotes.today_of(now)
 
 
 def _page(quote: Quote) -> HttpResponseRedirect:
@@ -142,11 +138,10 @@ class ContractForm(forms.Form):
 def _with_status(rows: QuerySet[Quote], status: str, today: date) -> QuerySet[Quote]:
     """The filter as the pages read statuses: a sent quote past its validity is expired
     (``Quote.status_on``) before the hourly job stores it."""
-    overdue = Q(status=QuoteStatus.SENT, valid_until__lt=today)
     if status == QuoteStatus.EXPIRED:
-        return rows.filter(Q(status=QuoteStatus.EXPIRED) | overdue)
+        return rows.filter(Q(status=QuoteStatus.EXPIRED) | overdue(today))
     if status == QuoteStatus.SENT:
-        return rows.filter(status=QuoteStatus.SENT).exclude(overdue)
+        return rows.filter(status=QuoteStatus.SENT).exclude(overdue(today))
     return rows.filter(status=status)
 
 
@@ -154,7 +149,7 @@ def _with_status(rows: QuerySet[Quote], status: str, today: date) -> QuerySet[Qu
 @require_GET
 def quote_list(request: HttpRequest) -> HttpResponse:
     _quoter(request)
-    today = _today(timezone.now())
+    today = quotes.today_of(timezone.now())
     status = request.GET.get("status", "")
     rows = Quote.objects.select_related("organization", "price_list")
     if status:
@@ -186,7 +181,7 @@ def _form_page(
     request: HttpRequest, *, quote: Quote | None, user: User
 ) -> HttpResponse | tuple[QuoteForm, int]:
     now = timezone.now()
-    today = _today(now)
+    today = quotes.today_of(now)
     try:
         _row, data = reads.in_force(today)
     except reads.NoPriceList as error:
@@ -243,15 +238,6 @@ def quote_edit(request: HttpRequest, quote_id: int) -> HttpResponse:
 # -- the quote page ------------------------------------------------------------------------
 
 
-def twelve_full_months(today: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
-    """From the first day of the twelfth month before ``today``'s to the first of
-    ``today``'s month, at midnight in the organization's zone."""
-    months = today.year * 12 + today.month - 1
-    start = date((months - 12) // 12, (months - 12) % 12 + 1, 1)
-    end = date(today.year, today.month, 1)
-    return datetime.combine(start, time(), zone), datetime.combine(end, time(), zone)
-
-
 def what_if_of(user: User, quote: Quote, *, now: datetime) -> PlanAgainstActual | None:
     """For an existing customer (one with a contract), the last 12 full months of its
     requests on the quoted plan next to how their clocks ran; None for a new one."""
@@ -259,7 +245,7 @@ def what_if_of(user: User, quote: Quote, *, now: datetime) -> PlanAgainstActual 
     if not Contract.objects.filter(organization=organization).exists():
         return None
     zone = ZoneInfo(organization.time_zone)
-    start, end = twelve_full_months(now.astimezone(zone).date(), zone)
+    start, end = full_months_before(now.astimezone(zone).date(), zone)
     return plan_against_actual(
         user, organization, quote.inputs["plan"], start=start, end=end, now=now
     )
@@ -271,7 +257,7 @@ def quote_page(request: HttpRequest, quote_id: int) -> HttpResponse:
     user = _quoter(request)
     quote = _quote(quote_id)
     now = timezone.now()
-    today = _today(now)
+    today = quotes.today_of(now)
     try:
         document: QuoteDocument | None = quote_document(quote, today=today)
         missing = ""
@@ -340,7 +326,7 @@ def _issued(quote_id: int) -> tuple[Quote, QuoteDocument, datetime]:
     quote = _quote(quote_id)
     if quote.status == QuoteStatus.DRAFT or quote.issued_at is None:
         raise Http404("a draft has no document yet")
-    return quote, quote_document(quote, today=_today(timezone.now())), quote.issued_at
+    return quote, quote_document(quote, today=quotes.today_of(timezone.now())), quote.issued_at
 
 
 def _filename(quote: Quote, extension: str) -> str:

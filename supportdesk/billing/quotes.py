@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from supportdesk.audit.record import record, record_many
 from supportdesk.billing import reads
 from supportdesk.billing.display import as_json
-from supportdesk.billing.models import Quote, QuoteStatus, QuoteYear
+from supportdesk.billing.models import Quote, QuoteStatus, QuoteYear, overdue
 from supportdesk.contracts.models import Contract
 from supportdesk.customers.models import Organization
 from supportdesk.entitlements.actions import grant_quota
@@ -173,9 +173,7 @@ def expire_quotes(*, now: datetime) -> int:
     to run twice: the rows are claimed under a lock, skipping those another run holds)."""
     with transaction.atomic():
         rows = list(
-            Quote.objects.select_for_update(skip_locked=True).filter(
-                status=QuoteStatus.SENT, valid_until__lt=today_of(now)
-            )
+            Quote.objects.select_for_update(skip_locked=True).filter(overdue(today_of(now)))
         )
         if rows:
             _expire(rows, now=now)

@@ -14,8 +14,9 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import User
 from django.db.models import Prefetch, QuerySet
@@ -44,6 +45,24 @@ PLANS = ("8x5", "24x7", "premium")
 
 
 # -- who may ask ---------------------------------------------------------------------------
+
+
+def month_start(day: date, shift: int = 0) -> date:
+    """The first day of ``day``'s month, moved by ``shift`` months."""
+    months = day.year * 12 + day.month - 1 + shift
+    return date(months // 12, months % 12 + 1, 1)
+
+
+def last_full_months(today: date, count: int = 12) -> tuple[date, date]:
+    """The first day of the first and of the last of the ``count`` months before today's."""
+    return month_start(today, -count), month_start(today, -1)
+
+
+def full_months_before(today: date, zone: ZoneInfo, count: int = 12) -> tuple[datetime, datetime]:
+    """``[start, end)`` of the ``count`` full months before ``today``'s, from midnight of
+    the first one's first day to midnight of the first day of ``today``'s month in ``zone``."""
+    first, _last = last_full_months(today, count)
+    return datetime.combine(first, time(), zone), datetime.combine(month_start(today), time(), zone)
 
 
 def what_if_organizations(user: User) -> QuerySet[Organization]:

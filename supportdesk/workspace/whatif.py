@@ -4,7 +4,7 @@ support leads and the organization's personal manager (``tickets.whatif``)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,19 +20,15 @@ from django.views.decorators.http import require_GET
 
 from supportdesk.customers.models import Organization
 from supportdesk.tickets.access import ActionDenied, NotFound
-from supportdesk.tickets.whatif import get_what_if_organization, what_if, what_if_organizations
+from supportdesk.tickets.whatif import (
+    get_what_if_organization,
+    last_full_months,
+    month_start,
+    what_if,
+    what_if_organizations,
+)
 
 MOSCOW = ZoneInfo("Europe/Moscow")
-
-
-def _month(day: date, shift: int) -> date:
-    months = day.year * 12 + day.month - 1 + shift
-    return date(months // 12, months % 12 + 1, 1)
-
-
-def last_full_months(today: date, count: int = 12) -> tuple[date, date]:
-    """The first day of the first and of the last of the ``count`` months before today's."""
-    return _month(today, -count), _month(today, -1)
 
 
 class WhatIfForm(forms.Form):
@@ -90,6 +86,6 @@ def what_if_page(request: HttpRequest) -> HttpResponse:
         raise Http404("no such organization") from None
     zone = ZoneInfo(organization.time_zone)
     start = datetime.combine(form.cleaned_data["first"], datetime.min.time(), zone)
-    end = datetime.combine(_month(form.cleaned_data["last"], 1), datetime.min.time(), zone)
+    end = datetime.combine(month_start(form.cleaned_data["last"], 1), datetime.min.time(), zone)
     context["result"] = what_if(user, organization.pk, start=start, end=end, now=now)
     return render(request, "workspace/what_if.html", context)

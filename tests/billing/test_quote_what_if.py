@@ -15,12 +15,11 @@ import pytest
 import time_machine
 
 from supportdesk.billing import quotes
-from supportdesk.billing.quote_pages import twelve_full_months
 from supportdesk.customers.models import Organization
 from supportdesk.pricing.calculator import Inputs
 from supportdesk.tickets.access import ActionDenied
 from supportdesk.tickets.models import Request
-from supportdesk.tickets.whatif import plan_against_actual
+from supportdesk.tickets.whatif import full_months_before, plan_against_actual
 from tests.billing.conftest import NOW
 from tests.billing.test_quote_pages import text
 from tests.tickets.conftest import MOSCOW, Desk
@@ -35,14 +34,14 @@ def inputs(plan: str) -> Inputs:
 
 
 def test_the_twelve_full_months_before_today() -> None:
-    assert twelve_full_months(date(2026, 12, 2), MOSCOW) == (
+    assert full_months_before(date(2026, 12, 2), MOSCOW) == (
         datetime(2025, 12, 1, tzinfo=MOSCOW), datetime(2026, 12, 1, tzinfo=MOSCOW),
     )  # fmt: skip
-    assert twelve_full_months(date(2027, 1, 31), MOSCOW)[0] == datetime(2026, 1, 1, tzinfo=MOSCOW)
+    assert full_months_before(date(2027, 1, 31), MOSCOW)[0] == datetime(2026, 1, 1, tzinfo=MOSCOW)
 
 
 def test_the_quoted_plan_against_the_actual_clocks(desk: Desk, november: list[Request]) -> None:
-    start, end = twelve_full_months(DECEMBER.date(), MOSCOW)
+    start, end = full_months_before(DECEMBER.date(), MOSCOW)
     on_24 = plan_against_actual(desk.manager, desk.alfa, "24x7", start=start, end=end,
                                 now=DECEMBER)  # fmt: skip
     figures = [(s.met, s.total) for s in (on_24.actual_reaction, on_24.actual_resolution,
@@ -55,7 +54,7 @@ def test_the_quoted_plan_against_the_actual_clocks(desk: Desk, november: list[Re
     on_8 = plan_against_actual(desk.lead, desk.alfa, "8x5", start=start, end=end, now=DECEMBER)
     assert (on_8.reaction, on_8.resolution) == (on_8.actual_reaction, on_8.actual_resolution)
     # on 30 November, November is not a full month yet
-    start, end = twelve_full_months(NOW.astimezone(MOSCOW).date(), MOSCOW)
+    start, end = full_months_before(NOW.astimezone(MOSCOW).date(), MOSCOW)
     early = plan_against_actual(desk.manager, desk.alfa, "24x7", start=start, end=end, now=NOW)
     assert early.requests == 1  # October only
     with pytest.raises(ActionDenied):
