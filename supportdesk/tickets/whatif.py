@@ -12,7 +12,7 @@ plan, that plan's version in force at registration.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
@@ -262,6 +262,35 @@ def _replay(
     )
 
 
+def _replayed(
+    organization: Organization,
+    start: datetime,
+    end: datetime,
+    policies: _Policies,
+    plans_of: Callable[[str], Iterable[str]],
+    failed: list[int],
+) -> Iterator[tuple[str, dict[str, Replayed]]]:
+    """Each request of ``organization`` registered in ``[start, end)``: its own plan and
+    its replays on ``plans_of(own plan)`` (a plan with no version in force at its
+    registration left out; its own plan on its own version). A request whose history
+    cannot be replayed is added to ``failed`` instead."""
+    calendars = Calendars()
+    for request in _requests(organization, start, end):
+        own_plan = request.policy_version.plan.code
+        events = history(request)
+        request_type = RequestType(request.request_type)
+        try:
+            replays = {
+                code: _replay(events, policy, request_type, calendars, policies.now)
+                for code in plans_of(own_plan)
+                if (policy := _policy_for(request, code, own_plan, policies)) is not None
+            }
+        except ReplayError:
+            failed.append(request.pk)
+            continue
+        yield own_plan, replays
+
+
 def what_if(
     user: User, organization_id: int, *, start: datetime, end: datetime, now: datetime
 ) -> WhatIf:
@@ -269,25 +298,13 @@ def what_if(
     ``now`` under each plan; counted as the SLA report counts (see ``Share``)."""
     organization = get_what_if_organization(user, organization_id)
     policies = _Policies(now)
-    calendars = Calendars()
     outcomes = {code: PlanOutcome(code, policies.titles.get(code, code)) for code in PLANS}
     failed: list[int] = []
-    for request in _requests(organization, start, end):
-        own_plan = request.policy_version.plan.code
-        events = history(request)
-        request_type = RequestType(request.request_type)
-        try:
-            replayed = [
-                (outcome, own_plan == code, _replay(events, policy, request_type, calendars, now))
-                for code, outcome in outcomes.items()
-                if (policy := _policy_for(request, code, own_plan, policies)) is not None
-            ]
-        except ReplayError:
-            failed.append(request.pk)
-            continue
-        for outcome, own, result in replayed:
+    for own_plan, replays in _replayed(organization, start, end, policies, lambda _: PLANS, failed):
+        for code, result in replays.items():
+            outcome = outcomes[code]
             outcome.requests += 1
-            outcome.actual += own
+            outcome.actual += own_plan == code
             outcome.reaction.count(result.reaction)
             outcome.resolution.count(result.resolution)
     return WhatIf(
@@ -343,31 +360,17 @@ def plan_against_actual(
     if not may_compare_plans(user):
         raise ActionDenied("the comparison is for those who price quotes")
     policies = _Policies(now)
-    calendars = Calendars()
     actual_reaction, actual_resolution, reaction, resolution = Share(), Share(), Share(), Share()
     requests = 0
     failed: list[int] = []
-    for request in _requests(organization, start, end):
-        own_plan = request.policy_version.plan.code
-        own_policy = policy_of(request.policy_version_id, now=now)
-        other = _policy_for(request, plan, own_plan, policies)
-        events = history(request)
-        request_type = RequestType(request.request_type)
-        try:
-            actual = _replay(events, own_policy, request_type, calendars, now)
-            if other is None:
-                on_plan = None
-            elif plan == own_plan:
-                on_plan = actual
-            else:
-                on_plan = _replay(events, other, request_type, calendars, now)
-        except ReplayError:
-            failed.append(request.pk)
-            continue
+    for own_plan, replays in _replayed(
+        organization, start, end, policies, lambda own: {own, plan}, failed
+    ):
         requests += 1
+        actual = replays[own_plan]  # the request's own version: always there
         actual_reaction.count(actual.reaction)
         actual_resolution.count(actual.resolution)
-        if on_plan is not None:
+        if (on_plan := replays.get(plan)) is not None:
             reaction.count(on_plan.reaction)
             resolution.count(on_plan.resolution)
     return PlanAgainstActual(
