@@ -22,11 +22,14 @@ class AbsenceError(ValueError):
     """Bad dates: nothing was saved."""
 
 
+def absences_on(day: date) -> QuerySet[Absence]:
+    """The absences that include this (local) date."""
+    return Absence.objects.filter(starts_on__lte=day, ends_on__gte=day)
+
+
 def is_away(user_id: int, day: date) -> bool:
     """Whether the person is away on this (local) date."""
-    return Absence.objects.filter(
-        member__user_id=user_id, starts_on__lte=day, ends_on__gte=day
-    ).exists()
+    return absences_on(day).filter(member__user_id=user_id).exists()
 
 
 def absences_from(day: date) -> QuerySet[Absence]:

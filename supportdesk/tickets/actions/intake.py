@@ -15,12 +15,12 @@ from supportdesk.audit.record import record
 from supportdesk.calendars.engine import Calendars
 from supportdesk.channels.rules import (
     OutsideContract,
+    contracts_for,
     detail_rule,
     intake_notice,
     outside_contract,
 )
 from supportdesk.contracts.models import Contract
-from supportdesk.contracts.reads import contracts_in_force
 from supportdesk.customers.models import Contact
 from supportdesk.rows import insert
 from supportdesk.sla.actions import start_clocks, unstarted_clocks
@@ -28,8 +28,8 @@ from supportdesk.sla.models import ClockKind
 from supportdesk.sla.policies import policy_rule
 from supportdesk.slamath.policy import Priority, RequestType
 from supportdesk.slamath.priority import intake_priority
-from supportdesk.staff.absences import is_away
-from supportdesk.staff.models import Absence, Team
+from supportdesk.staff.absences import absences_on, is_away
+from supportdesk.staff.models import Team
 from supportdesk.staff.permissions import Capability, require
 from supportdesk.tickets.access import ActionDenied, contact_of, is_staff
 from supportdesk.tickets.actions._common import STAFF_CHANNELS
@@ -54,17 +54,9 @@ def _contract_for(contact: Contact, at: datetime, *, now: datetime) -> Contract:
     (``engineer_away``) whether its dedicated engineer is away on the local date at ``now``,
     in one query."""
     organization = contact.organization
-    zone = ZoneInfo(organization.time_zone)
-    away = Absence.objects.filter(
-        member__user_id=OuterRef("dedicated_engineer_id"),
-        starts_on__lte=now.astimezone(zone).date(),
-        ends_on__gte=now.astimezone(zone).date(),
-    )
-    contract = (
-        contracts_in_force(organization.pk, at.astimezone(zone).date(), related=False)
-        .annotate(engineer_away=Exists(away))
-        .first()
-    )
+    today = now.astimezone(ZoneInfo(organization.time_zone)).date()
+    away = absences_on(today).filter(member__user_id=OuterRef("dedicated_engineer_id"))
+    contract = contracts_for(organization, at).annotate(engineer_away=Exists(away)).first()
     if contract is None:
         raise ActionError(
             _("%(organization)s has no contract valid on %(day)s.")
