@@ -27,7 +27,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
-from django.db import connections, transaction
+from django.db import connections
 from django.db.models import (
     BooleanField,
     Count,
@@ -76,6 +76,7 @@ from supportdesk.sla.outcomes import pause_spans
 from supportdesk.slamath.clock import ClockEvent, EventKind
 from supportdesk.slamath.hours import DayKind
 from supportdesk.slamath.policy import Priority
+from supportdesk.statement_settings import settings_for
 from supportdesk.tickets.models import ClockOutcome, PriorityChange, Request
 
 TREND_PERIODS = 12
@@ -241,10 +242,9 @@ def _counted_in_sql(outcomes: QuerySet[ClockOutcome], start: datetime, cutoff: d
     revisions: dict[int, set[str]] = defaultdict(set)
     versions: set[int] = set()
     resolved = 0
-    with transaction.atomic(using=outcomes.db), connections[outcomes.db].cursor() as cursor:
-        # A year's outcomes sorted for the percentiles (about 25 MB for 160,000 rows) spill
-        # to disk under PostgreSQL's default 4 MB; this statement alone may take more.
-        cursor.execute(f"SET LOCAL work_mem = '{SORT_MEMORY}'")
+    # A year's outcomes sorted for the percentiles (about 25 MB for 160,000 rows) spill to
+    # disk under PostgreSQL's default 4 MB; this statement alone may take more.
+    with settings_for(outcomes.db, {"work_mem": SORT_MEMORY}) as cursor:
         cursor.execute(statement, (start, cutoff, *params))
         for (
             level, kind, priority, calendar_id, revision, version_id, total, met,

@@ -8,15 +8,15 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.contrib.auth.models import User
-from django.db import connections, transaction
+from django.db import connections
 from django.db.models import F, Max, Q, QuerySet
 from django.utils.dateparse import parse_datetime
 
 from supportdesk.search import fulltext
 from supportdesk.search.models import LastSeen, SavedView
+from supportdesk.statement_settings import settings_for
 from supportdesk.tickets.access import is_staff, visible_requests
 from supportdesk.tickets.models import Message, MessageKind, Request
 
@@ -206,8 +206,6 @@ _INDEX = {"enable_seqscan": "off", "enable_indexscan": "off", "work_mem": "32MB"
 # B-tree index reads them, no bitmap (the planner ANDed the GIN index's bitmap to it, and
 # a frequent word's posting list alone cost 100-200 ms for a thousand requests).
 _SMALL = {"enable_seqscan": "off", "enable_bitmapscan": "off"}
-# ``set_config(..., true)`` lasts to the end of the transaction, so the previous values
-# are put back after the statement.
 
 
 def _newest_of_capped(
@@ -215,26 +213,10 @@ def _newest_of_capped(
 ) -> tuple[list[int], int]:
     matches = found.order_by().values(hit_id=F("pk"), hit_at=F("registered_at"))[: cap + 1]
     sql, params = matches.query.sql_with_params()
-    connection = connections[found.db]
-    postgresql = connection.vendor == "postgresql"
-    names = list(planner)
-    with transaction.atomic(using=found.db), connection.cursor() as cursor:
-        if postgresql:
-            cursor.execute("SELECT " + ", ".join(["current_setting(%s)"] * len(names)), names)
-            before = cursor.fetchone() or ()
-            _set(cursor, list(planner.items()))
+    with settings_for(found.db, planner) as cursor:
         cursor.execute(_NEWEST_OF.format(matches=sql), [*params, limit])
         rows = cursor.fetchall()
-        if postgresql:
-            _set(cursor, list(zip(names, before, strict=True)))
     return [pk for pk, _count in rows], (rows[0][1] if rows else 0)
-
-
-def _set(cursor: Any, settings: list[tuple[str, str]]) -> None:
-    cursor.execute(
-        "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(settings)),
-        [value for pair in settings for value in pair],
-    )
 
 
 def saved_views(user: User) -> list[SavedView]:
