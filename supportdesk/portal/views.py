@@ -160,13 +160,7 @@ def index(request: HttpRequest) -> HttpResponse:
             search_reads.SearchCursor.decode(request.GET.get("after", "")),
             size=PAGE_SIZE,
         )
-        context |= {
-            "rows": results.rows,
-            "found_count": results.count,
-            "found_more": results.more,
-            "next_cursor": results.next_cursor.encode() if results.next_cursor else "",
-            "is_first_page": not request.GET.get("after"),
-        }
+        context |= {"rows": results.rows} | results.page_context(after=request.GET.get("after", ""))
     else:
         page = Paginator(rows.order_by("-registered_at", "-pk"), PAGE_SIZE).get_page(
             request.GET.get("page")

@@ -105,6 +105,16 @@ class Found:
     count: int | None
     more: bool
 
+    def page_context(self, *, after: str) -> dict[str, object]:
+        """What the portal's and the queue's search pages show around the rows: the count
+        and the cursor pager (``after``: the cursor the page was asked from)."""
+        return {
+            "found_count": self.count,
+            "found_more": self.more,
+            "next_cursor": self.next_cursor.encode() if self.next_cursor else "",
+            "is_first_page": not after,
+        }
+
 
 def find(
     user: User,

@@ -129,13 +129,7 @@ def _queue_context(
             search_reads.SearchCursor.decode(request.GET.get("after", "")),
         )
         page: list[Request] = found.rows
-        context |= {
-            "searching": text,
-            "found_count": found.count,
-            "found_more": found.more,
-            "next_cursor": found.next_cursor.encode() if found.next_cursor else "",
-            "is_first_page": not request.GET.get("after"),
-        }
+        context |= {"searching": text} | found.page_context(after=request.GET.get("after", ""))
     else:
         requests = _filtered(queue.tab_queryset(user, tab, now=now, status=status), data)
         cursor = queue.Cursor.decode(request.GET.get("after", ""))
