@@ -16,6 +16,9 @@ from supportdesk.pricing.money import decimal_text
 
 LOCALES = {"ru": "ru_RU", "en": "en_US"}
 
+# The plans as the offer names them (the same in every language).
+PLAN_TITLES = {"8x5": "8/5", "24x7": "24/7", "premium": "Premium"}
+
 
 def locale() -> str:
     return LOCALES.get((translation.get_language() or "ru")[:2], "ru_RU")

@@ -15,13 +15,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from supportdesk.billing import reads
-from supportdesk.billing.display import add_on_label, line_text, money, rate
+from supportdesk.billing.display import PLAN_TITLES, add_on_label, line_text, money, rate
 from supportdesk.billing.models import Quote, QuoteStatus
 from supportdesk.billing.quotes import frozen_line, inputs_of
 from supportdesk.pricing import calculator
 from supportdesk.pricing.vat import RUSSIA, add_months
-
-PLAN_TITLES = {"8x5": "8/5", "24x7": "24/7", "premium": "Premium"}
 
 
 @dataclass(frozen=True, slots=True)

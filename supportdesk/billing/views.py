@@ -19,12 +19,18 @@ from django.views.decorators.http import require_GET
 
 from supportdesk.billing import reads
 from supportdesk.billing.calculate import Calculation, calculate
-from supportdesk.billing.display import add_on_label, advice_text, line_text, money, rate
+from supportdesk.billing.display import (
+    PLAN_TITLES,
+    add_on_label,
+    advice_text,
+    line_text,
+    money,
+    rate,
+)
 from supportdesk.billing.models import PriceList
 from supportdesk.pricing import calculator, pricelist
 from supportdesk.staff.permissions import Capability, may
 
-PLAN_TITLES = {"8x5": "8/5", "24x7": "24/7", "premium": "Premium"}
 ADD_ON_PREFIX = "addon_"
 
 
