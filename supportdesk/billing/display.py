@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from supportdesk.contracts.models import AddOn
 from supportdesk.pricing.calculator import Advice, Line, Quote, explain
 from supportdesk.pricing.money import decimal_text
+from supportdesk.pricing.vat import RUSSIA
 
 LOCALES = {"ru": "ru_RU", "en": "en_US"}
 
@@ -88,3 +89,37 @@ def advice_text(advice: Advice) -> str:
     if advice.code == "time_zones":
         return gettext("24/7 is recommended for companies spread over time zones.")
     return gettext("Premium is recommended for installations over 10,000 users.")
+
+
+def rules(*, illustrative: bool, version: str, with_vat: bool) -> list[str]:
+    """The rules the prices follow, as the quote and the calculator state them."""
+    found = []
+    if illustrative:
+        found.append(
+            gettext(
+                "Illustrative prices: price list %(version)s only shows how the calculator "
+                "works; the offer publishes no prices."
+            )
+            % {"version": version}
+        )
+    found.append(
+        gettext(
+            "Users and servers are priced by slab: each unit at its own tier's price, so a "
+            "total never falls as users grow."
+        )
+    )
+    found.append(
+        gettext("Each line is rounded half-up to kopecks; the net total is the sum of the lines.")
+    )
+    if with_vat:
+        found.append(
+            gettext(
+                "VAT follows the service period, not the date of the quote: %(before)s "
+                "through 2025, %(after)s from 1 January 2026; a period that spans a change "
+                "of rate is apportioned by months, each part rounded half-up."
+            )
+            % {"before": rate(RUSSIA[0].rate), "after": rate(RUSSIA[1].rate)}
+        )
+    else:
+        found.append(gettext("Without VAT: the prices carry no VAT."))
+    return found

@@ -15,11 +15,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from supportdesk.billing import reads
-from supportdesk.billing.display import PLAN_TITLES, add_on_label, line_text, money, rate
+from supportdesk.billing.display import PLAN_TITLES, add_on_label, line_text, money, rate, rules
 from supportdesk.billing.models import Quote, QuoteStatus
 from supportdesk.billing.quotes import frozen_line, inputs_of
 from supportdesk.pricing import calculator
-from supportdesk.pricing.vat import RUSSIA, add_months
+from supportdesk.pricing.vat import add_months
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,39 +80,6 @@ def inputs_rows(quote: Quote) -> list[tuple[str, str]]:
     for code, quantity in inputs.add_ons.items():
         rows.append((_("Add-on"), f"{add_on_label(code)}: {quantity}"))
     return rows
-
-
-def rules(*, illustrative: bool, version: str, with_vat: bool) -> list[str]:
-    found = []
-    if illustrative:
-        found.append(
-            _(
-                "Illustrative prices: price list %(version)s only shows how the calculator "
-                "works; the offer publishes no prices."
-            )
-            % {"version": version}
-        )
-    found.append(
-        _(
-            "Users and servers are priced by slab: each unit at its own tier's price, so a "
-            "total never falls as users grow."
-        )
-    )
-    found.append(
-        _("Each line is rounded half-up to kopecks; the net total is the sum of the lines.")
-    )
-    if with_vat:
-        found.append(
-            _(
-                "VAT follows the service period, not the date of the quote: %(before)s "
-                "through 2025, %(after)s from 1 January 2026; a period that spans a change "
-                "of rate is apportioned by months, each part rounded half-up."
-            )
-            % {"before": rate(RUSSIA[0].rate), "after": rate(RUSSIA[1].rate)}
-        )
-    else:
-        found.append(_("Without VAT: the prices carry no VAT."))
-    return found
 
 
 def _issued_lines(quote: Quote, currency: str) -> list[DocumentLine]:

@@ -26,6 +26,7 @@ from supportdesk.billing.display import (
     line_text,
     money,
     rate,
+    rules,
 )
 from supportdesk.billing.models import PriceList
 from supportdesk.pricing import calculator, pricelist
@@ -128,6 +129,8 @@ def _view(result: Calculation, row: PriceList) -> dict[str, Any]:
         "net": money(quote.net, currency),
         "vat_rate": None if quote.vat_rate is None else rate(quote.vat_rate),
         "with_vat": quote.inputs.with_vat,
+        # The illustrative mark stands above the calculator already.
+        "rules": rules(illustrative=False, version=row.version, with_vat=quote.inputs.with_vat),
         "vat_parts": [
             {
                 "start": part.start,

@@ -40,6 +40,9 @@ def test_staff_price_a_quote_in_russian(desk: Desk) -> None:
     assert "Пользователи (ступень 4, от 10001): 1 × 200,00 ₽ × 2/12 года 33,33 ₽" in words
     assert "НДС 20 % за 1 мес., 01.12.2025–01.01.2026" in words
     assert "НДС 22 % за 1 мес., 01.01.2026–01.02.2026" in words
+    # the rules the prices follow, as the quote states them
+    assert "каждая единица — по цене своей ступени, поэтому итог не уменьшается" in words
+    assert "НДС определяется периодом обслуживания" in words
     plans = text(html.split("price-plans")[1])
     assert plans.index("8/5") < plans.index("24/7") < plans.index("Premium")
 
