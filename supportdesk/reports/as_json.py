@@ -12,7 +12,15 @@ from typing import Any
 
 from supportdesk.reports.figures import Breach, ClockFigures, EntitlementFigures, SlaReport
 from supportdesk.reports.sla_report import COUNTING_RULE
+from supportdesk.tickets import reasons
 from supportdesk.tickets.models import reference_of
+
+
+def _reason(stored: str) -> dict[str, str | None]:
+    """A priority step's reason: the text in the active language (as the page and the PDF
+    show it) and, for a reason the system wrote, its code (typed text has none)."""
+    decoded = reasons.decode(stored)
+    return {"reason": reasons.render(stored), "reason_code": decoded[0] if decoded else None}
 
 
 def _instant(moment: datetime | None) -> str | None:
@@ -51,7 +59,7 @@ def breach_as_json(breach: Breach) -> dict[str, Any]:
         "overrun_seconds": breach.overrun_seconds,
         "priority_history": [
             {"at": _instant(step.at), "from": step.from_priority or None,
-             "to": step.to_priority, "reason": step.reason}
+             "to": step.to_priority, **_reason(step.reason)}
             for step in breach.priority_history
         ],
         "pauses": [

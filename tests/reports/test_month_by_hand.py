@@ -148,6 +148,10 @@ def test_november_by_hand(desk: Desk) -> None:
     ]
     r2 = report["breaches"][0]
     assert [(s["from"], s["to"]) for s in r2["priority_history"]] == [(None, "P3"), ("P3", "P2")]
+    # A reason the system wrote: its code, and its text (never the stored encoding).
+    first_step = r2["priority_history"][0]
+    assert first_step["reason_code"] is not None
+    assert not first_step["reason"].startswith("{")
     assert [e["event"] for e in r2["timeline"]] == ["start", "target", "stop"]
     assert report["excluded"] == [
         {"request": r["R6"].reference, "request_id": r["R6"].pk, "subject": "R6",
