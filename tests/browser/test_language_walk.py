@@ -52,7 +52,7 @@ ENGLISH = re.compile(
     r"\b(the|and|of|request|requests|status|priority|reply|clock|resolved|waiting|due|"
     r"assigned|nobody|save|delete|search|add|change|history|home|filter|action|actions|"
     r"registered|reaction|resolution|target|paused|stopped|breached|customer|contract|"
-    r"report|reports|new|open|closed|none|yes|no|all|team|calendar|hours|minutes|min|h)\b",
+    r"report|reports|new|open|closed|none|yes|no|all|team|calendar|hours|minutes|min|h|select|option)\b",
     re.IGNORECASE,
 )
 CYRILLIC = re.compile(r"[А-Яа-яЁё]+")
