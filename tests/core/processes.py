@@ -136,7 +136,15 @@ class Process:
         try:
             return self.popen.wait(timeout)
         except subprocess.TimeoutExpired:
-            raise AssertionError(f"still running {timeout:.0f} s after {sig!r}") from None
+            # What is still alive in its group, and what it said: a hang must be diagnosable
+            # from the CI log alone.
+            alive = subprocess.run(
+                ["ps", "-o", "pid,ppid,stat,etime,args", "-s", str(self.popen.pid)],
+                capture_output=True, text=True, check=False,
+            ).stdout  # fmt: skip
+            raise AssertionError(
+                f"still running {timeout:.0f} s after {sig!r}\n{alive}\n{self.output[-4000:]}"
+            ) from None
 
 
 def uvicorn(port: int, *, env: dict[str, str], log: Path) -> Process:
