@@ -37,6 +37,9 @@ class TcpConfig(uvicorn.Config):
         return sock
 
 
+GRACEFUL_SHUTDOWN_SECONDS = 5
+
+
 def config(
     *, host: str, port: int, workers: int, log_level: str = "info", access_log: bool = False
 ) -> TcpConfig:
@@ -46,6 +49,9 @@ def config(
         # Django alone reads X-Forwarded-For/-Proto, from SUPPORTDESK_TRUSTED_PROXIES only
         # (supportdesk.web.client); uvicorn must not rewrite the client address before it.
         proxy_headers=False,
+        # A chat page's stream stays open for hours: a stop waits this long for the open
+        # connections, then closes them (else Ctrl-C or systemd's stop waits for the pages).
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
     )  # fmt: skip
 
 
