@@ -192,6 +192,19 @@ class SlaClock(models.Model):
                 name="sla_clock_running_due",
                 condition=models.Q(status="running"),
             ),
+            # The queue's urgency order: one clock kind's running clocks by due instant.
+            models.Index(
+                fields=("kind", "due_at"),
+                name="sla_clock_running_kind_due",
+                condition=models.Q(status="running"),
+            ),
+            # The queue's "breaching soon" tab: running clocks past their 75 % warning,
+            # beside the due index above (a bitmap OR of the two).
+            models.Index(
+                fields=("warning_75_at",),
+                name="sla_clock_running_warning",
+                condition=models.Q(status="running"),
+            ),
             models.Index(
                 fields=("calendar", "status"),
                 name="sla_clock_open_by_calendar",

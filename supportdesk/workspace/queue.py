@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import User
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
@@ -70,16 +70,21 @@ def tab_queryset(user: User, tab: str, *, now: datetime, status: str = "") -> Qu
     return base_queryset(user, status=status).filter(tab_condition(user, tab, now=now))
 
 
+# Above this a tab shows "1000+": counting every open request of a large desk read all of
+# them on each page (0.9 s at a million requests); each tab's count stops at the cap instead.
+COUNT_CAP = 1000
+
+
 def tab_counts(user: User, requests: QuerySet[Request], *, now: datetime) -> dict[str, int]:
-    """How many of ``requests`` (the base and the filters) each tab holds, in one
-    statement."""
-    return requests.aggregate(
-        **{
-            code: Count("pk", filter=tab_condition(user, code, now=now)) if code != "all"
-            else Count("pk")
-            for code in TAB_CODES
-        }
-    )  # fmt: skip
+    """How many of ``requests`` (the base and the filters) each tab holds, up to
+    ``COUNT_CAP + 1`` (a value above the cap means "more than the cap"): one small
+    statement per tab, each stopping at the cap through its own index."""
+    return {
+        code: requests.filter(tab_condition(user, code, now=now))
+        .order_by()[: COUNT_CAP + 1]
+        .count()
+        for code in TAB_CODES
+    }
 
 
 RELATED = (
@@ -140,7 +145,13 @@ def clock_part(requests: QuerySet[Request], clock: str, cursor: Cursor | None) -
     unique clock key. After a cursor, a row whose other clock already put it on an
     earlier page is left out."""
     other = "resolution_clock" if clock == "reaction_clock" else "reaction_clock"
-    part = requests.filter(**{f"{clock}__status": "running", f"{clock}__due_at__isnull": False})
+    # The kind is implied by the join, but stated it lets the read walk the running clocks
+    # of that kind alone (index (kind, due_at)): walking every running clock for the few
+    # reaction clocks of one agent's requests read 226,000 index entries at a million.
+    kind = "reaction" if clock == "reaction_clock" else "resolution"
+    part = requests.filter(
+        **{f"{clock}__status": "running", f"{clock}__kind": kind, f"{clock}__due_at__isnull": False}
+    )
     if cursor is not None and cursor.due_at is not None:
         part = part.filter(_after(clock, cursor)).filter(_not_running_or_after(other, cursor))
     return part.select_related(*RELATED).defer("description").order_by(f"{clock}__due_at", "pk")

@@ -148,6 +148,7 @@ def _queue_context(
             # request: seconds at a million)
             base_all = _filtered(queue.base_queryset(user, status=status), data)
             context["counts"] = queue.tab_counts(user, base_all, now=now)
+            context["count_cap"] = queue.COUNT_CAP
         context["saved_views"] = search_reads.saved_views(user)
         context["view_query"] = search_actions.clean_query(
             [(key, value) for key, value in request.GET.items() if isinstance(value, str)]

@@ -3,6 +3,7 @@ saved views and the "changed since you looked" marks."""
 
 from __future__ import annotations
 
+import pytest
 from django.test import Client
 
 from supportdesk.audit.models import AuditEvent
@@ -10,6 +11,7 @@ from supportdesk.search.models import LastSeen, SavedView
 from supportdesk.search.reads import Mark
 from supportdesk.slamath.policy import Priority
 from supportdesk.tickets import actions
+from supportdesk.workspace import queue
 from supportdesk.workspace.queue import Row
 from tests.tickets.conftest import Desk, at
 from tests.workspace.conftest import NOW, browser, open_
@@ -63,6 +65,20 @@ def test_tab_counts_follow_the_filters(desk: Desk) -> None:
     filtered = agent.get("/desk/", {"organization": desk.beta.pk}).context["counts"]
     assert filtered["all"] == 1
     assert filtered["mine"] == 0
+
+
+def test_a_tab_count_stops_above_the_cap(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A large desk's tabs are counted up to the cap, each through its own index, rather
+    # than reading every open request on each page.
+    monkeypatch.setattr(queue, "COUNT_CAP", 2)
+    for subject in ("one", "two", "three"):
+        open_(desk, Priority.P3, subject)
+    response = browser(desk.agent).get("/desk/")
+    assert response.context["counts"]["all"] == 3  # the cap + 1: "more than 2"
+    assert response.context["counts"]["mine"] == 0
+    tabs = response.content.decode()
+    assert '<span class="count">2+</span>' in tabs
+    assert '<span class="count">0</span>' in tabs
 
 
 def _assigned_at_intake(desk: Desk) -> int:
