@@ -3,7 +3,9 @@ real database (and, for ``poll``, a real IMAP server)."""
 
 from __future__ import annotations
 
+import ctypes
 import json
+import platform
 import secrets
 import signal
 import sqlite3
@@ -215,3 +217,32 @@ def test_poll_runs_until_stopped(
 
         # Nothing in hand (waiting in IDLE): it stops at once.
         assert poll.stop(signal.SIGTERM, timeout=5) == 0
+
+
+def _signal_thread(pid: int, tid: int, sig: int) -> None:
+    """tgkill(2): a signal for one thread of ``pid``, as the kernel may choose to deliver a
+    Ctrl-C meant for the whole process."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.syscall(SYS_TGKILL, pid, tid, sig) != 0:
+        raise OSError(ctypes.get_errno(), f"tgkill({pid}, {tid}, {sig})")
+
+
+SYS_TGKILL = {"x86_64": 234, "aarch64": 131}.get(platform.machine())
+
+
+@pytest.mark.skipif(sys.platform != "linux" or SYS_TGKILL is None, reason="tgkill is Linux's")
+def test_poll_stops_when_a_reader_thread_takes_the_signal(
+    mailbox_env: tuple[dict[str, str], MailboxSettings], tmp_path: Path
+) -> None:
+    # The kernel hands a process-wide signal to any thread; Python runs the handler in the
+    # main thread only when it next runs Python code. A main thread waiting without a
+    # timeout never did: `./dev run` went on reading mail a minute after Ctrl-C, now and then.
+    env, _account = mailbox_env
+    with Process([SUPPORTDESK, "mail", "poll"], env=env, log=tmp_path / "poll.log") as poll:
+        poll.wait_for_output("reading support", timeout=30)
+        pid = poll.popen.pid
+        readers = [int(task.name) for task in Path(f"/proc/{pid}/task").iterdir()]
+        readers.remove(pid)  # the main thread's id is the process's
+        assert readers, "no reader thread"
+        _signal_thread(pid, readers[0], signal.SIGINT)
+        assert poll.stop(signal.SIGCONT, timeout=15) == 0

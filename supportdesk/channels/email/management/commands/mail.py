@@ -99,7 +99,12 @@ class Command(ScriptCommand):
         names = ", ".join(mailbox.name for mailbox in chosen)
         self.stdout.write(f"reading {names} (stop with Ctrl-C)")
         self.stdout.flush()
-        stop.wait()
+        # Waking every half second, not one wait without a timeout: the kernel may hand the
+        # signal to a reader thread, and Python runs its handler only when the main thread
+        # next runs Python code, which a wait without a timeout never does (the cause of
+        # `./dev run` still reading mail a minute after Ctrl-C, now and then).
+        while not stop.wait(timeout=0.5):
+            pass
         busy = reader.finish(watchers, grace=STOP_GRACE_SECONDS)
         if busy:  # left in their folders, read again next time
             self.stderr.write(f"stopped while taking in mail of {', '.join(busy)}")
