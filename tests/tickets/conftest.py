@@ -10,6 +10,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth.models import User
 
+from supportdesk.billing.seed import seed_price_list
 from supportdesk.calendars.seed import seed_russian_production_calendar, seed_shipped_calendars
 from supportdesk.contracts.models import Contract
 from supportdesk.contracts.seed import seed_add_on_catalogue
@@ -81,6 +82,7 @@ def ensure_shipped_data() -> None:
         seed_shipped_plans,
         seed_components,
         seed_add_on_catalogue,
+        seed_price_list,
     ):
         seed(django_apps, None)
 
