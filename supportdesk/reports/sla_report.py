@@ -31,12 +31,9 @@ from django.db import connections
 from django.db.models import (
     BooleanField,
     Count,
-    Exists,
     Model,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncMonth
@@ -77,7 +74,7 @@ from supportdesk.slamath.clock import ClockEvent, EventKind
 from supportdesk.slamath.hours import DayKind
 from supportdesk.slamath.policy import Priority
 from supportdesk.statement_settings import settings_for
-from supportdesk.tickets.models import ClockOutcome, PriorityChange, Request
+from supportdesk.tickets.models import ClockOutcome, PriorityChange, Reopening, Request
 
 TREND_PERIODS = 12
 COUNTING_RULE = _(
@@ -334,7 +331,7 @@ def build_sla_report(
         )
         for priority in Priority
     )
-    reopened = _reopened(requests, excluded_ids, start, cutoff)
+    reopened = _reopened(contract, excluded_ids, start, cutoff, using)
     breach_count = sum(figures.breached for figures in counted.by_kind.values())
     # Only the breaches shown are read: a year's page shows 250 of its thousands.
     breached = [
@@ -385,21 +382,14 @@ def _open_at(requests: QuerySet[Request], instant: datetime) -> QuerySet[Request
 
 
 def _reopened(
-    requests: QuerySet[Request], excluded_ids: Sequence[int], start: datetime, cutoff: datetime
+    contract: Contract, excluded_ids: Sequence[int], start: datetime, cutoff: datetime, using: str
 ) -> int:
-    """Reopenings in the period: RESUME events of resolution clocks that follow a STOP.
-    The period's resumes of every contract are read through a partial index, each then
-    matched to its request by the unique resolution clock, never the other way round."""
-    before = SlaClockEvent.objects.filter(
-        clock_id=OuterRef("clock_id"), at__lte=OuterRef("at"), id__lt=OuterRef("id")
-    ).order_by("-at", "-id")
-    owned = requests.filter(resolution_clock_id=OuterRef("clock_id")).exclude(pk__in=excluded_ids)
+    """Reopenings in the period: RESUMEs of the contract's stopped resolution clocks, as
+    ``tickets.Reopening`` records them (one index range, excluded requests left out)."""
     return (
-        SlaClockEvent.objects.using(requests.db)
-        .filter(kind=EventKind.RESUME, at__gte=start, at__lt=cutoff)
-        .filter(Exists(owned))
-        .annotate(previous=Subquery(before.values("kind")[:1]))
-        .filter(previous=EventKind.STOP)
+        Reopening.objects.using(using)
+        .filter(contract=contract, at__gte=start, at__lt=cutoff)
+        .exclude(request_id__in=excluded_ids)
         .count()
     )
 

@@ -16,6 +16,7 @@ from supportdesk.sla.models import (
     PriorityChoices,
     RequestTypeChoices,
     SlaClock,
+    SlaClockEvent,
 )
 from supportdesk.staff.models import Team
 
@@ -510,6 +511,33 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status} -> {self.to_status}"
+
+
+class Reopening(models.Model):
+    """A resolved request's resolution clock resumed: the clock was stopped and a RESUME
+    started a new episode. Written with the RESUME by the one place that moves a request
+    (``actions._lifecycle.change_status``), back-filled from the clock events by migration
+    ``tickets/0016``. The SLA report counts a period's reopenings from these rows through
+    one index, instead of matching every contract's resumes to their previous events."""
+
+    event = models.OneToOneField(SlaClockEvent, on_delete=models.CASCADE, related_name="+")
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="reopenings")
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("reopening")
+        verbose_name_plural = _("reopenings")
+        ordering = ("at", "id")
+        indexes = (
+            # A contract's reopenings of a period, excluded requests left out, from the index.
+            models.Index(
+                fields=("contract", "at"), include=("request_id",), name="reopening_contract_at"
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.request_id} reopened at {self.at:%Y-%m-%d %H:%M}"
 
 
 class ObjectionState(models.TextChoices):
