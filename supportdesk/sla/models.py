@@ -240,7 +240,8 @@ class SlaClockEvent(models.Model):
         ordering = ("at", "id")
         indexes = (
             models.Index(fields=("clock", "at")),
-            # The SLA report's reopenings of a period: its resumes, few among the events.
+            # The resumes, few among the events: the reopenings' back-fill (tickets/0016)
+            # finds the resumed clocks through it (the report reads tickets.Reopening).
             models.Index(
                 fields=("at",), condition=models.Q(kind="resume"), name="sla_event_resume_at"
             ),

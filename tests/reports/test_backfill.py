@@ -8,8 +8,9 @@ from importlib import import_module
 import pytest
 import time_machine
 from django.apps import apps
+from django.db import connection
 
-from supportdesk.tickets.models import ClockOutcome
+from supportdesk.tickets.models import ClockOutcome, Reopening
 from tests.reports.test_month_by_hand import REPORT_NOW, november
 from tests.tickets.conftest import Desk
 
@@ -44,3 +45,19 @@ def test_the_backfill_writes_what_the_live_writers_wrote(desk: Desk) -> None:
     assert set(ClockOutcome.objects.filter(stopped_at__isnull=False).values_list(
         "clock_id", "episode_started_at", "elapsed_seconds"
     )) == closed  # fmt: skip
+
+
+reopenings_backfill = import_module("supportdesk.tickets.migrations.0016_reopening").backfill
+
+
+@pytest.mark.django_db
+def test_the_reopenings_backfill_writes_what_the_reopen_action_wrote(desk: Desk) -> None:
+    november(desk)
+    fields = ("event_id", "request_id", "contract_id", "at")
+    live = set(Reopening.objects.values_list(*fields))
+    assert len(live) == 1  # R5, reopened on the 26th
+    Reopening.objects.all().delete()
+
+    reopenings_backfill(apps, connection.schema_editor())
+
+    assert set(Reopening.objects.values_list(*fields)) == live

@@ -132,11 +132,29 @@ def replayed(requests: list[Request]) -> set[Counted]:
     return outcomes
 
 
+def reopenings(requests: list[Request]) -> list[datetime]:
+    """When each resolution clock was resumed from stopped, from the event logs alone."""
+    calendars = Calendars()
+    clocks = {r.resolution_clock_id for r in requests if r.resolution_clock_id}
+    logs: dict[int, list[ClockEvent]] = defaultdict(list)
+    for stored in SlaClockEvent.objects.filter(clock_id__in=clocks):
+        logs[stored.clock_id].append(to_clock_event(stored, calendars.names))
+    instants = []
+    for events in logs.values():
+        for index, event in enumerate(events):
+            before = evaluate(events[:index], event.at, calendars).status if index else None
+            if event.kind is EventKind.RESUME and before is ClockStatus.STOPPED:
+                instants.append(event.at)
+    return instants
+
+
 @pytest.mark.parametrize("seed", [7, 2026])
 def test_stored_outcomes_and_the_report_match_a_replay(desk: Desk, seed: int) -> None:
     requests = drive(desk, seed, count=24)
 
     expected = replayed(requests)
+    reopened = reopenings(requests)
+    assert reopened
     stored = set(
         ClockOutcome.objects.values_list(
             "clock_id", "kind", "counted_at", "met", "stopped_at", "elapsed_seconds",
@@ -163,3 +181,4 @@ def test_stored_outcomes_and_the_report_match_a_replay(desk: Desk, seed: int) ->
                 max(elapsed, default=None),
             )  # fmt: skip
             assert len([b for b in report.breaches if b.clock == kind]) == len(mine) - met
+        assert report.reopened == sum(1 for at in reopened if start <= at < end)

@@ -10,9 +10,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from supportdesk.sla.models import SlaClockEvent
 from supportdesk.slamath.policy import Priority, RequestType
 from supportdesk.tickets import actions
-from supportdesk.tickets.models import Channel, ClockOutcome, Request, Scope, Status
+from supportdesk.tickets.models import Channel, ClockOutcome, Reopening, Request, Scope, Status
 from supportdesk.tickets.sweeper import sweep_sla
 from tests.tickets.conftest import DETAILED, Desk, at
 
@@ -174,3 +175,24 @@ def test_a_batch_of_breaches_costs_three_statements_more_whatever_its_size(desk:
     assert len(writes) == 1
     assert writes[0].startswith("INSERT")
     assert ClockOutcome.objects.filter(stopped_at__isnull=True).count() == 16
+
+
+def test_a_reopening_is_recorded_with_its_resume_and_a_customer_reply_is_not(
+    desk: Desk,
+) -> None:
+    request = open_p2(desk)
+    actions.set_status(
+        actor=desk.agent, request=request, status=Status.WAITING, now=at(23, 11), reason="logs"
+    )
+    actions.reply(actor=desk.anna, request=request, body="Logs attached", now=at(23, 12))
+    actions.resolve(actor=desk.agent, request=request, summary="Fixed", now=at(23, 15))
+    assert not Reopening.objects.exists()  # the reply resumed a paused clock: no reopening
+
+    actions.reopen(actor=desk.anna, request=request, reason="Not fixed", now=at(24, 9))
+
+    resume = SlaClockEvent.objects.filter(clock=request.resolution_clock_id).last()
+    assert resume is not None
+    assert resume.kind == "resume"
+    assert list(Reopening.objects.values_list("event", "request", "contract", "at")) == [
+        (resume.pk, request.pk, request.contract_id, utc(24, 9))
+    ]

@@ -33,6 +33,7 @@ from supportdesk.tickets.errors import ActionError
 from supportdesk.tickets.models import (
     PriorityChange,
     PriorityChangeKind,
+    Reopening,
     Request,
     Status,
     StatusChange,
@@ -50,6 +51,16 @@ def _last_stop_reason(clock: SlaClock) -> str | None:
         return None
     stop = SlaClockEvent.objects.filter(clock=clock, kind=EventKind.STOP).order_by("at", "id")
     return stop.values_list("reason", flat=True).last()
+
+
+def _record_reopening(request: Request, clock: SlaClock) -> None:
+    """The RESUME just written resumed a stopped clock: the SLA report's reopening."""
+    resume = SlaClockEvent.objects.filter(clock=clock).order_by("at", "id").last()
+    if resume is None or resume.kind != EventKind.RESUME:
+        raise RuntimeError(f"clock {clock.pk}: a reopening without its resume event")
+    Reopening.objects.create(
+        event=resume, request=request, contract_id=request.contract_id, at=resume.at
+    )
 
 
 def bug_milestone(request: Request, milestone: BugClockStop, *, now: datetime) -> None:
@@ -85,6 +96,8 @@ def change_status(request: Request, to: Status, *, now: datetime, reason: str = 
         elif step.kind is EventKind.PAUSE or state is ClockStatus.STOPPED:
             # Paused before any sweep saw the breach, or reopened: a breached clock counts now.
             record_running_breach(request, request.resolution_clock, now=now)
+        if step.kind is EventKind.RESUME and state is ClockStatus.STOPPED:
+            _record_reopening(request, request.resolution_clock)
     request.status = to
     if to is Status.RESOLVED:
         request.resolved_at = now
