@@ -453,13 +453,6 @@ class ClockOutcome(models.Model):
                 ),
                 name="outcome_contract_figures",
             ),
-            # The trend's monthly shares from a narrow index: read through the wide one above,
-            # a year's 160,000 entries cost twice the time (docs/benchmarks.md).
-            models.Index(
-                fields=("contract", "counted_at"),
-                include=("kind", "met", "request_id"),
-                name="outcome_contract_trend",
-            ),
             # The report's breaches in its order, a page at a time, from the index alone.
             models.Index(
                 fields=("contract", "counted_at"),
