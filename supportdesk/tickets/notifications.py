@@ -10,6 +10,7 @@ their request; staff what concerns them and what they have not turned off
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -18,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db.models import Q
+from django.db.models import IntegerField, Q, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -26,6 +27,7 @@ from django.utils.translation import ngettext
 from supportdesk.channels.rules import IntakeNotice, OutsideContract
 from supportdesk.notifications.models import Notification, NotificationChannel
 from supportdesk.notifications.outbox import OutgoingMail, Queued, StoredFile, enqueue_many
+from supportdesk.rows import Param, Prepared
 from supportdesk.sla.models import ClockKind
 from supportdesk.staff.models import StaffEvent, StaffRole
 from supportdesk.staff.preferences import wants_mail
@@ -170,9 +172,7 @@ def notify_opened(
             )  # fmt: skip
     # A team may be many people: the text is the same for all who read one language.
     texts: dict[str, tuple[str, list[str]]] = {}
-    for person in _staff(
-        _new_request_people(request), StaffEvent.NEW_REQUEST, actor=actor
-    ):  # fmt: skip
+    for person in _new_request_staff(request, actor=actor):
         if person.language not in texts:
             with translation.override(person.language):
                 subject = _("New request %(priority)s: %(subject)s") % {
@@ -718,22 +718,57 @@ def _customer(request: Request, *, actor: User | None) -> Person | None:
     return Person(contact.email, contact.language or settings.LANGUAGE_CODE)
 
 
-def _new_request_people(request: Request) -> Iterable[User]:
-    """The dedicated engineer and, for P1/P2 or a contract without one, the team: the
-    request's team when it has one, else the agents (L1), who triage new requests; the
-    support leads too when the request is outside the contract."""
+def _new_request_staff(request: Request, *, actor: User | None) -> list[Person]:
+    """``_staff`` for a new request, read as plain values (who, their address, language and
+    whether they turned this mail off) in one query compiled once per shape: the dedicated
+    engineer and, for P1/P2 or a contract without one, the team: the request's team when
+    it has one, else the agents (L1), who triage new requests; the support leads too when
+    the request is outside the contract."""
     engineer = request.contract.dedicated_engineer_id
-    team = Q(staff__teams=request.team_id) if request.team_id else Q(staff__role=StaffRole.AGENT)
     urgent = request.priority in ("P1", "P2")
-    if engineer is not None and not urgent:
-        who = Q(pk=engineer)
-    elif engineer is not None:
-        who = Q(pk=engineer) | team
-    else:
-        who = team
-    if request.out_of_contract == "pending":  # a support lead decides whether it is taken
-        who |= Q(staff__role=StaffRole.LEAD)
-    return User.objects.filter(who, is_active=True).select_related(STAFF_RELATED).distinct()
+    query = _new_request_query(
+        engineer=engineer is not None,
+        urgent=urgent,
+        team=request.team_id is not None,
+        leads=request.out_of_contract == "pending",  # a support lead decides if it is taken
+    )
+    found = []
+    for pk, address, language, wanted in query(engineer=engineer, team=request.team_id):
+        if language is None or not address or wanted is False:  # not staff, no address, off
+            continue
+        if actor is not None and pk == actor.pk:
+            continue
+        found.append(Person(address, language))
+    return found
+
+
+@functools.cache
+def _new_request_query(
+    *, engineer: bool, urgent: bool, team: bool, leads: bool
+) -> Prepared[tuple[int, str, str | None, bool | None]]:
+    def build() -> QuerySet[User, tuple[int, str, str | None, bool | None]]:
+        group = (
+            Q(staff__teams=Param("team", IntegerField()))
+            if team
+            else Q(staff__role=StaffRole.AGENT)
+        )
+        own = Q(pk=Param("engineer", IntegerField()))
+        who = (own if not urgent else own | group) if engineer else group
+        if leads:
+            who |= Q(staff__role=StaffRole.LEAD)
+        return (
+            User.objects.filter(who, is_active=True)
+            .order_by("pk")
+            .values_list(
+                "pk",
+                "email",
+                "staff__language",
+                f"staff__notification_preferences__{StaffEvent.NEW_REQUEST.value}",
+            )
+            .distinct()
+        )
+
+    return Prepared(build)
 
 
 def _staff(people: Iterable[User | None], event: StaffEvent, *, actor: User | None) -> list[Person]:
