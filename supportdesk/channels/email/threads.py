@@ -5,19 +5,28 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db.models import Q
+from django.db.models import IntegerField, Q
 
 from supportdesk.channels.email.models import InboundMail, Outcome, QuarantineState
 from supportdesk.channels.email.parsing import TAG, Bounce, ParsedMail
 from supportdesk.notifications.models import Notification
+from supportdesk.rows import Param, Prepared
 from supportdesk.tickets.models import Request
+
+# A tagged message's request (most replies carry the tag): compiled once, read each time.
+_REQUEST = Prepared(lambda: Request.objects.filter(pk=Param("pk", IntegerField()))[:1])
+
+
+def _request(pk: int) -> Request | None:
+    found = _REQUEST(pk=pk)
+    return found[0] if found else None
 
 
 def thread_of(parsed: ParsedMail) -> Request | None:
     """The request a ``[SD-123]`` subject tag names (if it exists), else the request of
     the nearest Message-ID in In-Reply-To/References that we know."""
     if parsed.tag is not None:
-        tagged = Request.objects.filter(pk=parsed.tag).first()
+        tagged = _request(parsed.tag)
         if tagged is not None:
             return tagged
     return request_of_message_ids(parsed.thread_ids)
@@ -26,7 +35,7 @@ def thread_of(parsed: ParsedMail) -> Request | None:
 def bounced_request(bounce: Bounce) -> Request | None:
     """The request of the mail a delivery failure returns."""
     if bounce.original_tag is not None:
-        tagged = Request.objects.filter(pk=bounce.original_tag).first()
+        tagged = _request(bounce.original_tag)
         if tagged is not None:
             return tagged
     ids = (bounce.original_message_id,) if bounce.original_message_id else ()
