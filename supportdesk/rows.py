@@ -32,6 +32,7 @@ from django.db.models import (
     TextField,
 )
 from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
+from django.db.transaction import TransactionManagementError
 
 
 def insert[M: Model](objects: Sequence[M]) -> Sequence[M]:
@@ -176,11 +177,19 @@ class _Compiled:
             self.model = None
         else:
             raise TypeError("Prepared reads model instances or values_list() of fields")
-        if queryset._known_related_objects or queryset.query.select_for_update:  # type: ignore[attr-defined]
-            raise TypeError("Prepared reads plain SELECTs")
+        if queryset._known_related_objects:  # type: ignore[attr-defined]
+            raise TypeError("Prepared reads no known related objects")
+        self.for_update = (
+            queryset.query.select_for_update and connections[alias].features.has_select_for_update
+        )
 
     def run(self, values: dict[str, Any]) -> list[Any]:
         connection = connections[self.alias]
+        if self.for_update and connection.get_autocommit():
+            # What the ORM says: a row lock ends with the statement outside a transaction.
+            raise TransactionManagementError(
+                "select_for_update cannot be used outside of a transaction."
+            )
         params = list(self.params)
         for index, param in self.slots:
             params[index] = param.output_field.get_db_prep_value(

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db.models import IntegerField, Q, QuerySet
+from django.db.models import CharField, IntegerField, Q, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -51,6 +51,10 @@ from supportdesk.tickets.models import (
 STAFF_ZONE = "Europe/Moscow"
 # Staff people fetched with what deciding their mail needs, in the same query.
 STAFF_RELATED = "staff__notification_preferences"
+# The assignee, told of a customer's reply or of an assignment: compiled once.
+_ASSIGNEE = Prepared(
+    lambda: User.objects.filter(pk=Param("pk", IntegerField())).select_related(STAFF_RELATED)
+)
 
 
 class MailEvent(StrEnum):
@@ -535,7 +539,7 @@ def notify_customer_reply(
     if request.assignee_id is None:
         return
     people = _staff(
-        User.objects.filter(pk=request.assignee_id).select_related(STAFF_RELATED),
+        _ASSIGNEE(pk=request.assignee_id),
         StaffEvent.CUSTOMER_REPLIED,
         actor=actor,
     )
@@ -564,7 +568,7 @@ def notify_assigned(request: Request, *, actor: User, now: datetime) -> None:
     if request.assignee_id is None:
         return
     people = _staff(
-        User.objects.filter(pk=request.assignee_id).select_related(STAFF_RELATED),
+        _ASSIGNEE(pk=request.assignee_id),
         StaffEvent.ASSIGNED,
         actor=actor,
     )
@@ -685,11 +689,24 @@ def thread_of(request: Request) -> Thread:
 
 def _roots(references: Iterable[str]) -> dict[str, str]:
     """The acknowledgement's Message-ID of each request that has one."""
-    acknowledgements = Notification.objects.filter(
-        thread__in=list(references), event=MailEvent.ACKNOWLEDGED
-    ).order_by("-pk")
+    references = list(references)
     # The first acknowledgement wins: the dict keeps the last value written for a key.
-    return dict(acknowledgements.values_list("thread", "message_id"))
+    if len(references) == 1:  # a mail on one request: compiled once
+        return dict(_ROOT(reference=references[0]))
+    return dict(_acknowledgements(references))
+
+
+def _acknowledgements(
+    references: list[str] | list[Param],
+) -> QuerySet[Notification, tuple[str, str]]:
+    return (
+        Notification.objects.filter(thread__in=references, event=MailEvent.ACKNOWLEDGED)
+        .order_by("-pk")
+        .values_list("thread", "message_id")
+    )
+
+
+_ROOT = Prepared(lambda: _acknowledgements([Param("reference", CharField())]))
 
 
 # -- recipients ------------------------------------------------------------------------------

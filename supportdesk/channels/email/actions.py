@@ -40,7 +40,7 @@ from supportdesk.channels.email.threads import bounced_request, thread_of
 from supportdesk.channels.inbound import Inbound, InboundFile
 from supportdesk.channels.inbound import Outcome as IntakeOutcome
 from supportdesk.customers.models import Contact
-from supportdesk.rows import Param, Prepared
+from supportdesk.rows import Param, Prepared, insert
 from supportdesk.slamath.policy import RequestType
 from supportdesk.staff.permissions import Capability, require
 from supportdesk.tickets.access import ActionDenied
@@ -194,7 +194,7 @@ def _decide(
     mail.outcome = Outcome.OPENED if received.outcome == IntakeOutcome.OPENED else Outcome.APPENDED
     mail.request = received.request
     mail.added_message = received.message if mail.outcome == Outcome.APPENDED else None
-    mail.save()
+    insert([mail])
     record(
         at=now,
         actor=None,
@@ -233,7 +233,7 @@ def _quarantine(
     mail.state = QuarantineState.HELD
     mail.detail = detail
     mail.request = thread  # the request it names, as a suggestion for the release
-    mail.save()
+    insert([mail])
     record(
         at=now,
         actor=None,
