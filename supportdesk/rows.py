@@ -9,6 +9,10 @@ compiles an INSERT anew for every call, about 0.2-0.4 ms of Python per statement
 most of a create's CPU (docs/benchmarks.md, "API create"). Database triggers (the search
 columns and tables) fire as for any INSERT; like ``bulk_create`` it sends no signals.
 
+``Prepared``: the same for the hottest reads (the token, the contract in force, an
+e-mail's sender and thread, ...): a SELECT of a fixed shape whose SQL is compiled once,
+with ``Param`` where each call's values go. Only the SQL text is kept, never what it read.
+
 No app is imported here: any app's actions may use it.
 """
 
