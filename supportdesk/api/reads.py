@@ -5,11 +5,12 @@ never tell another organization's objects exist."""
 from __future__ import annotations
 
 from django.contrib.auth.models import User
-from django.db.models import QuerySet
+from django.db.models import CharField, QuerySet
 
 from supportdesk.api.models import ApiToken
 from supportdesk.contracts.models import Contract
 from supportdesk.customers.models import Contact, Organization
+from supportdesk.rows import Param, Prepared
 from supportdesk.staff.models import Team
 from supportdesk.tickets.access import NotFound, contact_of, get_request, is_lead, is_staff
 from supportdesk.tickets.models import (
@@ -106,11 +107,17 @@ def get_manageable_token(user: User, token_id: int) -> ApiToken:
     return token
 
 
+# Every create through the API reads it: compiled once, read on every call.
+_COMPONENT = Prepared(
+    lambda: Component.objects.filter(code=Param("code", CharField()), is_active=True)[:1]
+)
+
+
 def get_component(code: str) -> Component:
-    component = Component.objects.filter(code=code, is_active=True).first()
-    if component is None:
+    found = _COMPONENT(code=code)
+    if not found:
         raise NotFound(f"no component {code!r}")
-    return component
+    return found[0]
 
 
 def get_user(user_id: int) -> User:

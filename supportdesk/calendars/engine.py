@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from supportdesk.calendars.models import BusinessCalendar, ProductionCalendar
+from supportdesk.rows import Prepared
 from supportdesk.slamath.calendar import WorkCalendar
 from supportdesk.slamath.hours import DayException, DayKind, HoursRules, parse_hours
 
@@ -118,6 +119,15 @@ def _compile(name: str, key: _Key, using: str = "default") -> WorkCalendar:
         return engine
 
 
+# Every calendar's id, name and revisions: what ``Calendars`` reads once per operation
+# (every registration), compiled once.
+_KEYS = Prepared(
+    lambda: BusinessCalendar.objects.order_by().values_list(
+        "pk", "name", "revision", "production_calendar_id", "production_calendar__revision"
+    )
+)
+
+
 class Calendars:
     """All calendars as they stand now, for one operation: ``names`` (id -> name), ``ids``
     (name -> id), and ``calendars(name)`` (or ``calendars[name]``), the compiled engine.
@@ -131,13 +141,7 @@ class Calendars:
     def __init__(self, using: str = "default") -> None:
         """``using``: the database alias to read (the reports read the ``reporting`` one)."""
         self._using = using
-        rows = (
-            BusinessCalendar.objects.using(using)
-            .order_by()
-            .values_list(
-                "pk", "name", "revision", "production_calendar_id", "production_calendar__revision"
-            )
-        )
+        rows = _KEYS(using=using)
         self._keys: dict[str, _Key] = {
             name: (pk, revision, production or 0, production_revision or 0)
             for pk, name, revision, production, production_revision in rows

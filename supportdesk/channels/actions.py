@@ -34,6 +34,7 @@ from supportdesk.channels.reads import DuplicateMismatch, earlier_outcome, sende
 from supportdesk.channels.rules import IntakeNotice, OutsideContract, intake_notice
 from supportdesk.contracts.models import AddOn
 from supportdesk.customers.models import Contact
+from supportdesk.rows import insert
 from supportdesk.sla.policies import policy_rule
 from supportdesk.tickets import actions
 from supportdesk.tickets.access import ActionDenied, contact_of, is_staff
@@ -139,11 +140,11 @@ def _write_receipt(
 ) -> None:
     if inbound.external_id is None:
         return
-    Receipt.objects.create(
+    insert([Receipt(
         channel=inbound.id_channel, sender_scope=inbound.sender_scope,
         external_id=inbound.external_id, fingerprint=inbound.fingerprint, outcome=outcome,
         request=request, message=message, received_at=now,
-    )  # fmt: skip
+    )])  # fmt: skip
 
 
 class _Opening:

@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.contrib.auth.models import User
-from django.db.models import Exists, QuerySet
+from django.db.models import CharField, Exists, Expression, Q, QuerySet
+from django.db.models.functions import Upper
 
 from supportdesk.channels.inbound import Inbound, Outcome, Received, RefusalReason
 from supportdesk.channels.models import Receipt
 from supportdesk.channels.rules import contract_for
 from supportdesk.customers.models import Contact
+from supportdesk.rows import Param, Prepared
 from supportdesk.tickets.access import get_request
 from supportdesk.tickets.errors import ActionError
 from supportdesk.tickets.models import Channel, Message, Request
@@ -65,6 +67,38 @@ def staff_address(address: str) -> bool:
     return _staff_with(address).exists()
 
 
+def _same_address(address: Expression) -> Q:
+    """``email__iexact`` for a ``Param`` (whose value the lookup cannot escape for LIKE):
+    the same comparison as PostgreSQL's iexact, UPPER on both sides; on SQLite, whose
+    iexact is a LIKE, as case-blind for ASCII, and an address's ``%`` or ``_`` are
+    literal."""
+    return Q(upper_email=Upper(address))
+
+
+# Every e-mail asks it: compiled once, read each time.
+_CONTACTS = Prepared(
+    lambda: (
+        Contact.objects.alias(upper_email=Upper("email"))
+        .filter(
+            _same_address(Param("address", CharField())),
+            is_active=True,
+            organization__is_active=True,
+        )
+        .annotate(
+            staff_sender=Exists(
+                User.objects.alias(upper_email=Upper("email")).filter(
+                    _same_address(Param("address", CharField())),
+                    is_active=True,
+                    staff__isnull=False,
+                )
+            )
+        )
+        .select_related("organization")
+        .order_by("pk")
+    )
+)
+
+
 def sender_contact(
     address: str, *, thread: Request | None, at: datetime
 ) -> Contact | RefusalReason:
@@ -74,12 +108,7 @@ def sender_contact(
     why not: a staff address, another organization's address, or an unknown one."""
     # Whether the address is staff's comes with the contacts (an EXISTS in the same
     # statement); only an address that is no contact's asks it on its own.
-    contacts = list(
-        Contact.objects.filter(email__iexact=address, is_active=True, organization__is_active=True)
-        .annotate(staff_sender=Exists(_staff_with(address)))
-        .select_related("organization")
-        .order_by("pk")
-    )
+    contacts = _CONTACTS(address=address)
     if contacts[0].staff_sender if contacts else staff_address(address):
         return RefusalReason.STAFF_SENDER
     if thread is not None:

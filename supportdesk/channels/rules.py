@@ -18,17 +18,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from supportdesk.calendars.engine import Calendars
 from supportdesk.contracts.models import AddOn, AddOnDefinition, Contract
-from supportdesk.contracts.reads import catalogue, contracts_in_force, included_add_ons
+from supportdesk.contracts.reads import contract_in_force, gating_catalogue, included_add_ons
 from supportdesk.customers.models import Organization
 from supportdesk.sla.policies import policy_of
 from supportdesk.slamath.calendar import WorkCalendar
@@ -66,16 +65,12 @@ def contract_for(
     """The organization's contract in force at ``at``, judged on the organization's own
     calendar date: a request at 01:00 Moscow on a contract's first day is within it, though
     in UTC that is still the day before. ``related``: see ``contract_in_force``."""
-    return contracts_for(organization, at, related=related).first()
+    return contract_in_force(organization.pk, local_date(organization, at), related=related)
 
 
-def contracts_for(
-    organization: Organization, at: datetime, *, related: bool = False
-) -> QuerySet[Contract]:
-    """``contract_for``'s query (the same rule), for a caller that reads more in the same
-    statement (intake: whether the dedicated engineer is away)."""
-    day = at.astimezone(ZoneInfo(organization.time_zone)).date()
-    return contracts_in_force(organization.pk, day, related=related)
+def local_date(organization: Organization, at: datetime) -> date:
+    """The organization's calendar date at ``at``: the day contracts are judged on."""
+    return at.astimezone(ZoneInfo(organization.time_zone)).date()
 
 
 def detail_rule() -> DetailRule:
@@ -126,7 +121,7 @@ def outside_contract(
     """The first add-on (in the catalogue's order) whose gate the request falls under and
     which the contract neither bought nor has in its plan; None when the contract covers
     it. The gates are data (``AddOnDefinition.gated_*``)."""
-    definitions = catalogue() if definitions is None else definitions
+    definitions = gating_catalogue() if definitions is None else definitions
     included = {row.code for row in included_add_ons(contract, definitions)}
     for row in definitions:
         if row.code in included:
@@ -144,7 +139,7 @@ def not_covered(contract: Contract) -> list[AddOnDefinition]:
     """The add-ons that gate something and that the contract does not include: what the
     new-request page tells the customer before they send a request ``outside_contract``
     would mark."""
-    definitions = catalogue()
+    definitions = gating_catalogue()
     included = {row.code for row in included_add_ons(contract, definitions)}
     return [row for row in definitions if row.gates_anything and row.code not in included]
 

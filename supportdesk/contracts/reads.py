@@ -5,10 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import DateField, Expression, IntegerField, QuerySet
 
 from supportdesk.contracts.models import AddOnDefinition, Contract, Server, ServerEnvironment
 from supportdesk.contracts.versions import Version, VersionError
+from supportdesk.rows import Param, Prepared
+
+# ``contracts_in_force``'s query, with and without what the pages show, compiled once
+# (intake reads it for every e-mail of a new request); the rows are read on every call.
+_IN_FORCE = {
+    related: Prepared(
+        lambda related=related: contracts_in_force(  # type: ignore[misc]
+            Param("organization", IntegerField()), Param("day", DateField()), related=related
+        )[:1]
+    )
+    for related in (False, True)
+}
 
 
 def contract_in_force(organization_id: int, day: date, *, related: bool = True) -> Contract | None:
@@ -17,14 +29,16 @@ def contract_in_force(organization_id: int, day: date, *, related: bool = True) 
     With ``related`` (what the pages show) its plan, intake calendar and named people come
     in the same query; registering a request needs the contract and its plan (whose code
     the add-on gates read), also in the one query."""
-    return contracts_in_force(organization_id, day, related=related).first()
+    found = _IN_FORCE[related](organization=organization_id, day=day)
+    return found[0] if found else None
 
 
 def contracts_in_force(
-    organization_id: int, day: date, *, related: bool = True
+    organization_id: int | Expression, day: date | Expression, *, related: bool = True
 ) -> QuerySet[Contract]:
     """``contract_in_force``'s query, latest signed first, for a caller that reads more in
-    the same statement (intake: whether the dedicated engineer is away)."""
+    the same statement (intake: whether the dedicated engineer is away). The organization
+    and the day may be ``rows.Param``s (intake's query is compiled once)."""
     contracts = Contract.objects.filter(
         organization_id=organization_id, valid_from__lte=day, valid_until__gte=day
     ).order_by("-valid_from")
@@ -37,9 +51,27 @@ def contracts_in_force(
     return contracts
 
 
+# Every registration reads it (the add-ons' gates): compiled once, read on every call.
+_CATALOGUE = Prepared(lambda: AddOnDefinition.objects.all())
+
+
+# The add-ons that gate something (most gate nothing: they are sold, not required).
+_GATING = Prepared(
+    lambda: AddOnDefinition.objects.exclude(
+        gated_environments=[], gated_request_types=[], gated_concerns=[]
+    )
+)
+
+
 def catalogue() -> list[AddOnDefinition]:
     """The whole add-on catalogue, in its order."""
-    return list(AddOnDefinition.objects.all())
+    return _CATALOGUE()
+
+
+def gating_catalogue() -> list[AddOnDefinition]:
+    """The add-ons whose gates require them for some requests (``gates_anything``), in the
+    catalogue's order: all that deciding whether a contract covers a request reads."""
+    return _GATING()
 
 
 def plan_code_of(contract: Contract) -> str:

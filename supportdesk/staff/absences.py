@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Expression, QuerySet
 from django.utils.translation import gettext as _
 
 from supportdesk.audit.record import record
@@ -22,8 +22,8 @@ class AbsenceError(ValueError):
     """Bad dates: nothing was saved."""
 
 
-def absences_on(day: date) -> QuerySet[Absence]:
-    """The absences that include this (local) date."""
+def absences_on(day: date | Expression) -> QuerySet[Absence]:
+    """The absences that include this (local) date (or a ``rows.Param`` for it)."""
     return Absence.objects.filter(starts_on__lte=day, ends_on__gte=day)
 
 

@@ -10,6 +10,7 @@ their request; staff what concerns them and what they have not turned off
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -18,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db.models import Q
+from django.db.models import CharField, IntegerField, Q, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -26,6 +27,7 @@ from django.utils.translation import ngettext
 from supportdesk.channels.rules import IntakeNotice, OutsideContract
 from supportdesk.notifications.models import Notification, NotificationChannel
 from supportdesk.notifications.outbox import OutgoingMail, Queued, StoredFile, enqueue_many
+from supportdesk.rows import Param, Prepared
 from supportdesk.sla.models import ClockKind
 from supportdesk.staff.models import StaffEvent, StaffRole
 from supportdesk.staff.preferences import wants_mail
@@ -49,6 +51,10 @@ from supportdesk.tickets.models import (
 STAFF_ZONE = "Europe/Moscow"
 # Staff people fetched with what deciding their mail needs, in the same query.
 STAFF_RELATED = "staff__notification_preferences"
+# The assignee, told of a customer's reply or of an assignment: compiled once.
+_ASSIGNEE = Prepared(
+    lambda: User.objects.filter(pk=Param("pk", IntegerField())).select_related(STAFF_RELATED)
+)
 
 
 class MailEvent(StrEnum):
@@ -170,9 +176,7 @@ def notify_opened(
             )  # fmt: skip
     # A team may be many people: the text is the same for all who read one language.
     texts: dict[str, tuple[str, list[str]]] = {}
-    for person in _staff(
-        _new_request_people(request), StaffEvent.NEW_REQUEST, actor=actor
-    ):  # fmt: skip
+    for person in _new_request_staff(request, actor=actor):
         if person.language not in texts:
             with translation.override(person.language):
                 subject = _("New request %(priority)s: %(subject)s") % {
@@ -535,7 +539,7 @@ def notify_customer_reply(
     if request.assignee_id is None:
         return
     people = _staff(
-        User.objects.filter(pk=request.assignee_id).select_related(STAFF_RELATED),
+        _ASSIGNEE(pk=request.assignee_id),
         StaffEvent.CUSTOMER_REPLIED,
         actor=actor,
     )
@@ -564,7 +568,7 @@ def notify_assigned(request: Request, *, actor: User, now: datetime) -> None:
     if request.assignee_id is None:
         return
     people = _staff(
-        User.objects.filter(pk=request.assignee_id).select_related(STAFF_RELATED),
+        _ASSIGNEE(pk=request.assignee_id),
         StaffEvent.ASSIGNED,
         actor=actor,
     )
@@ -685,11 +689,24 @@ def thread_of(request: Request) -> Thread:
 
 def _roots(references: Iterable[str]) -> dict[str, str]:
     """The acknowledgement's Message-ID of each request that has one."""
-    acknowledgements = Notification.objects.filter(
-        thread__in=list(references), event=MailEvent.ACKNOWLEDGED
-    ).order_by("-pk")
+    references = list(references)
     # The first acknowledgement wins: the dict keeps the last value written for a key.
-    return dict(acknowledgements.values_list("thread", "message_id"))
+    if len(references) == 1:  # a mail on one request: compiled once
+        return dict(_ROOT(reference=references[0]))
+    return dict(_acknowledgements(references))
+
+
+def _acknowledgements(
+    references: list[str] | list[Param],
+) -> QuerySet[Notification, tuple[str, str]]:
+    return (
+        Notification.objects.filter(thread__in=references, event=MailEvent.ACKNOWLEDGED)
+        .order_by("-pk")
+        .values_list("thread", "message_id")
+    )
+
+
+_ROOT = Prepared(lambda: _acknowledgements([Param("reference", CharField())]))
 
 
 # -- recipients ------------------------------------------------------------------------------
@@ -718,22 +735,57 @@ def _customer(request: Request, *, actor: User | None) -> Person | None:
     return Person(contact.email, contact.language or settings.LANGUAGE_CODE)
 
 
-def _new_request_people(request: Request) -> Iterable[User]:
-    """The dedicated engineer and, for P1/P2 or a contract without one, the team: the
-    request's team when it has one, else the agents (L1), who triage new requests; the
-    support leads too when the request is outside the contract."""
+def _new_request_staff(request: Request, *, actor: User | None) -> list[Person]:
+    """``_staff`` for a new request, read as plain values (who, their address, language and
+    whether they turned this mail off) in one query compiled once per shape: the dedicated
+    engineer and, for P1/P2 or a contract without one, the team: the request's team when
+    it has one, else the agents (L1), who triage new requests; the support leads too when
+    the request is outside the contract."""
     engineer = request.contract.dedicated_engineer_id
-    team = Q(staff__teams=request.team_id) if request.team_id else Q(staff__role=StaffRole.AGENT)
     urgent = request.priority in ("P1", "P2")
-    if engineer is not None and not urgent:
-        who = Q(pk=engineer)
-    elif engineer is not None:
-        who = Q(pk=engineer) | team
-    else:
-        who = team
-    if request.out_of_contract == "pending":  # a support lead decides whether it is taken
-        who |= Q(staff__role=StaffRole.LEAD)
-    return User.objects.filter(who, is_active=True).select_related(STAFF_RELATED).distinct()
+    query = _new_request_query(
+        engineer=engineer is not None,
+        urgent=urgent,
+        team=request.team_id is not None,
+        leads=request.out_of_contract == "pending",  # a support lead decides if it is taken
+    )
+    found = []
+    for pk, address, language, wanted in query(engineer=engineer, team=request.team_id):
+        if language is None or not address or wanted is False:  # not staff, no address, off
+            continue
+        if actor is not None and pk == actor.pk:
+            continue
+        found.append(Person(address, language))
+    return found
+
+
+@functools.cache
+def _new_request_query(
+    *, engineer: bool, urgent: bool, team: bool, leads: bool
+) -> Prepared[tuple[int, str, str | None, bool | None]]:
+    def build() -> QuerySet[User, tuple[int, str, str | None, bool | None]]:
+        group = (
+            Q(staff__teams=Param("team", IntegerField()))
+            if team
+            else Q(staff__role=StaffRole.AGENT)
+        )
+        own = Q(pk=Param("engineer", IntegerField()))
+        who = (own if not urgent else own | group) if engineer else group
+        if leads:
+            who |= Q(staff__role=StaffRole.LEAD)
+        return (
+            User.objects.filter(who, is_active=True)
+            .order_by("pk")
+            .values_list(
+                "pk",
+                "email",
+                "staff__language",
+                f"staff__notification_preferences__{StaffEvent.NEW_REQUEST.value}",
+            )
+            .distinct()
+        )
+
+    return Prepared(build)
 
 
 def _staff(people: Iterable[User | None], event: StaffEvent, *, actor: User | None) -> list[Person]:

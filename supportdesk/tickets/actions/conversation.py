@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from supportdesk.audit.record import record
 from supportdesk.customers.models import Contact
+from supportdesk.rows import insert
 from supportdesk.slamath.request_clocks import CUSTOMER_REPLIED
 from supportdesk.staff.permissions import Capability, require
 from supportdesk.tickets.access import (
@@ -82,14 +83,19 @@ def reply(
         request = lock_request(request)
         if request.status == Status.CLOSED:
             raise ActionError(_("The request is closed; open a new one."))
-        message = request.messages.create(
-            kind=MessageKind.PUBLIC,
-            author=actor,
-            contact=author,
-            from_vendor=vendor,
-            channel=Channel.PORTAL if vendor else channel or request.channel,
-            body=body,
-            created_at=now,
+        (message,) = insert(
+            [
+                Message(
+                    request=request,
+                    kind=MessageKind.PUBLIC,
+                    author=actor,
+                    contact=author,
+                    from_vendor=vendor,
+                    channel=Channel.PORTAL if vendor else channel or request.channel,
+                    body=body,
+                    created_at=now,
+                )
+            ]
         )
         save_attachments(
             actor=actor, request=request, message=message, attachments=attachments, now=now

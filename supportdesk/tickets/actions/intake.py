@@ -8,21 +8,22 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import DateField, Exists, IntegerField, OuterRef
 from django.utils.translation import gettext as _
 
 from supportdesk.audit.record import record
 from supportdesk.calendars.engine import Calendars
 from supportdesk.channels.rules import (
     OutsideContract,
-    contracts_for,
     detail_rule,
     intake_notice,
+    local_date,
     outside_contract,
 )
 from supportdesk.contracts.models import Contract
+from supportdesk.contracts.reads import contracts_in_force
 from supportdesk.customers.models import Contact
-from supportdesk.rows import insert
+from supportdesk.rows import Param, Prepared, insert
 from supportdesk.sla.actions import start_clocks, unstarted_clocks
 from supportdesk.sla.models import ClockKind
 from supportdesk.sla.policies import policy_rule
@@ -48,15 +49,32 @@ from supportdesk.tickets.models import (
 from supportdesk.tickets.notifications import notify_opened
 from supportdesk.tickets.reasons import encode, gap_codes
 
+# ``channels.rules.contract_for``'s query (``contracts.reads.contracts_in_force``) with the
+# absence: its SQL is compiled once, the rows are read on every registration.
+_CONTRACT = Prepared(
+    lambda: contracts_in_force(
+        Param("organization", IntegerField()), Param("day", DateField()), related=False
+    ).annotate(
+        engineer_away=Exists(
+            absences_on(Param("today", DateField())).filter(
+                member__user_id=OuterRef("dedicated_engineer_id")
+            )
+        )
+    )[:1]
+)
+
 
 def _contract_for(contact: Contact, at: datetime, *, now: datetime) -> Contract:
-    """The contract in force on the organization's local date at ``at``, with its plan and
-    (``engineer_away``) whether its dedicated engineer is away on the local date at ``now``,
-    in one query."""
+    """The contract in force on the organization's local date at ``at`` (the rule of
+    ``channels.rules.contract_for``), with its plan and (``engineer_away``) whether its
+    dedicated engineer is away on the local date at ``now``, in one query."""
     organization = contact.organization
-    today = now.astimezone(ZoneInfo(organization.time_zone)).date()
-    away = absences_on(today).filter(member__user_id=OuterRef("dedicated_engineer_id"))
-    contract = contracts_for(organization, at).annotate(engineer_away=Exists(away)).first()
+    found = _CONTRACT(
+        organization=organization.pk,
+        day=local_date(organization, at),
+        today=local_date(organization, now),
+    )
+    contract = found[0] if found else None
     if contract is None:
         raise ActionError(
             _("%(organization)s has no contract valid on %(day)s.")
