@@ -12,15 +12,24 @@ API creates per second from two workers and 135 from one.
 from __future__ import annotations
 
 import argparse
+import os
 import socket
 import sys
-from collections.abc import Sequence
+from collections.abc import MutableMapping, Sequence
 
 import uvicorn
 from uvicorn.supervisors import Multiprocess
 
 APPLICATION = "supportdesk.asgi:application"
 WORKERS = 2  # one per core of a 2-core machine (docs/benchmarks.md, "API create")
+# Each server process keeps one pooled database connection unless SUPPORTDESK_DB_POOL_SIZE
+# says otherwise, so it runs one request's database work at a time, as a synchronous
+# worker does: its other requests wait for the connection (up to 10 s) instead of taking
+# turns on the interpreter lock and on the cores. On 2 cores that served a fifth to a
+# third more API creates, with less CPU in the server and in PostgreSQL, than four per
+# process (docs/benchmarks.md, "Fifth look"). The job worker and the mail reader run
+# several threads and keep the settings' default of 4.
+CONNECTIONS_PER_PROCESS = 1
 
 
 class TcpConfig(uvicorn.Config):
@@ -35,6 +44,11 @@ class TcpConfig(uvicorn.Config):
         sock.bind((self.host, self.port))
         sock.set_inheritable(True)
         return sock
+
+
+def keep_one_connection(environ: MutableMapping[str, str]) -> None:
+    """The web processes' pool size, unless the operator set one."""
+    environ.setdefault("SUPPORTDESK_DB_POOL_SIZE", str(CONNECTIONS_PER_PROCESS))
 
 
 GRACEFUL_SHUTDOWN_SECONDS = 5
@@ -67,6 +81,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.workers < 1:
         parser.error("--workers must be 1 or more")
+    # Before the settings are read here or in the worker processes (they inherit it).
+    keep_one_connection(os.environ)
     settings = config(
         host=args.host, port=args.port, workers=args.workers, log_level=args.log_level,
         access_log=args.access_log,

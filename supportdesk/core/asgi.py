@@ -14,6 +14,11 @@ request still has one thread for all its synchronous code (its database connecti
 there), requests still run concurrently, async views still work (Django adapts them), and
 streaming responses are still sent from the event loop. On 2 cores this is about 1 ms of
 CPU less per request (docs/benchmarks.md, "API create").
+
+The request's database connection goes back to the pool as soon as its view has answered,
+before the answer is sent: with one pooled connection per server process (what
+``supportdesk.server`` keeps by default), the next request starts at once, and a streamed
+answer (a live chat) holds no connection while it stays open.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from typing import Any
 
 from asgiref.sync import ThreadSensitiveContext, sync_to_async
 from django.core.handlers.asgi import ASGIHandler
+from django.db import connections
 from django.http import FileResponse, HttpRequest, HttpResponseBase
 
 IDLE_THREADS = 16  # kept for the next requests; more are made when more run at once
@@ -93,8 +99,20 @@ class DeskHandler(ASGIHandler):
         finally:
             executor.release()
 
+    def _respond(self, request: HttpRequest) -> HttpResponseBase:
+        try:
+            return self.get_response(request)
+        finally:
+            # What Django does at request_finished (CONN_MAX_AGE is 0: the connection goes
+            # back to the pool), done before the answer is sent rather than after, so the
+            # next request does not wait for it. A streamed answer that reads the database
+            # borrows one again. A caller's transaction (a test's) keeps its connection.
+            for connection in connections.all(initialized_only=True):
+                if not connection.in_atomic_block:
+                    connection.close_if_unusable_or_obsolete()
+
     async def run_get_response(self, request: HttpRequest) -> HttpResponseBase:
-        response: HttpResponseBase = await sync_to_async(self.get_response)(request)
+        response: HttpResponseBase = await sync_to_async(self._respond)(request)
         response._handler_class = self.__class__  # type: ignore[attr-defined]
         if isinstance(response, FileResponse):
             response.block_size = self.chunk_size

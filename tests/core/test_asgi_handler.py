@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.core.signals import request_finished, request_started
+from django.db import connections
 from django.utils import timezone
 
 from supportdesk.api.actions import create_token
@@ -109,3 +110,46 @@ def test_a_request_registered_through_the_served_application(desk: Desk) -> None
     assert status == 201, answer
     created = Request.objects.get(pk=json.loads(answer)["id"])
     assert (created.contact, created.priority) == (desk.contact(desk.anna), "P3")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_connection_goes_back_before_the_answer_is_sent() -> None:
+    """With one pooled connection per server process (supportdesk.server's default), the
+    next request must not wait for this one's answer to be sent before it can read."""
+    if connections["default"].vendor == "sqlite":  # the tests' is in memory
+        pytest.skip("Django never closes an in-memory SQLite database")
+    request_threads_connection: list[Any] = []
+    open_when_sent: list[bool] = []
+
+    def started(**kwargs: Any) -> None:
+        request_threads_connection.append(connections["default"])
+
+    async def health() -> None:
+        scope = {
+            "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+            "scheme": "http", "method": "GET", "path": "/health", "raw_path": b"/health",
+            "query_string": b"", "root_path": "", "server": ("127.0.0.1", 8000),
+            "client": ("127.0.0.1", 40000), "headers": [(b"host", b"127.0.0.1")],
+        }  # fmt: skip
+
+        incoming = [{"type": "http.request", "body": b"", "more_body": False}]
+
+        async def receive() -> dict[str, Any]:
+            if incoming:
+                return incoming.pop()
+            await asyncio.Event().wait()  # the client stays connected
+            raise AssertionError("unreachable")
+
+        async def send(message: Mapping[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                assert message["status"] == 200
+                open_when_sent.append(request_threads_connection[0].connection is not None)
+
+        await application(scope, receive, send)
+
+    request_started.connect(started, dispatch_uid="test-connection-started")
+    try:
+        run_in_own_loop(health())  # /health reads the database
+    finally:
+        request_started.disconnect(dispatch_uid="test-connection-started")
+    assert open_when_sent == [False]

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 
-from supportdesk.server import TcpConfig, config
+from supportdesk.server import TcpConfig, config, keep_one_connection
 from tests.core.loops import run_in_own_loop
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -115,3 +115,12 @@ def test_two_worker_processes_answer_on_one_keep_alive_connection(
         statuses.append(response.status)
     conn.close()
     assert statuses == [200] * 20
+
+
+def test_a_web_process_keeps_one_connection_unless_told_otherwise() -> None:
+    environ: dict[str, str] = {}
+    keep_one_connection(environ)
+    assert environ == {"SUPPORTDESK_DB_POOL_SIZE": "1"}
+    told = {"SUPPORTDESK_DB_POOL_SIZE": "4"}
+    keep_one_connection(told)
+    assert told == {"SUPPORTDESK_DB_POOL_SIZE": "4"}

@@ -4,21 +4,26 @@ the stream at once; without Redis the stream polls the database."""
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import socket
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
+from django.core.signals import request_started
+from django.db import connections
 from django.test import Client
 from pytest_django.fixtures import Settings
 
 from supportdesk.channels.chat import actions
 from supportdesk.channels.chat.models import Chat
+from tests.core.loops import run_in_own_loop
 from tests.core.processes import free_port
 from tests.tickets.conftest import Desk, at
 
@@ -193,3 +198,68 @@ def test_redis_wakes_the_stream_at_once(
         assert time.monotonic() - started < 1.5
     finally:
         stream.close()
+
+
+def test_an_open_stream_holds_no_database_connection(
+    desk: Desk, chat: Chat, settings: Settings
+) -> None:
+    """A server process keeps one pooled connection (supportdesk.server): a stream that
+    stays open for hours must hold none between its reads, else the process's other
+    requests would wait for it."""
+    if connections["default"].vendor == "sqlite":  # the tests' is in memory
+        pytest.skip("Django never closes an in-memory SQLite database")
+    from supportdesk.asgi import application
+
+    settings.CHAT_PUBSUB_URL = ""
+    settings.CHAT_POLL_MILLISECONDS = 100
+    cookie = _login(desk.agent)
+    request_threads: list[Any] = []
+    path = f"/desk/chats/{chat.pk}/stream"
+
+    def started(**kwargs: Any) -> None:
+        request_threads.append(connections["default"])
+
+    async def open_stream() -> tuple[int, bool]:
+        scope = {
+            "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+            "scheme": "http", "method": "GET", "path": path, "raw_path": path.encode(),
+            "query_string": b"", "root_path": "", "server": ("127.0.0.1", 8000),
+            "client": ("127.0.0.1", 40000),
+            "headers": [(b"host", b"127.0.0.1"), (b"cookie", f"sessionid={cookie}".encode()),
+                        (b"accept", b"text/event-stream")],
+        }  # fmt: skip
+        gone = asyncio.Event()
+        requested = False
+        sent: list[Mapping[str, Any]] = []
+
+        async def receive() -> dict[str, Any]:
+            nonlocal requested
+            if not requested:
+                requested = True
+                return {"type": "http.request", "body": b"", "more_body": False}
+            await gone.wait()
+            return {"type": "http.disconnect"}
+
+        async def send(message: Mapping[str, Any]) -> None:
+            sent.append(message)
+
+        served = asyncio.create_task(application(scope, receive, send))  # type: ignore[arg-type]
+        deadline = time.monotonic() + 10
+        # the first event, then a few polls of the database
+        while not any(b"event:" in m.get("body", b"") for m in sent):
+            assert time.monotonic() < deadline, sent
+            await asyncio.sleep(0.02)
+        await asyncio.sleep(0.5)
+        status = sent[0]["status"]
+        held = request_threads[0].connection is not None
+        gone.set()
+        await asyncio.wait_for(served, 10)
+        return status, held
+
+    request_started.connect(started, dispatch_uid="test-stream-connection")
+    try:
+        status, held = run_in_own_loop(open_stream())
+    finally:
+        request_started.disconnect(dispatch_uid="test-stream-connection")
+    assert status == 200
+    assert not held
