@@ -24,7 +24,7 @@ from supportdesk.notifications.models import (
     NotificationChannel,
     NotificationState,
 )
-from supportdesk.rows import insert
+from supportdesk.rows import insert_values
 
 log = logging.getLogger(__name__)
 
@@ -130,9 +130,9 @@ def _message_id(mail: OutgoingMail) -> str:
 
 
 def _insert(mails: Sequence[OutgoingMail], *, now: datetime) -> list[Queued]:
-    rows = [Notification(**_values(mail, _message_id(mail), now)) for mail in mails]
-    insert(rows)
-    return [Queued(row.pk, row.message_id) for row in rows]
+    rows = [_values(mail, _message_id(mail), now) for mail in mails]
+    ids = insert_values(Notification, rows)
+    return [Queued(pk, str(row["message_id"])) for pk, row in zip(ids, rows, strict=True)]
 
 
 def _copy(mails: Sequence[OutgoingMail], *, now: datetime) -> list[Queued]:
