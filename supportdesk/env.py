@@ -41,6 +41,11 @@ def env_bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None:
         return default
+    return parse_bool(name, value)
+
+
+def parse_bool(name: str, value: str) -> bool:
+    """``value`` of the variable ``name`` as a flag; ImproperlyConfigured if it is none."""
     lowered = value.strip().lower()
     if lowered in _TRUE:
         return True

@@ -20,6 +20,8 @@ from collections.abc import MutableMapping, Sequence
 import uvicorn
 from uvicorn.supervisors import Multiprocess
 
+from supportdesk.env import parse_bool
+
 APPLICATION = "supportdesk.asgi:application"
 WORKERS = 2  # one per core of a 2-core machine (docs/benchmarks.md, "API create")
 # Each server process keeps one pooled database connection unless SUPPORTDESK_DB_POOL_SIZE
@@ -47,7 +49,11 @@ class TcpConfig(uvicorn.Config):
 
 
 def keep_one_connection(environ: MutableMapping[str, str]) -> None:
-    """The web processes' pool size, unless the operator set one."""
+    """The web processes' pool size, unless the operator set one or PgBouncer is the pool
+    (then the processes keep none: the settings refuse a pool size beside it)."""
+    pgbouncer = environ.get("SUPPORTDESK_DB_PGBOUNCER")
+    if pgbouncer is not None and parse_bool("SUPPORTDESK_DB_PGBOUNCER", pgbouncer):
+        return
     environ.setdefault("SUPPORTDESK_DB_POOL_SIZE", str(CONNECTIONS_PER_PROCESS))
 
 

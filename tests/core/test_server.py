@@ -124,3 +124,6 @@ def test_a_web_process_keeps_one_connection_unless_told_otherwise() -> None:
     told = {"SUPPORTDESK_DB_POOL_SIZE": "4"}
     keep_one_connection(told)
     assert told == {"SUPPORTDESK_DB_POOL_SIZE": "4"}
+    behind_pgbouncer = {"SUPPORTDESK_DB_PGBOUNCER": "true"}  # it is the pool: none here
+    keep_one_connection(behind_pgbouncer)
+    assert behind_pgbouncer == {"SUPPORTDESK_DB_PGBOUNCER": "true"}
