@@ -42,6 +42,8 @@ from bench.desk import database
 
 FULL_REQUESTS = 1_000_000
 QUICK_REQUESTS = 20_000
+# The sweeper's owners lookup reads tickets_request whole at 20,000 requests, as it should.
+PLANS_JUDGED_FROM = 200_000
 QUEUE_RUNS, QUEUE_WARM_UP = 300, 30
 PAGE_RUNS = 50  # whole workspace pages, first and next
 CHECK_SAMPLE = 2_000
@@ -221,7 +223,10 @@ def run(args: argparse.Namespace, bench: database.Bench, out: Outcome) -> None:
     out.add(
         "sweeper plans",
         "seq scan on " + ", ".join(sweep.seq_scans) if sweep.seq_scans else "no seq scan",
-        f"no seq scan: {met(not sweep.seq_scans)}",
+        f"no seq scan: {met(not sweep.seq_scans)}"
+        if args.requests >= PLANS_JUDGED_FROM
+        # A small table is rightly read whole (docs/benchmarks.md, "Query plans").
+        else f"not judged below {PLANS_JUDGED_FROM:,} requests",
     )
 
     print()
