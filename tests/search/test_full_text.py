@@ -120,6 +120,29 @@ def test_postgresql_reads_the_gin_indexes(desk: Desk) -> None:
     assert "search_request_staff" in plan
 
 
+@pytest.mark.skipif(not POSTGRESQL, reason="the PostgreSQL trigger")
+def test_a_new_requests_documents_are_what_its_texts_give(desk: Desk) -> None:
+    """The insert trigger's shortcut (no messages yet) writes exactly what the full
+    computation over the request and its messages gives."""
+    new = open_(desk, Priority.P3, "Серверы падают: crashes after the update")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT r.search_public = d.public, r.search_staff = d.staff, r.search_public"
+            " FROM tickets_request r,"
+            " search_documents_of(r.id, r.subject, r.description) d WHERE r.id = %s",
+            [new.pk],
+        )
+        public_same, staff_same, public = cursor.fetchone()
+    assert (public_same, staff_same) == (True, True)
+    assert "'сервер'" in public  # Russian stemming
+    assert "'crash'" in public  # English stemming
+    actions.reply(
+        actor=desk.anna, request=new, body="The journal says: disk full.", files=[],
+        now=at(23, 11),
+    )  # fmt: skip
+    assert found(desk.agent, "journal") == [new.subject]
+
+
 # -- pages: the capped first step, the walk newest first past the cap ---------------------
 
 
