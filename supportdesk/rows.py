@@ -51,26 +51,24 @@ def insert[M: Model](objects: Sequence[M]) -> Sequence[M]:
     connection = connections[alias]
     if not connection.features.can_return_rows_from_bulk_insert:
         return model._default_manager.using(alias).bulk_create(objects)
-    fields = _fields(model)
-    plain = _plain(model)
-    size = (len(objects) > 1 and connection.ops.bulk_batch_size(fields, objects)) or len(objects)
-    with connection.cursor() as cursor:
-        for start in range(0, len(objects), size):
-            batch = objects[start : start + size]
-            values: list[Any] = []
-            for obj in batch:
-                for field, kind in zip(fields, plain, strict=True):
-                    if kind is not None:
-                        value = getattr(obj, field.attname)
-                        if type(value) is kind:  # what preparing it would give back
-                            values.append(value)
-                            continue
-                    values.append(field.get_db_prep_save(field.pre_save(obj, True), connection))
-            cursor.execute(_sql(model, alias, len(batch)), values)
-            for obj, (pk,) in zip(batch, cursor.fetchall(), strict=True):
-                obj.pk = pk
-                obj._state.adding = False
-                obj._state.db = alias
+    fields, plain = _fields(model), _plain(model)
+
+    def values_of(batch: Sequence[M]) -> list[Any]:
+        values: list[Any] = []
+        for obj in batch:
+            for field, kind in zip(fields, plain, strict=True):
+                if kind is not None:
+                    value = getattr(obj, field.attname)
+                    if type(value) is kind:  # what preparing it would give back
+                        values.append(value)
+                        continue
+                values.append(field.get_db_prep_save(field.pre_save(obj, True), connection))
+        return values
+
+    for obj, pk in zip(objects, _write(model, alias, objects, values_of), strict=True):
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = alias
     return objects
 
 
@@ -89,22 +87,35 @@ def insert_values(model: type[Model], rows: Sequence[Mapping[str, Any]]) -> list
         objects = [model(**row) for row in rows]
         model._default_manager.using(alias).bulk_create(objects)
         return [obj.pk for obj in objects]
-    fields = _fields(model)
-    plain = _plain(model)
-    size = (len(rows) > 1 and connection.ops.bulk_batch_size(fields, rows)) or len(rows)
+    fields, plain = _fields(model), _plain(model)
+
+    def values_of(batch: Sequence[Mapping[str, Any]]) -> list[Any]:
+        values: list[Any] = []
+        for row in batch:
+            for field, kind in zip(fields, plain, strict=True):
+                value = row[field.attname]
+                if kind is not None and type(value) is kind:
+                    values.append(value)
+                else:
+                    values.append(field.get_db_prep_save(value, connection))
+        return values
+
+    return _write(model, alias, rows, values_of)
+
+
+def _write[T](
+    model: type[Model], alias: str, rows: Sequence[T], values_of: Callable[[Sequence[T]], list[Any]]
+) -> list[int]:
+    """INSERT ``rows`` in batches the database takes, each batch's parameters from
+    ``values_of``; the new ids, in order."""
+    connection = connections[alias]
+    count = len(rows)
+    size = (count > 1 and connection.ops.bulk_batch_size(_fields(model), rows)) or count
     ids: list[int] = []
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), size):
+        for start in range(0, count, size):
             batch = rows[start : start + size]
-            values: list[Any] = []
-            for row in batch:
-                for field, kind in zip(fields, plain, strict=True):
-                    value = row[field.attname]
-                    if kind is not None and type(value) is kind:
-                        values.append(value)
-                    else:
-                        values.append(field.get_db_prep_save(value, connection))
-            cursor.execute(_sql(model, alias, len(batch)), values)
+            cursor.execute(_sql(model, alias, len(batch)), values_of(batch))
             ids.extend(pk for (pk,) in cursor.fetchall())
     return ids
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import pytest
@@ -25,7 +25,11 @@ desk = personas.desk  # the shared personas fixture
 
 
 async def call(
-    method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
+    method: str,
+    path: str,
+    body: bytes = b"",
+    headers: dict[str, str] | None = None,
+    on_send: Callable[[Mapping[str, Any]], None] | None = None,
 ) -> tuple[int, bytes]:
     """One HTTP request through the ASGI application, as uvicorn makes it."""
     scope = {
@@ -45,6 +49,8 @@ async def call(
         raise AssertionError("unreachable")
 
     async def send(message: Mapping[str, Any]) -> None:
+        if on_send is not None:
+            on_send(message)
         sent.append(dict(message))
 
     await application(scope, receive, send)
@@ -124,32 +130,14 @@ def test_the_connection_goes_back_before_the_answer_is_sent() -> None:
     def started(**kwargs: Any) -> None:
         request_threads_connection.append(connections["default"])
 
-    async def health() -> None:
-        scope = {
-            "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
-            "scheme": "http", "method": "GET", "path": "/health", "raw_path": b"/health",
-            "query_string": b"", "root_path": "", "server": ("127.0.0.1", 8000),
-            "client": ("127.0.0.1", 40000), "headers": [(b"host", b"127.0.0.1")],
-        }  # fmt: skip
-
-        incoming = [{"type": "http.request", "body": b"", "more_body": False}]
-
-        async def receive() -> dict[str, Any]:
-            if incoming:
-                return incoming.pop()
-            await asyncio.Event().wait()  # the client stays connected
-            raise AssertionError("unreachable")
-
-        async def send(message: Mapping[str, Any]) -> None:
-            if message["type"] == "http.response.start":
-                assert message["status"] == 200
-                open_when_sent.append(request_threads_connection[0].connection is not None)
-
-        await application(scope, receive, send)
+    def on_send(message: Mapping[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            open_when_sent.append(request_threads_connection[0].connection is not None)
 
     request_started.connect(started, dispatch_uid="test-connection-started")
     try:
-        run_in_own_loop(health())  # /health reads the database
+        status, _ = run_in_own_loop(call("GET", "/health", on_send=on_send))  # reads the db
+        assert status == 200
     finally:
         request_started.disconnect(dispatch_uid="test-connection-started")
     assert open_when_sent == [False]
