@@ -11,7 +11,7 @@ from supportdesk.search.reads import search
 from supportdesk.slamath.policy import Priority
 from supportdesk.tickets import actions
 from supportdesk.tickets.access import visible_requests
-from supportdesk.tickets.models import Request
+from supportdesk.tickets.models import Message, Request
 from tests.tickets.conftest import Desk, at
 from tests.workspace.conftest import browser, open_
 
@@ -141,6 +141,92 @@ def test_a_new_requests_documents_are_what_its_texts_give(desk: Desk) -> None:
         now=at(23, 11),
     )  # fmt: skip
     assert found(desk.agent, "journal") == [new.subject]
+
+
+def _documents_match(request: Request, *, exactly: bool) -> tuple[bool, bool]:
+    """Whether the request's stored documents are what the full computation over its texts
+    gives: the same words (``strip`` drops the positions, which matching ignores), or, with
+    ``exactly``, the same vectors."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT r.search_public = d.public, r.search_staff = d.staff,"
+            " strip(r.search_public) = strip(d.public), strip(r.search_staff) = strip(d.staff)"
+            " FROM tickets_request r, search_documents_of(r.id, r.subject, r.description) d"
+            " WHERE r.id = %s",
+            [request.pk],
+        )
+        same_public, same_staff, public, staff = cursor.fetchone()
+    if exactly:
+        return same_public, same_staff
+    return public, staff
+
+
+# Texts a thread holds: inflected Russian, English, ё, addresses, versions, hyphenated and
+# joined words, stop words alone, punctuation alone, a word cut at the message's edge.
+THREAD = [
+    ("public", "После обновления серверы перестали отвечать, серверов два."),
+    ("internal", "Проверил журнал: ошибка TLS на push-шлюзе, https://push.example.ru/v1/send?x=1"),
+    ("public", "Crashing again since 15.3.2 — see ivan.petrov@example.ru and the e-mail logs"),
+    ("public", "и the a"),
+    ("internal", "!!!"),
+    ("public", "Ёлка зелёная; ёжик; CTS-сервер 2.14.1-rc1 (build #4411)"),
+    ("public", "серв"),
+    ("public", "ер"),
+]
+
+
+@pytest.mark.skipif(not POSTGRESQL, reason="the PostgreSQL trigger")
+def test_a_threads_documents_hold_the_words_its_texts_give(desk: Desk) -> None:
+    """A new message's words are appended to the request's documents (the public one only
+    for a public message), never re-read from the other messages: after every message, the
+    words are those of the full computation; an edit or a deletion gives it exactly."""
+    request = open_(desk, Priority.P3, "Уведомления не приходят")
+    for kind, body in THREAD:
+        if kind == "public":
+            actions.reply(actor=desk.anna, request=request, body=body, files=[], now=at(23, 11))
+        else:
+            actions.add_internal_note(
+                actor=desk.agent, request=request, body=body, files=[], now=at(23, 11)
+            )
+        assert _documents_match(request, exactly=False) == (True, True), body
+    assert found(desk.anna, "журналы") == []  # an internal note's words stay the staff's
+    assert found(desk.agent, "журналы") == [request.subject]
+    assert found(desk.anna, "шлюз") == []
+    assert found(desk.anna, "серверу") == [request.subject]
+    assert found(desk.anna, "crashes") == [request.subject]
+    first = request.messages.order_by("id").first()
+    assert first is not None
+    Message.objects.filter(pk=first.pk).update(body="Совсем другой текст")
+    assert _documents_match(request, exactly=True) == (True, True)
+    Message.objects.filter(pk=first.pk).delete()
+    assert _documents_match(request, exactly=True) == (True, True)
+
+
+@pytest.mark.skipif(not POSTGRESQL, reason="the PostgreSQL trigger")
+def test_a_new_message_reads_none_of_the_threads_other_messages(desk: Desk) -> None:
+    """A message's INSERT costs the same at the thousandth message as at the first: the
+    trigger scans no message (this transaction's own statistics say so)."""
+    request = open_(desk, Priority.P3, "A long chat")
+    for number in range(3):
+        actions.reply(
+            actor=desk.anna, request=request, body=f"line {number}", files=[], now=at(23, 11)
+        )
+
+    def scans() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT coalesce(seq_scan, 0) + coalesce(idx_scan, 0)"
+                " FROM pg_stat_xact_user_tables WHERE relname = 'tickets_message'"
+            )
+            return int(cursor.fetchone()[0])
+
+    before = scans()
+    Message.objects.create(
+        request=request, kind="public", contact=request.contact, from_vendor=False,
+        channel=request.channel, body="the fourth line, about a gateway", created_at=at(23, 12),
+    )  # fmt: skip
+    assert scans() == before
+    assert found(desk.anna, "gateway") == [request.subject]
 
 
 # -- pages: the capped first step, the walk newest first past the cap ---------------------

@@ -1,0 +1,27 @@
+"""A new message's words appended to its request's search documents instead of the query
+over all the request's messages (PostgreSQL only; ``search.fulltext.MESSAGE_WRITTEN``)."""
+
+from typing import Any
+
+from django.db import migrations
+
+from supportdesk.search import fulltext
+
+
+def _replace(schema_editor: Any, definition: str) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(definition)
+
+
+def forwards(apps: Any, schema_editor: Any) -> None:
+    _replace(schema_editor, fulltext.MESSAGE_WRITTEN)
+
+
+def backwards(apps: Any, schema_editor: Any) -> None:
+    _replace(schema_editor, fulltext.MESSAGE_WRITTEN_BEFORE)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("search", "0004_request_documents_at_insert")]
+
+    operations = [migrations.RunPython(forwards, backwards, elidable=False)]
