@@ -12,7 +12,10 @@ client) per trigger, alternating, then INSERTs ``--messages`` public messages of
 line's length into it one by one (the statement as the ORM sends it, the triggers
 included) and prints the median time of the ten INSERTs up to the 10th, 100th, 300th and
 last message, and the total. The trigger as it was is put back for its rounds and the
-current one restored at the end; the database is dropped unless ``--keep``.
+current one restored at the end. Then, with the current trigger, the customer replies
+``--messages`` times through the API (``POST /api/v1/requests/{id}/reply``: the whole
+action, its clocks, mails and triggers) and the medians of the same marks are printed, wall
+time and the process's CPU. The database is dropped unless ``--keep``.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from bench.desk import database
 from bench.desk_bench import machine
@@ -106,6 +110,31 @@ def measure(messages: int, rounds: int) -> None:
     finally:
         with connection.cursor() as cursor:
             cursor.execute(fulltext.MESSAGE_WRITTEN)
+    replies(client, messages, marks)
+
+
+def replies(client: Any, messages: int, marks: list[int]) -> None:
+    """The customer's replies through the API into one request, one by one."""
+    from bench.desk import api_load
+
+    answer = client.post(api_load.PATH, json.dumps(api_load.BODY), content_type="application/json")
+    path = f"{api_load.PATH}/{answer.json()['id']}/reply"
+    wall, cpu = [], []
+    for line in range(1, messages + 1):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        answer = client.post(
+            path, json.dumps({"body": f"{line}. {LINE}"}), content_type="application/json"
+        )
+        wall.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
+        if answer.status_code != 201:
+            raise SystemExit(f"reply answered {answer.status_code}: {answer.content[:300]!r}")
+    at = ", ".join(
+        f"{mark}: {statistics.median(wall[mark - 10 : mark]) * 1000:.1f}"
+        f" ({statistics.median(cpu[mark - 10 : mark]) * 1000:.1f} CPU)"
+        for mark in marks
+    )
+    print(f"replies through the API, ms a reply at {at}")
 
 
 if __name__ == "__main__":
