@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from supportdesk.billing import reads
 from supportdesk.billing.display import PLAN_TITLES, add_on_label, line_text, money, rate, rules
@@ -124,7 +125,7 @@ def _totals(
             }
             totals.append(Total(label, part_vat, money(part_vat, currency)))
         totals.append(Total(_("VAT"), vat, money(vat, currency)))
-    totals.append(Total(_("Total"), gross, money(gross, currency)))
+    totals.append(Total(pgettext("money", "Total"), gross, money(gross, currency)))
     return totals
 
 

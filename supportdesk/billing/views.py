@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from supportdesk.billing import reads
@@ -63,7 +64,11 @@ class CalculatorForm(forms.Form):
             if item.unit is pricelist.Unit.YEAR:
                 self.fields[name] = forms.BooleanField(label=add_on_label(code), required=False)
             else:
-                unit = _("visits") if item.unit is pricelist.Unit.VISIT else _("hours")
+                unit = (
+                    _("visits")
+                    if item.unit is pricelist.Unit.VISIT
+                    else pgettext("quantity", "hours")
+                )
                 self.fields[name] = forms.IntegerField(
                     label=f"{add_on_label(code)} ({unit})",
                     min_value=0,

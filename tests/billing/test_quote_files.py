@@ -51,7 +51,7 @@ def test_the_pdf_in_russian(desk: Desk) -> None:
     assert "НДС определяется периодом обслуживания, а не датой предложения" in words
     assert "Выездная поддержка: 2 × 60 000,00 ₽ за выезд" in words
     assert "НДС 22 % 829 400,00 ₽" in words
-    assert "Всего 4 599 400,00 ₽" in words
+    assert "Итого 4 599 400,00 ₽" in words
     # the same quote gives the same bytes (made on demand, never stored)
     again = browser(desk.manager).get(f"/desk/price/quotes/{quote.pk}/pdf")
     assert again.getvalue() == pdf
@@ -100,7 +100,7 @@ def test_the_spreadsheet_holds_the_same_lines(desk: Desk) -> None:
     ]
     assert rows[-1] == ("Выездная поддержка: 2 × 60 000,00 ₽ за выезд", 2.0, 60000.0, 120000.0)
     total_row = header + len(quote.lines) + 3  # net, VAT, total
-    assert texts[f"A{total_row}"] == "Всего"
+    assert texts[f"A{total_row}"] == "Итого"
     assert float(cells[f"D{total_row}"].findtext("m:v", namespaces=NS) or "") == 4599400.0
 
 

@@ -94,7 +94,7 @@ def test_a_quote_from_draft_to_contract_through_the_pages(desk: Desk) -> None:
     assert "Иллюстративные цены" in words
     assert "Пользователи (ступень 2, 501–2000): 100 × 700,00 ₽ 70 000,00 ₽" in words
     assert "НДС 22 % 829 400,00 ₽" in words
-    assert "Всего 4 599 400,00 ₽" in words
+    assert "Итого 4 599 400,00 ₽" in words
     assert "Действует до 30.12.2026" in words
     assert "Прайс-лист illustrative-1" in words
     assert "Редактировать черновик" not in words

@@ -25,6 +25,7 @@ ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
 
 @dataclass
 class Entry:
+    msgctxt: str | None = None
     msgid: str = ""
     msgid_plural: str | None = None
     msgstrs: dict[int, str] = field(default_factory=dict)
@@ -37,7 +38,7 @@ def _unquote(text: str) -> str:
 
 
 def parse_po(path: Path) -> list[Entry]:
-    """Enough of the PO format for what makemessages writes (msgctxt is read and ignored)."""
+    """Enough of the PO format for what makemessages writes."""
     entries: list[Entry] = []
     entry = Entry()
     target: tuple[str, int] | None = None
@@ -64,7 +65,9 @@ def parse_po(path: Path) -> list[Entry]:
         elif line.startswith('"'):
             assert target is not None, f"stray string in {path}: {line}"
             kind, index = target
-            if kind == "msgid":
+            if kind == "msgctxt":
+                entry.msgctxt = (entry.msgctxt or "") + _unquote(line)
+            elif kind == "msgid":
                 entry.msgid += _unquote(line)
             elif kind == "msgid_plural":
                 entry.msgid_plural = (entry.msgid_plural or "") + _unquote(line)
@@ -75,7 +78,9 @@ def parse_po(path: Path) -> list[Entry]:
             index = int(keyword[7:-1]) if keyword.startswith("msgstr[") else 0
             kind = "msgstr" if keyword.startswith("msgstr") else keyword
             target = (kind, index)
-            if kind == "msgid":
+            if kind == "msgctxt":
+                entry.msgctxt = _unquote(rest)
+            elif kind == "msgid":
                 entry.msgid = _unquote(rest)
             elif kind == "msgid_plural":
                 entry.msgid_plural = _unquote(rest)
@@ -174,3 +179,44 @@ def test_compiled_catalog_matches_the_po() -> None:
         if entry.msgid_plural is None and compiled.gettext(entry.msgid) != entry.msgstrs[0]
     ]
     assert stale == [], "run: supportdesk compilemessages -l ru"
+
+
+def test_a_message_in_several_catalogs_is_translated_the_same() -> None:
+    """Django merges the catalogs and the first one found wins (the project's, then the
+    apps' in their order), so another translation of the same text in an app's catalog is
+    never shown: each text has one wording everywhere (seen: "paused" had three)."""
+    catalogs = sorted(Path(settings.BASE_DIR, "supportdesk").glob("**/locale/ru/LC_MESSAGES/*.po"))
+    assert PO_FILE in catalogs
+    assert len(catalogs) > 1
+    wordings: dict[tuple[str | None, str, str | None], dict[str, list[str]]] = {}
+    for path in catalogs:
+        for entry in parse_po(path):
+            if entry.msgid and not entry.obsolete:
+                key = (entry.msgctxt, entry.msgid, entry.msgid_plural)
+                wording = " | ".join(entry.msgstrs[index] for index in sorted(entry.msgstrs))
+                wordings.setdefault(key, {}).setdefault(wording, []).append(
+                    str(path.relative_to(settings.BASE_DIR))
+                )
+    differing = {key[1]: found for key, found in wordings.items() if len(found) > 1}
+    assert differing == {}
+
+
+def test_one_english_word_with_two_meanings_has_a_context_each() -> None:
+    """Where one English word means two things, each meaning has its context and its own
+    Russian (before the contexts, the merged catalogs showed the other meaning's word: a
+    missed SLA target read "пропущен", like a missed call; the link button "Ссылка")."""
+    pairs = [
+        (("SLA target", "missed"), "не в срок", "missed", "пропущен"),
+        (("link to", "Link"), "Связать", "Link", "Ссылка"),
+        (("money", "Total"), "Итого", "Total", "Всего"),
+        (("a message", "E-mail"), "Письмо", "E-mail", "Электронная почта"),
+        (("reaction", "answered"), "ответ дан", "answered", "отвечен"),
+        (("release", "Notes"), "Описание", "Notes", "Примечания"),
+        (("quantity", "hours"), "часы", "hours", "рабочие часы"),
+    ]
+    with translation.override("ru"):
+        got = [
+            (translation.pgettext(*context), translation.gettext(plain))
+            for context, _with_context, plain, _plain in pairs
+        ]
+    assert got == [(with_context, plain) for _c, with_context, _p, plain in pairs]
