@@ -257,6 +257,13 @@ def drop(connection: BaseDatabaseWrapper) -> None:
                 cursor.execute(statement)
 
 
+def replace_on_postgresql(schema_editor: Any, definition: str) -> None:
+    """Run one of the definitions above on PostgreSQL (nothing on another database): what a
+    migration that changes a trigger function's body runs, forwards or backwards."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(definition)
+
+
 def ensure_sqlite_triggers(using: str = "default", **_kwargs: Any) -> None:
     """After a migrate on SQLite: put back triggers a table remake dropped, and rebuild."""
     connection = connections[using]

@@ -8,17 +8,12 @@ from django.db import migrations
 from supportdesk.search import fulltext
 
 
-def _replace(schema_editor: Any, definition: str) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(definition)
-
-
 def forwards(apps: Any, schema_editor: Any) -> None:
-    _replace(schema_editor, fulltext.MESSAGE_WRITTEN)
+    fulltext.replace_on_postgresql(schema_editor, fulltext.MESSAGE_WRITTEN)
 
 
 def backwards(apps: Any, schema_editor: Any) -> None:
-    _replace(schema_editor, fulltext.MESSAGE_WRITTEN_BEFORE)
+    fulltext.replace_on_postgresql(schema_editor, fulltext.MESSAGE_WRITTEN_BEFORE)
 
 
 class Migration(migrations.Migration):
