@@ -1,5 +1,7 @@
 """The ``supportdesk`` console script: Django's management commands under one name.
 
+``calendar list|span|add`` and ``sla targets`` run without Django once the settings are
+loaded (``supportdesk/core/script.py``): scripts call them in loops. The rest of
 ``calendar``, ``sla``, ``report`` and ``worktime`` are what scripts call, often in loops, so
 they start lean: they read calendars and policies through the models and need neither the
 web (no system checks, no URLconf, no admin registry) nor the job queue (Huey imports Redis
@@ -14,6 +16,8 @@ import os
 import sys
 from contextlib import suppress
 from importlib import import_module
+
+from supportdesk.core.script import run_plain, runs_plain
 
 # command -> the app that holds it in <app>/management/commands/<command>.py
 SCRIPT_COMMANDS = {
@@ -41,10 +45,14 @@ def main() -> None:
     # Load the settings first, so a missing or malformed environment variable stops every
     # command with one line naming it (exit 2), not a traceback or a half-working command.
     try:
-        import_module(os.environ["DJANGO_SETTINGS_MODULE"])
+        settings = import_module(os.environ["DJANGO_SETTINGS_MODULE"])
     except ImproperlyConfigured as error:
         sys.stderr.write(f"supportdesk: {error}\n")
         sys.exit(2)
+    database = getattr(settings, "DATABASES", {}).get("default", {})
+    if runs_plain(sys.argv, database):
+        run_plain(sys.argv, database)
+        return
     if len(sys.argv) > 1 and sys.argv[1] in SCRIPT_COMMANDS:
         run_script_command(sys.argv)
         return

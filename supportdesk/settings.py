@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 
 from supportdesk.env import (
@@ -28,8 +27,6 @@ from supportdesk.env import (
     storage_from_env,
 )
 from supportdesk.slamath.policy import RequestType
-
-django_stubs_ext.monkeypatch()  # lets admin classes be written ModelAdmin[Model]
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("SUPPORTDESK_VAR_DIR", str(BASE_DIR / "var")))

@@ -24,7 +24,7 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from supportdesk.calendars.engine import UnknownCalendar
+from supportdesk.calendars.plain_reads import UnknownCalendar
 from supportdesk.channels.reads import DuplicateMismatch
 from supportdesk.contracts.actions import ContractError
 from supportdesk.contracts.versions import VersionError

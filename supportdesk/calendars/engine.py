@@ -11,20 +11,17 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from supportdesk.calendars.models import BusinessCalendar, ProductionCalendar
+from supportdesk.calendars.plain_reads import (
+    ProductionData,
+    UnknownCalendar,
+    compile_calendar,
+    production_data,
+)
 from supportdesk.rows import Prepared
 from supportdesk.slamath.calendar import WorkCalendar
-from supportdesk.slamath.hours import DayException, DayKind, HoursRules, parse_hours
-
-
-class UnknownCalendar(LookupError):
-    def __init__(self, name: str) -> None:
-        super().__init__(f"unknown calendar {name!r}")
-        self.name = name
-
 
 # (calendar id, its revision, production calendar id, its revision); 0 for no production.
 type _Key = tuple[int, int, int, int]
@@ -32,16 +29,6 @@ type _Key = tuple[int, int, int, int]
 _compiled: dict[str, tuple[_Key, WorkCalendar]] = {}
 _day_types: dict[int, tuple[int, ProductionData]] = {}
 _compiling = threading.Lock()  # ASGI serves requests from several threads
-
-
-@dataclass(frozen=True, slots=True)
-class ProductionData:
-    """A production calendar's day types as the engine uses them: the official ones, and
-    the drafted ones of the years that have no official data; and which years are official
-    (a year is official when it has at least one official day)."""
-
-    day_types: dict[date, DayKind]
-    official_years: frozenset[int]
 
 
 def official_years(production: ProductionCalendar) -> frozenset[int]:
@@ -53,37 +40,27 @@ def _production_data(production: ProductionCalendar) -> ProductionData:
     cached = _day_types.get(production.pk)
     if cached and cached[0] == production.revision:
         return cached[1]
-    types = {
-        day: DayKind(kind) for day, kind in production.days.values_list("day", "kind").iterator()
-    }
-    official = frozenset(day.year for day in types)
-    for day, kind in production.draft_days.values_list("day", "kind").iterator():
-        if day.year not in official:
-            types[day] = DayKind(kind)
-    data = ProductionData(types, official)
+    data = production_data(
+        production.days.values_list("day", "kind").iterator(),
+        production.draft_days.values_list("day", "kind").iterator(),
+    )
     _day_types[production.pk] = (production.revision, data)
     return data
 
 
 def build_calendar(row: BusinessCalendar) -> WorkCalendar:
     production = row.production_calendar
-    data = _production_data(production) if production else None
-    rules = HoursRules(
+    return compile_calendar(
+        name=row.name,
+        time_zone=row.time_zone,
         # Field by field, not ``row.weekly_hours()``: a migration's historical rows have
         # no methods, and the outcome back-fill compiles calendars from them.
-        weekly=tuple(parse_hours(getattr(row, day)) for day in BusinessCalendar.WEEKDAY_FIELDS),
-        day_types=data.day_types if data else {},
-        exceptions={
-            exception.day: DayException(
-                DayKind(exception.kind), parse_hours(exception.hours) if exception.hours else None
-            )
-            for exception in row.exceptions.all()
-        },
-        shortened_by=row.shortened_by_minutes * 60,
-        standard_day=parse_hours(row.standard_hours) if row.standard_hours else None,
-        official_years=data.official_years if data else None,
+        weekly=[getattr(row, day) for day in BusinessCalendar.WEEKDAY_FIELDS],
+        exceptions=((e.day, e.kind, e.hours) for e in row.exceptions.all()),
+        shortened_by_minutes=row.shortened_by_minutes,
+        standard_hours=row.standard_hours,
+        production=_production_data(production) if production else None,
     )
-    return WorkCalendar(row.name, row.time_zone, rules)
 
 
 def revision_text(revision: int, production_revision: int | None) -> str:

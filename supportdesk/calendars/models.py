@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from supportdesk.calendars.plain_reads import WEEKDAY_COLUMNS
 from supportdesk.slamath.hours import CalendarDataError, DayKind, parse_hours
 
 
@@ -129,7 +130,7 @@ class BusinessCalendar(models.Model):
     )
     revision = models.PositiveIntegerField(_("revision"), default=1, editable=False)
 
-    WEEKDAY_FIELDS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    WEEKDAY_FIELDS = WEEKDAY_COLUMNS  # the plain reads select the same columns
 
     class Meta:
         verbose_name = _("business calendar")

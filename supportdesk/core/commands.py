@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, handle_default_options
+from django.db import connections
+
+from supportdesk.calendars.plain_reads import Rows
+from supportdesk.core.script import ScriptError, parse_instant
+
+__all__ = ["ScriptCommand", "django_rows", "parse_instant"]
 
 
 class ScriptCommand(BaseCommand):
@@ -30,15 +36,24 @@ class ScriptCommand(BaseCommand):
             sys.stderr.write(f"error: {message}\n")
             sys.exit(2)
 
+    def execute(self, *args: Any, **options: Any) -> Any:
+        try:
+            return super().execute(*args, **options)
+        except ScriptError as error:  # from the parts shared with the plain commands
+            raise CommandError(str(error)) from None
+
     def emit(self, payload: dict[str, Any], *, as_json: bool, text: str) -> None:
         self.stdout.write(json.dumps(payload, ensure_ascii=False) if as_json else text)
 
 
-def parse_instant(text: str, *, option: str) -> datetime:
-    try:
-        instant = datetime.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"{option} {text!r} is not an ISO 8601 instant") from None
-    if instant.tzinfo is None:
-        raise CommandError(f"{option} {text!r} has no UTC offset (e.g. 2026-01-12T10:00:00+03:00)")
-    return instant
+def django_rows(using: str = "default") -> Rows:
+    """The plain reads' ``Rows`` over Django's connection (``%s`` placeholders on both
+    databases)."""
+
+    def rows(sql: str, params: Sequence[object]) -> list[tuple[Any, ...]]:
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, list(params))  # type: ignore[arg-type]  # plain values
+            found: list[tuple[Any, ...]] = cursor.fetchall()
+            return found
+
+    return rows

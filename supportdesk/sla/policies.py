@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from supportdesk.sla.models import PolicyVersion
-from supportdesk.slamath.policy import (
-    BugClockStop,
-    PlanPolicy,
-    PolicyError,
-    PolicyRule,
-    Priority,
-    RequestType,
-    Target,
-)
+from supportdesk.sla.plain_reads import plan_policy
+from supportdesk.slamath.policy import PlanPolicy, PolicyError, PolicyRule, Priority, RequestType
 
 
 def version_in_force(plan_code: str, at: datetime) -> PolicyVersion:
@@ -30,19 +23,24 @@ def version_in_force(plan_code: str, at: datetime) -> PolicyVersion:
 
 
 def as_policy(version: PolicyVersion) -> PlanPolicy:
-    rules = {}
-    for row in version.targets.select_related("reaction_calendar", "resolution_calendar"):
-        resolution = None
-        if row.resolution_minutes is not None and row.resolution_calendar is not None:
-            resolution = Target(
-                timedelta(minutes=row.resolution_minutes), row.resolution_calendar.name
+    targets = version.targets.select_related("reaction_calendar", "resolution_calendar")
+    return plan_policy(
+        plan=version.plan.code,
+        title=version.plan.title,
+        intake_calendar=version.plan.intake_calendar.name,
+        bug_clock_stop=version.bug_clock_stop,
+        targets=(
+            (
+                row.request_type,
+                row.priority,
+                row.reaction_minutes,
+                row.reaction_calendar.name,
+                row.resolution_minutes,
+                row.resolution_calendar.name if row.resolution_calendar else None,
             )
-        rules[RequestType(row.request_type), Priority(row.priority)] = PolicyRule(
-            Target(timedelta(minutes=row.reaction_minutes), row.reaction_calendar.name), resolution
-        )
-    plan = version.plan
-    stop = BugClockStop(version.bug_clock_stop)
-    return PlanPolicy(plan.code, plan.title, plan.intake_calendar.name, rules, stop)
+            for row in targets
+        ),
+    )
 
 
 # Versions that were in force when read, by id. A version in force is never edited or

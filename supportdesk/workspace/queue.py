@@ -15,7 +15,8 @@ from django.db.models import Q, QuerySet
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from supportdesk.calendars.engine import UnknownCalendar, get_calendar, load_calendars
+from supportdesk.calendars.engine import get_calendar, load_calendars
+from supportdesk.calendars.plain_reads import UnknownCalendar
 from supportdesk.search.reads import NOTHING, Mark
 from supportdesk.sla.models import SlaClock
 from supportdesk.slamath.calendar import WorkCalendar

@@ -37,9 +37,19 @@ def documented_environment() -> dict[str, str]:
 
 @pytest.mark.parametrize(
     "command",
-    [["check"], ["makemigrations", "--check", "--dry-run"], ["migrate"], ["run_huey"], []],
-    ids=["check", "makemigrations", "migrate", "run_huey", "no command"],
-)
+    [
+        ["check"],
+        ["makemigrations", "--check", "--dry-run"],
+        ["migrate"],
+        ["run_huey"],
+        [],
+        # run without Django (supportdesk/core/script.py), after the same settings
+        ["calendar", "add", "--calendar", "24x7", "--start", "2026-12-01T10:00Z", "--hours", "1"],
+        ["sla", "targets", "--plan", "8x5", "--type", "bug", "--priority", "P2",
+         "--start", "2026-12-01T10:00Z"],
+    ],
+    ids=["check", "makemigrations", "migrate", "run_huey", "no command", "calendar", "sla"],
+)  # fmt: skip
 def test_without_a_secret_key_every_command_stops_naming_it(
     command: list[str], tmp_path: Path
 ) -> None:

@@ -149,3 +149,62 @@ def test_other_commands_keep_the_whole_django_start(env: dict[str, str], tmp_pat
     assert "System check identified no issues" in stdout
     assert checks_ran is True
     assert {"supportdesk.urls", "supportdesk.calendars.admin", "huey"} <= modules
+
+
+# Without the checks' probe (importing django.core.checks imports the model layer).
+MODULES_PROBE = """
+import atexit, json, runpy, sys
+
+def report(path=sys.argv[1]):
+    with open(path, "w") as out:
+        json.dump(sorted(sys.modules), out)
+
+atexit.register(report)
+sys.argv = sys.argv[2:]
+runpy.run_path(sys.argv[0], run_name="__main__")
+"""
+# What the plain commands never import: Django's database, app registry, settings object
+# and command machinery (the settings module itself needs only django.core.exceptions).
+DJANGO_AT_LARGE = ("django.db", "django.apps", "django.conf", "django.core.management")
+
+
+def modules_run(env: dict[str, str], tmp_path: Path, *args: str) -> tuple[str, set[str]]:
+    report = tmp_path / "modules.json"
+    result = subprocess.run(
+        [sys.executable, "-c", MODULES_PROBE, str(report), SUPPORTDESK, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout, set(json.loads(report.read_text()))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["calendar", "list"],
+        ["calendar", "add", "--calendar", "ru-support", "--start", "2026-12-30T18:00:00+03:00",
+         "--hours", "2"],
+        ["calendar", "span", "--calendar", "ru-production", "--start",
+         "2026-01-01T00:00:00+03:00", "--end", "2026-02-01T00:00:00+03:00"],
+        ["sla", "targets", "--plan", "8x5", "--type", "incident", "--priority", "P1",
+         "--start", "2026-11-27T20:00:00+03:00"],
+    ],
+    ids=["calendar list", "calendar add", "calendar span", "sla targets"],
+)  # fmt: skip
+def test_the_plain_commands_answer_as_django_does_without_importing_it(
+    env: dict[str, str], tmp_path: Path, args: list[str]
+) -> None:
+    for output in ("--json", "text"):
+        shown = [*args, output] if output == "--json" else args
+        plain, modules = modules_run(env, tmp_path, *shown)
+        # The command's own options go before its subcommand, as Django parses them.
+        through_django, django_modules = modules_run(
+            env, tmp_path, shown[0], "--settings", "supportdesk.settings", *shown[1:]
+        )
+
+        assert plain == through_django
+        assert [m for m in modules if m.startswith(DJANGO_AT_LARGE)] == []
+        assert "django.db.models" in django_modules  # the --settings call did go through it

@@ -14,7 +14,8 @@ from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import DatabaseError
 
-from supportdesk.calendars.engine import UnknownCalendar, get_calendar
+from supportdesk.calendars.engine import get_calendar
+from supportdesk.calendars.plain_reads import UnknownCalendar
 from supportdesk.core.commands import ScriptCommand, parse_instant
 from supportdesk.slamath.hours import CalendarDataError
 from supportdesk.slamath.worktime import DOUBLE_OFF_HOURS, split

@@ -10,12 +10,12 @@ from typing import Any
 from django.core.management.base import CommandError
 from django.db import DatabaseError
 
-from supportdesk.calendars.engine import UnknownCalendar, load_calendars
-from supportdesk.core.commands import ScriptCommand, parse_instant
-from supportdesk.sla.policies import as_policy, version_in_force
+from supportdesk.calendars.plain_reads import UnknownCalendar
+from supportdesk.core.commands import ScriptCommand, django_rows
+from supportdesk.sla import script
 from supportdesk.sla.replay import replay_input, replayed_json
 from supportdesk.slamath.calendar import NoWorkingTime
-from supportdesk.slamath.policy import PolicyError, Priority, RequestType
+from supportdesk.slamath.policy import PolicyError
 from supportdesk.slamath.replay import ReplayError
 
 
@@ -24,12 +24,7 @@ class Command(ScriptCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         commands = parser.add_subparsers(dest="action", required=True)
-        targets = commands.add_parser("targets", help="reaction and resolution due instants")
-        targets.add_argument("--plan", required=True)
-        targets.add_argument("--type", required=True, choices=[t.value for t in RequestType])
-        targets.add_argument("--priority", required=True, choices=[p.value for p in Priority])
-        targets.add_argument("--start", required=True)
-        targets.add_argument("--json", action="store_true")
+        script.add_plain_commands(commands)  # targets
         replay = commands.add_parser(
             "replay", help="a request's clocks from its history, read as JSON from stdin"
         )
@@ -40,40 +35,13 @@ class Command(ScriptCommand):
             if options["action"] == "replay":
                 self.handle_replay(options)
             else:
-                self.handle_targets(options)
+                self.stdout.write(script.answer(options, django_rows()))
         except ReplayError as error:
             raise CommandError(str(error)) from None
-        except (PolicyError, UnknownCalendar, NoWorkingTime) as error:
+        except (PolicyError, UnknownCalendar, NoWorkingTime) as error:  # from the replay
             raise CommandError(str(error).strip("'\"")) from None
         except DatabaseError as error:
             raise CommandError(f"database not ready ({error}); run: supportdesk migrate") from None
-
-    def handle_targets(self, options: dict[str, Any]) -> None:
-        start = parse_instant(options["start"], option="--start")
-        policy = as_policy(version_in_force(options["plan"], start))
-        rule = policy.rule(RequestType(options["type"]), Priority(options["priority"]))
-        names = {rule.reaction.calendar} | (
-            {rule.resolution.calendar} if rule.resolution else set()
-        )
-        calendars = load_calendars(names)
-        reaction_due = calendars[rule.reaction.calendar].add(start, rule.reaction.duration)
-        resolution_due = None
-        if rule.resolution:
-            resolution_due = calendars[rule.resolution.calendar].add(
-                start, rule.resolution.duration
-            )
-        drafts = calendars[rule.reaction.calendar].draft_years_between(start, reaction_due)
-        if rule.resolution and resolution_due:
-            drafts |= calendars[rule.resolution.calendar].draft_years_between(start, resolution_due)
-        payload = {
-            "reaction_due": reaction_due.isoformat(),
-            "resolution_due": resolution_due.isoformat() if resolution_due else None,
-            "reaction_calendar": rule.reaction.calendar,
-            "resolution_calendar": rule.resolution.calendar if rule.resolution else None,
-            "calendar_draft": bool(drafts),
-        }
-        text = "\n".join(f"{key}: {value}" for key, value in payload.items())
-        self.emit(payload, as_json=options["json"], text=text)
 
     def handle_replay(self, options: dict[str, Any]) -> None:
         payload = replayed_json(replay_input(sys.stdin.read()))
