@@ -86,14 +86,27 @@ def sweep_sla(*, now: datetime, batch: int = BATCH) -> int:
 
 
 def _save_claims(clocks: list[SlaClock]) -> None:
-    """The batch's claims as one prepared statement run per clock (``bulk_update``'s CASE
-    expressions cost more to build than the whole pass may take). The table's name comes
-    from the model."""
+    """The batch's claims in one statement on PostgreSQL (the claims as arrays, joined by
+    id: a statement per clock cost the server a parse, a plan and a round trip each, 80 ms
+    of a 0.6 s pass on a slow machine), as one prepared statement run per clock on SQLite
+    (in-process, no round trips). Not ``bulk_update``: its CASE expressions cost more to
+    build than the whole pass may take. The table's name comes from the model."""
     table = connection.ops.quote_name(SlaClock._meta.db_table)
+    claims = [(clock.alerted_percent, clock.next_alert_at, clock.pk) for clock in clocks]
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            percents, next_alerts, ids = (list(column) for column in zip(*claims, strict=True))
+            cursor.execute(
+                f"UPDATE {table} AS clock SET alerted_percent = claim.percent, "  # noqa: S608
+                "next_alert_at = claim.next_alert FROM unnest(%s::smallint[], "
+                "%s::timestamptz[], %s::bigint[]) AS claim (percent, next_alert, id) "
+                "WHERE clock.id = claim.id",
+                [percents, next_alerts, ids],
+            )
+            return
         cursor.executemany(
             f"UPDATE {table} SET alerted_percent = %s, next_alert_at = %s WHERE id = %s",  # noqa: S608
-            [(clock.alerted_percent, clock.next_alert_at, clock.pk) for clock in clocks],
+            claims,
         )
 
 
