@@ -34,6 +34,10 @@ PLAIN_COMMANDS = {
 }
 # Options that change what Django loads: with them, a command goes through Django.
 DJANGO_OPTIONS = ("--settings", "--pythonpath")
+# OPTIONS that Django's PostgreSQL backend keeps for itself rather than pass to psycopg.
+DJANGO_CONNECTION_OPTIONS = frozenset(
+    {"pool", "server_side_binding", "isolation_level", "assume_role", "prepare_threshold"}
+)
 PLAIN_ENGINES = frozenset({"django.db.backends.sqlite3", "django.db.backends.postgresql"})
 
 
@@ -136,10 +140,18 @@ def _answer_from_postgresql(
         "host": database.get("HOST"),
         "port": database.get("PORT"),
     }
+    # The connection options reach psycopg as Django passes them (sslmode, options, ...),
+    # less Django's own and the pool's.
+    connection_options = {
+        key: value
+        for key, value in (database.get("OPTIONS") or {}).items()
+        if key not in DJANGO_CONNECTION_OPTIONS
+    }
     try:
         # No prepared statements: PgBouncer in transaction mode may stand in between.
         connection = psycopg.connect(
             **{key: value for key, value in parameters.items() if value},
+            **connection_options,
             autocommit=True,
             prepare_threshold=None,
         )
