@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -70,19 +71,24 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return env
 
 
-def probe_run(env: dict[str, str], tmp_path: Path, *args: str) -> tuple[str, set[str], bool]:
-    """The command's stdout, the modules its process imported, whether checks ran."""
+def run_under(probe: str, env: dict[str, str], tmp_path: Path, *args: str) -> tuple[str, Any]:
+    """The console script run under ``probe``: its stdout and what the probe wrote."""
     report = tmp_path / "report.json"
     result = subprocess.run(
-        [sys.executable, "-c", PROBE, str(report), SUPPORTDESK, *args],
+        [sys.executable, "-c", probe, str(report), SUPPORTDESK, *args],
         env=env,
         capture_output=True,
         text=True,
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    seen = json.loads(report.read_text())
-    return result.stdout, set(seen["modules"]), seen["checks_ran"]
+    return result.stdout, json.loads(report.read_text())
+
+
+def probe_run(env: dict[str, str], tmp_path: Path, *args: str) -> tuple[str, set[str], bool]:
+    """The command's stdout, the modules its process imported, whether checks ran."""
+    stdout, seen = run_under(PROBE, env, tmp_path, *args)
+    return stdout, set(seen["modules"]), seen["checks_ran"]
 
 
 def web_and_jobs_in(modules: set[str]) -> list[str]:
@@ -169,16 +175,8 @@ DJANGO_AT_LARGE = ("django.db", "django.apps", "django.conf", "django.core.manag
 
 
 def modules_run(env: dict[str, str], tmp_path: Path, *args: str) -> tuple[str, set[str]]:
-    report = tmp_path / "modules.json"
-    result = subprocess.run(
-        [sys.executable, "-c", MODULES_PROBE, str(report), SUPPORTDESK, *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout, set(json.loads(report.read_text()))
+    stdout, modules = run_under(MODULES_PROBE, env, tmp_path, *args)
+    return stdout, set(modules)
 
 
 @pytest.mark.parametrize(
