@@ -37,6 +37,7 @@ from supportdesk.sla.plain_reads import as_instant, policy_in_force
 from supportdesk.sla.policies import as_policy, version_in_force
 from supportdesk.sla.policy_actions import draft_policy_version
 from supportdesk.slamath.policy import PolicyError
+from tests.tickets.conftest import ensure_shipped_data
 
 NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
 
@@ -166,6 +167,7 @@ def test_through_psycopg_the_answers_are_the_django_cursors() -> None:
     """What the console script does on PostgreSQL: its own connection, no Django."""
     if connection.vendor != "postgresql":
         pytest.skip("the console script reads SQLite files; tests/calendars/test_cli.py")
+    ensure_shipped_data()  # an earlier transactional test emptied the tables
     odd_calendar()
     draft = draft_policy_version(source=version_in_force("8x5", NOW), actor=None, now=NOW)
     cases = [
