@@ -1,9 +1,9 @@
 """The ``supportdesk`` console script: Django's management commands under one name.
 
 ``calendar list|span|add`` and ``sla targets`` run without Django once the settings are
-loaded (``supportdesk/core/script.py``): scripts call them in loops. The rest of
-``calendar``, ``sla``, ``report`` and ``worktime`` are what scripts call, often in loops, so
-they start lean: they read calendars and policies through the models and need neither the
+loaded (``supportdesk/core/script.py``): scripts call them in loops. The other ``calendar``
+and ``sla`` subcommands, ``report`` and ``worktime`` are called from scripts too, so they
+start lean: they read calendars and policies through the models and need neither the
 web (no system checks, no URLconf, no admin registry) nor the job queue (Huey imports Redis
 and psycopg clients). ``mail`` (``ingest`` replays messages in loops; ``poll`` runs beside
 the worker) starts as lean but keeps the job queue: what it takes in notifies people. Every

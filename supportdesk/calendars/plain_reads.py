@@ -4,8 +4,9 @@
 ``WorkCalendar``: the engine (``engine.py``) calls it with model rows, and the command line
 (``calendar list|span|add``, ``sla targets``) calls it with rows read here through any
 DB-API cursor, so that a script's call does not import Django's model layer (most of its
-CPU on a slow machine; docs/benchmarks.md). Nothing here imports Django: a test runs this
-module in a process and checks that ``django`` never appears in ``sys.modules``.
+CPU on a slow machine; docs/benchmarks.md). Nothing here imports Django:
+``tests/core/test_script_commands_start_lean.py`` runs the commands as processes and checks
+that Django's database, apps, settings and command modules never load.
 """
 
 from __future__ import annotations

@@ -8,7 +8,8 @@ every command (a missing or malformed variable still stops it), then the rows ar
 with the database's own driver and the answer printed. The same parsers and answers serve
 the management commands (``call_command``, ``--settings``), which pass Django's cursor.
 
-Nothing here imports Django; ``tests/core/test_plain_commands.py`` checks it.
+Nothing here imports Django's database, app registry, settings object or command
+machinery; ``tests/core/test_script_commands_start_lean.py`` checks it on each call.
 """
 
 from __future__ import annotations
