@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from supportdesk.calendars.engine import Calendars
+from supportdesk.core.script import ScriptError, parse_instant
 from supportdesk.sla.models import Plan
 from supportdesk.sla.policies import as_policy, version_in_force
 from supportdesk.slamath.clock import ClockStatus
@@ -44,12 +45,9 @@ def _instant(value: object, where: str) -> datetime:
     if not isinstance(value, str):
         raise ReplayError(f"{where} must be an ISO 8601 instant as a string")
     try:
-        instant = datetime.fromisoformat(value)
-    except ValueError:
-        raise ReplayError(f"{where} {value!r} is not an ISO 8601 instant") from None
-    if instant.tzinfo is None:
-        raise ReplayError(f"{where} {value!r} has no UTC offset (e.g. 2026-01-12T10:00:00+03:00)")
-    return instant
+        return parse_instant(value, option=where)
+    except ScriptError as error:
+        raise ReplayError(str(error)) from None
 
 
 def _priority(value: object, where: str) -> Priority:
